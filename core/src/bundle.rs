@@ -1,0 +1,263 @@
+//! The bundle format, both directions. Nothing else in Waymark reads or writes
+//! bundle bytes (SPEC §4).
+//!
+//! ```text
+//! offset  size  field
+//! 0       8     magic  b"WAYMARK\0"
+//! 8       2     format version, u16 LE (FORMAT_VERSION)
+//! 10      2     flags, u16 LE (0; reserved)
+//! 12      4     body length N, u32 LE
+//! 16      N     body: sections, each { kind u16 LE, reserved u16, len u32 LE, bytes }
+//! 16+N    72    trailer: { alg u8, reserved [u8; 7], seal [u8; 64] }
+//! ```
+//!
+//! The trailer seals everything before it. `alg = 0` is an unsigned bundle
+//! whose seal starts with an FNV-1a 64 checksum (it catches truncation and
+//! corruption, not tampering); `alg = 1` is reserved for the Ed25519
+//! signature of the content-governance issue, whose 64 bytes fit the seal.
+//!
+//! Section kinds: 1 = content (`content::Library`, postcard). Unknown kinds are
+//! skipped so that newer builders can add sections older readers ignore; an
+//! unknown *format version* is refused.
+
+use std::fmt;
+
+use crate::content::Library;
+
+pub const MAGIC: &[u8; 8] = b"WAYMARK\0";
+pub const FORMAT_VERSION: u16 = 1;
+const HEADER_LEN: usize = 16;
+const SECTION_HEADER_LEN: usize = 8;
+pub const TRAILER_LEN: usize = 72;
+
+const SECTION_CONTENT: u16 = 1;
+const ALG_CHECKSUM: u8 = 0;
+
+/// Why a bundle was refused. Messages say what was wrong and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleError {
+    NotABundle,
+    UnsupportedVersion { found: u16 },
+    Truncated { expected: usize, found: usize },
+    Corrupt(String),
+    Encode(String),
+}
+
+impl fmt::Display for BundleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BundleError::NotABundle => write!(
+                f,
+                "not a Waymark bundle (the file does not start with the WAYMARK magic bytes); build one with `waymark build`"
+            ),
+            BundleError::UnsupportedVersion { found } => write!(
+                f,
+                "bundle format version {found} is not supported (this reader knows version {FORMAT_VERSION}); rebuild the bundle with a matching `waymark build` or update the extension"
+            ),
+            BundleError::Truncated { expected, found } => write!(
+                f,
+                "bundle is truncated: expected {expected} bytes, found {found}; download or copy it again"
+            ),
+            BundleError::Corrupt(why) => {
+                write!(f, "bundle is corrupt ({why}); rebuild it with `waymark build`")
+            }
+            BundleError::Encode(why) => write!(f, "could not encode the bundle: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+/// Serialises a library into bundle bytes.
+pub fn write(library: &Library) -> Result<Vec<u8>, BundleError> {
+    let content =
+        postcard::to_allocvec(library).map_err(|e| BundleError::Encode(e.to_string()))?;
+    let mut body = Vec::with_capacity(content.len() + SECTION_HEADER_LEN);
+    push_section(&mut body, SECTION_CONTENT, &content)?;
+
+    let body_len = u32::try_from(body.len())
+        .map_err(|_| BundleError::Encode("content is larger than 4 GiB".into()))?;
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len() + TRAILER_LEN);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(&body_len.to_le_bytes());
+    out.extend_from_slice(&body);
+
+    let sum = fnv1a64(&out);
+    out.push(ALG_CHECKSUM);
+    out.extend_from_slice(&[0; 7]);
+    let mut seal = [0u8; 64];
+    seal[..8].copy_from_slice(&sum.to_le_bytes());
+    out.extend_from_slice(&seal);
+    Ok(out)
+}
+
+fn push_section(body: &mut Vec<u8>, kind: u16, bytes: &[u8]) -> Result<(), BundleError> {
+    let len = u32::try_from(bytes.len())
+        .map_err(|_| BundleError::Encode("section is larger than 4 GiB".into()))?;
+    body.extend_from_slice(&kind.to_le_bytes());
+    body.extend_from_slice(&0u16.to_le_bytes());
+    body.extend_from_slice(&len.to_le_bytes());
+    body.extend_from_slice(bytes);
+    Ok(())
+}
+
+/// Reads and checks bundle bytes.
+pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(BundleError::NotABundle);
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(BundleError::Truncated { expected: HEADER_LEN + TRAILER_LEN, found: bytes.len() });
+    }
+    let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+    if version != FORMAT_VERSION {
+        return Err(BundleError::UnsupportedVersion { found: version });
+    }
+    let body_len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
+    let expected = HEADER_LEN + body_len + TRAILER_LEN;
+    if bytes.len() < expected {
+        return Err(BundleError::Truncated { expected, found: bytes.len() });
+    }
+    if bytes.len() > expected {
+        return Err(BundleError::Corrupt(format!(
+            "{} unexpected bytes after the trailer",
+            bytes.len() - expected
+        )));
+    }
+    let sealed = &bytes[..HEADER_LEN + body_len];
+    let trailer = &bytes[HEADER_LEN + body_len..];
+    match trailer[0] {
+        ALG_CHECKSUM => {
+            let mut sum = [0u8; 8];
+            sum.copy_from_slice(&trailer[8..16]);
+            if u64::from_le_bytes(sum) != fnv1a64(sealed) {
+                return Err(BundleError::Corrupt("checksum mismatch".into()));
+            }
+            // Unused trailer bytes must be zero, so no byte of a bundle is
+            // free to change unnoticed.
+            if trailer[1..8].iter().chain(&trailer[16..]).any(|&b| b != 0) {
+                return Err(BundleError::Corrupt("reserved trailer bytes are not zero".into()));
+            }
+        }
+        alg => {
+            return Err(BundleError::Corrupt(format!("unknown seal algorithm {alg}")));
+        }
+    }
+
+    let mut library = None;
+    let mut rest = &sealed[HEADER_LEN..];
+    while !rest.is_empty() {
+        if rest.len() < SECTION_HEADER_LEN {
+            return Err(BundleError::Corrupt("section header cut short".into()));
+        }
+        let kind = u16::from_le_bytes([rest[0], rest[1]]);
+        let len = u32::from_le_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+        let data = rest
+            .get(SECTION_HEADER_LEN..SECTION_HEADER_LEN + len)
+            .ok_or_else(|| BundleError::Corrupt(format!("section {kind} runs past the body")))?;
+        if kind == SECTION_CONTENT {
+            library = Some(
+                postcard::from_bytes::<Library>(data)
+                    .map_err(|e| BundleError::Corrupt(format!("content section: {e}")))?,
+            );
+        }
+        rest = &rest[SECTION_HEADER_LEN + len..];
+    }
+    library.ok_or_else(|| BundleError::Corrupt("no content section".into()))
+}
+
+/// FNV-1a, 64 bit: tiny, dependency-free, good enough to catch accidents.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::*;
+    use crate::richtext::{Block, Inline, RichText};
+    use proptest::prelude::*;
+
+    fn sample() -> Library {
+        Library {
+            walkthroughs: vec![Walkthrough {
+                id: "create-deal".into(),
+                title: "Create a deal".into(),
+                moment: Moment::Apply,
+                applies_to: vec!["/crm/deals*".into()],
+                version: "abc".into(),
+                steps: vec![Step {
+                    id: "open".into(),
+                    title: "Open the form".into(),
+                    body: RichText(vec![Block::Paragraph(vec![Inline::Text("Click".into())])]),
+                    target: vec![
+                        Target::Css("[data-testid=new-deal]".into()),
+                        Target::Aria { name: "New deal".into(), role: Some("button".into()) },
+                    ],
+                    advance: Advance::Click,
+                    placement: Placement::Auto,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let bytes = write(&sample()).unwrap();
+        assert_eq!(&bytes[..8], MAGIC);
+        assert_eq!(read(&bytes).unwrap(), sample());
+    }
+
+    #[test]
+    fn refuses_wrong_magic_version_and_truncation() {
+        let bytes = write(&sample()).unwrap();
+        assert_eq!(read(b"PK\x03\x04 zip file"), Err(BundleError::NotABundle));
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
+        assert_eq!(read(&v2), Err(BundleError::UnsupportedVersion { found: 2 }));
+        for cut in [9, 15, 16, bytes.len() / 2, bytes.len() - 1] {
+            match read(&bytes[..cut]) {
+                Err(BundleError::Truncated { .. }) => {}
+                other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert!(matches!(read(&extra), Err(BundleError::Corrupt(_))));
+    }
+
+    #[test]
+    fn error_messages_say_how_to_fix() {
+        let msg = BundleError::UnsupportedVersion { found: 9 }.to_string();
+        assert!(msg.contains("version 9") && msg.contains("waymark build"), "{msg}");
+    }
+
+    proptest! {
+        /// Any single flipped byte is caught: by the magic, version or length
+        /// checks, or by the checksum.
+        #[test]
+        fn any_flipped_byte_is_refused(at in 0usize..400, bit in 0u8..8) {
+            let bytes = write(&sample()).unwrap();
+            let at = at % bytes.len();
+            let mut bad = bytes.clone();
+            bad[at] ^= 1 << bit;
+            prop_assert!(read(&bad).is_err(), "flip at {} accepted", at);
+        }
+
+        /// Garbage never panics the reader.
+        #[test]
+        fn garbage_never_panics(data in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = read(&data);
+            let mut with_magic = MAGIC.to_vec();
+            with_magic.extend_from_slice(&data);
+            let _ = read(&with_magic);
+        }
+    }
+}

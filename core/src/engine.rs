@@ -1,0 +1,654 @@
+//! The engine: a pure reducer. Events in, commands out; commands are data.
+//!
+//! ```text
+//!   agent (content script) ──Attached/Target*/UrlChanged/LauncherClicked──┐
+//!   overlay frame (yew)    ──Start/Next/Back/Close/Dismiss/CardResized────┤
+//!   storage                ──Restored─────────────────────────────────────┤
+//!                                                                          ▼
+//!                                   Engine::handle(&mut Session, Event) -> Vec<Command>
+//!                                                                          │
+//!   agent   ◀── Launcher / Watch / Unwatch / Spotlight / Frame ────────────┤
+//!   frame   ◀── Render(View) ──────────────────────────────────────────────┤
+//!   storage ◀── Load / Save ───────────────────────────────────────────────┘
+//! ```
+//!
+//! The engine owns every decision: which walkthroughs the launcher lists, which
+//! step is current, what the card says, where the card and spotlight go, what
+//! the agent watches, what is persisted. What is on screen is *derived* from the
+//! session state after each event and diffed against what was last sent, so a
+//! handler only changes state and never has to remember to repaint.
+//!
+//! It must not do I/O, read clocks or touch browser APIs: the glue does those
+//! and reports them as events.
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::{Advance, Library, Moment, Step, Target, Walkthrough};
+use crate::geometry::{self, Rect, Size};
+use crate::richtext::RichText;
+use crate::urlmatch;
+
+/// Where the agent draws the launcher: bottom-right, this size and margin.
+pub const LAUNCHER_SIZE: f64 = 44.0;
+pub const LAUNCHER_MARGIN: f64 = 20.0;
+/// Card size assumed until the frame reports its rendered size.
+pub const DEFAULT_CARD: Size = Size { width: 320.0, height: 160.0 };
+/// Padding around the target inside the spotlight.
+pub const SPOTLIGHT_PAD: f64 = 4.0;
+
+/// A walkthrough in progress: what is persisted across reloads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tour {
+    pub walkthrough: String,
+    /// Content version the tour started on (audit trail, SPEC §3).
+    pub version: String,
+    pub step: usize,
+}
+
+/// One tab's state. Created by the glue per tab, fed to every `handle` call.
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    pub url: String,
+    pub viewport: Size,
+    attached: bool,
+    restored: bool,
+    menu_open: bool,
+    tour: Option<Tour>,
+    finished: Option<String>,
+    target: Option<Rect>,
+    card: Option<Size>,
+    shown: Shown,
+}
+
+impl Session {
+    pub fn tour(&self) -> Option<&Tour> {
+        self.tour.as_ref()
+    }
+}
+
+/// What was last sent out, so only changes are sent again.
+#[derive(Clone, Debug, Default)]
+struct Shown {
+    launcher: Option<bool>,
+    watch: Option<Option<String>>,
+    view: Option<View>,
+    frame: Option<Option<Rect>>,
+    spotlight: Option<Option<Rect>>,
+    saved: Option<Option<Tour>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The agent started on a page (load or reconnect).
+    Attached { url: String, viewport: Size },
+    /// Storage answered a `Load`.
+    Restored { tour: Option<Tour> },
+    /// SPA route change or hash change.
+    UrlChanged { url: String },
+    Resized { viewport: Size },
+    LauncherClicked,
+    /// From the menu: start a walkthrough by id.
+    Start { id: String },
+    Next,
+    Back,
+    /// End the current walkthrough.
+    Close,
+    /// Close the menu or the completion card.
+    Dismiss,
+    /// The watched target was found or moved.
+    Target { watch: String, rect: Rect, viewport: Size },
+    TargetLost { watch: String },
+    TargetClicked { watch: String },
+    /// The frame's rendered content size.
+    CardResized { width: f64, height: f64 },
+}
+
+/// How the agent finds an element: elements matching `css`, then, if given,
+/// whose whitespace-normalised accessible `name` or visible `text` equals it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Query {
+    pub css: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub text: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Show or hide the launcher button at the given size and corner margin.
+    Launcher { visible: bool, size: f64, margin: f64 },
+    /// Read the persisted tour under `key` and answer with `Restored`.
+    Load { key: String },
+    /// Persist (or with `None`, clear) the tour under `key`.
+    Save { key: String, tour: Option<Tour> },
+    /// Find the first element matching any query, in order; report `Target`
+    /// on find and move, `TargetLost` when it goes, `TargetClicked` if `click`.
+    Watch { watch: String, queries: Vec<Query>, click: bool },
+    Unwatch,
+    Spotlight { rect: Option<Rect> },
+    /// Place the overlay frame (None hides it).
+    Frame { rect: Option<Rect> },
+    /// For the overlay frame: what to show.
+    Render { view: View },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum View {
+    Hidden,
+    Menu { items: Vec<MenuItem> },
+    Card(Card),
+    Done { title: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MenuItem {
+    pub id: String,
+    pub title: String,
+    pub moment: Moment,
+    pub steps: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    pub walkthrough: String,
+    pub title: String,
+    pub body: RichText,
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+    pub can_back: bool,
+    pub can_next: bool,
+    pub last: bool,
+    pub hint: Option<String>,
+}
+
+pub struct Engine {
+    library: Library,
+}
+
+impl Engine {
+    pub fn new(library: Library) -> Engine {
+        Engine { library }
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    pub fn handle(&self, s: &mut Session, event: Event) -> Vec<Command> {
+        let mut out = Vec::new();
+        match event {
+            Event::Attached { url, viewport } => {
+                // A re-attach (reload, service-worker restart) starts afresh:
+                // the agent has forgotten everything it was told.
+                *s = Session { url, viewport, attached: true, ..Session::default() };
+                out.push(Command::Load { key: storage_key(&s.url) });
+            }
+            Event::Restored { tour } => {
+                s.restored = true;
+                s.shown.saved = Some(tour.clone());
+                // Resume only what still exists in this bundle.
+                s.tour = tour.filter(|t| {
+                    self.library.walkthrough(&t.walkthrough).is_some_and(|w| t.step < w.steps.len())
+                });
+            }
+            Event::UrlChanged { url } => s.url = url,
+            Event::Resized { viewport } => s.viewport = viewport,
+            Event::LauncherClicked => {
+                s.finished = None;
+                s.menu_open = !s.menu_open;
+            }
+            Event::Start { id } => {
+                if let Some(w) = self.library.walkthrough(&id) {
+                    s.tour = Some(Tour { walkthrough: w.id.clone(), version: w.version.clone(), step: 0 });
+                    s.menu_open = false;
+                    s.finished = None;
+                    s.target = None;
+                }
+            }
+            Event::Next => {
+                if self.current(s).is_some_and(|(_, st, _)| st.advance == Advance::Next) {
+                    self.advance(s);
+                }
+            }
+            Event::Back => {
+                if let Some(t) = s.tour.as_mut() {
+                    if t.step > 0 {
+                        t.step -= 1;
+                        s.target = None;
+                    }
+                }
+            }
+            Event::Close => {
+                s.tour = None;
+                s.menu_open = false;
+                s.finished = None;
+                s.target = None;
+            }
+            Event::Dismiss => {
+                s.menu_open = false;
+                s.finished = None;
+            }
+            Event::Target { watch, rect, viewport } => {
+                if self.is_current(s, &watch) {
+                    s.target = Some(rect.sane());
+                    s.viewport = viewport;
+                }
+            }
+            Event::TargetLost { watch } => {
+                if self.is_current(s, &watch) {
+                    s.target = None;
+                }
+            }
+            Event::TargetClicked { watch } => {
+                if self.is_current(s, &watch)
+                    && self.current(s).is_some_and(|(_, st, _)| st.advance == Advance::Click)
+                {
+                    self.advance(s);
+                }
+            }
+            Event::CardResized { width, height } => {
+                if width.is_finite() && height.is_finite() && width > 0.0 && height > 0.0 {
+                    s.card = Some(Size { width, height });
+                }
+            }
+        }
+        if s.attached {
+            self.sync(s, &mut out);
+        }
+        out
+    }
+
+    fn advance(&self, s: &mut Session) {
+        let Some((w, _, i)) = self.current(s) else { return };
+        s.target = None;
+        if i + 1 < w.steps.len() {
+            if let Some(t) = s.tour.as_mut() {
+                t.step += 1;
+            }
+        } else {
+            s.finished = Some(w.title.clone());
+            s.tour = None;
+        }
+    }
+
+    fn current<'a>(&'a self, s: &Session) -> Option<(&'a Walkthrough, &'a Step, usize)> {
+        let t = s.tour.as_ref()?;
+        let w = self.library.walkthrough(&t.walkthrough)?;
+        Some((w, w.steps.get(t.step)?, t.step))
+    }
+
+    fn is_current(&self, s: &Session, watch: &str) -> bool {
+        self.watch_key(s).as_deref() == Some(watch)
+    }
+
+    /// Deterministic, so a click reported across a service-worker restart
+    /// still refers to the same step.
+    fn watch_key(&self, s: &Session) -> Option<String> {
+        let (w, st, i) = self.current(s)?;
+        (!st.target.is_empty()).then(|| format!("{}/{}/{}", w.id, i, st.id))
+    }
+
+    fn view(&self, s: &Session) -> View {
+        if s.menu_open {
+            let items = self
+                .library
+                .walkthroughs
+                .iter()
+                .filter(|w| urlmatch::any_matches(&w.applies_to, &s.url))
+                .map(|w| MenuItem {
+                    id: w.id.clone(),
+                    title: w.title.clone(),
+                    moment: w.moment,
+                    steps: w.steps.len(),
+                })
+                .collect();
+            return View::Menu { items };
+        }
+        if let Some(title) = &s.finished {
+            return View::Done { title: title.clone() };
+        }
+        match self.current(s) {
+            Some((w, st, i)) => View::Card(Card {
+                walkthrough: w.title.clone(),
+                title: st.title.clone(),
+                body: st.body.clone(),
+                index: i + 1,
+                count: w.steps.len(),
+                can_back: i > 0,
+                can_next: st.advance == Advance::Next,
+                last: i + 1 == w.steps.len(),
+                hint: (st.advance == Advance::Click)
+                    .then(|| "Click the highlighted element to continue.".to_string()),
+            }),
+            None => View::Hidden,
+        }
+    }
+
+    fn launcher_rect(&self, vp: Size) -> Rect {
+        Rect {
+            x: vp.width - LAUNCHER_MARGIN - LAUNCHER_SIZE,
+            y: vp.height - LAUNCHER_MARGIN - LAUNCHER_SIZE,
+            width: LAUNCHER_SIZE,
+            height: LAUNCHER_SIZE,
+        }
+    }
+
+    fn frame(&self, s: &Session, view: &View) -> Option<Rect> {
+        let card = s.card.unwrap_or(DEFAULT_CARD);
+        match view {
+            View::Hidden => None,
+            View::Menu { .. } | View::Done { .. } => {
+                Some(geometry::above_launcher(card, s.viewport, self.launcher_rect(s.viewport)))
+            }
+            View::Card(_) => {
+                let (_, st, _) = self.current(s)?;
+                if st.target.is_empty() {
+                    Some(geometry::centre(card, s.viewport))
+                } else {
+                    let t = s.target?;
+                    Some(geometry::place_card(t, card, s.viewport, st.placement).0)
+                }
+            }
+        }
+    }
+
+    fn sync(&self, s: &mut Session, out: &mut Vec<Command>) {
+        if s.shown.launcher != Some(true) {
+            s.shown.launcher = Some(true);
+            out.push(Command::Launcher { visible: true, size: LAUNCHER_SIZE, margin: LAUNCHER_MARGIN });
+        }
+        if s.restored && s.shown.saved.as_ref() != Some(&s.tour) {
+            s.shown.saved = Some(s.tour.clone());
+            out.push(Command::Save { key: storage_key(&s.url), tour: s.tour.clone() });
+        }
+        let watch = self.watch_key(s);
+        if s.shown.watch.as_ref() != Some(&watch) {
+            s.shown.watch = Some(watch.clone());
+            out.push(match (&watch, self.current(s)) {
+                (Some(key), Some((_, st, _))) => Command::Watch {
+                    watch: key.clone(),
+                    queries: st.target.iter().map(compile_target).collect(),
+                    click: st.advance == Advance::Click,
+                },
+                _ => Command::Unwatch,
+            });
+        }
+        let view = self.view(s);
+        // Frame before Render when hiding, Render before Frame when showing,
+        // so nothing stale flashes in a visible frame.
+        let frame = self.frame(s, &view);
+        let spot = match view {
+            View::Card(_) if self.watch_key(s).is_some() => s.target.map(|t| Rect {
+                x: t.x - SPOTLIGHT_PAD,
+                y: t.y - SPOTLIGHT_PAD,
+                width: t.width + 2.0 * SPOTLIGHT_PAD,
+                height: t.height + 2.0 * SPOTLIGHT_PAD,
+            }),
+            _ => None,
+        };
+        if frame.is_none() && s.shown.frame != Some(None) {
+            s.shown.frame = Some(None);
+            out.push(Command::Frame { rect: None });
+        }
+        if s.shown.view.as_ref() != Some(&view) {
+            s.shown.view = Some(view.clone());
+            out.push(Command::Render { view });
+        }
+        if frame.is_some() && s.shown.frame != Some(frame) {
+            s.shown.frame = Some(frame);
+            out.push(Command::Frame { rect: frame });
+        }
+        if s.shown.spotlight != Some(spot) {
+            s.shown.spotlight = Some(spot);
+            out.push(Command::Spotlight { rect: spot });
+        }
+    }
+}
+
+/// Progress is kept per origin, so it survives reloads and route changes.
+pub fn storage_key(url: &str) -> String {
+    format!("tour:{}", urlmatch::origin(url))
+}
+
+/// Turns an authored target into what the agent executes.
+pub fn compile_target(t: &Target) -> Query {
+    match t {
+        Target::Css(css) => Query { css: css.clone(), name: None, text: None },
+        Target::Aria { name, role } => Query {
+            css: role.as_deref().map(role_selector).unwrap_or_else(|| "*".into()),
+            name: Some(name.clone()),
+            text: None,
+        },
+        Target::Text(text) => Query { css: "*".into(), name: None, text: Some(text.clone()) },
+    }
+}
+
+/// Elements that carry an ARIA role implicitly or explicitly.
+fn role_selector(role: &str) -> String {
+    let implicit = match role {
+        "button" => "button,input[type=button],input[type=submit],input[type=reset],summary,",
+        "link" => "a[href],area[href],",
+        "textbox" => "input:not([type]),input[type=text],input[type=email],input[type=tel],input[type=url],input[type=search],input[type=number],textarea,",
+        "combobox" => "select,",
+        "checkbox" => "input[type=checkbox],",
+        "radio" => "input[type=radio],",
+        "heading" => "h1,h2,h3,h4,h5,h6,",
+        "dialog" => "dialog,",
+        "table" => "table,",
+        "row" => "tr,",
+        "navigation" => "nav,",
+        "form" => "form,",
+        "listitem" => "li,",
+        _ => "",
+    };
+    format!("{implicit}[role={role}]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Placement, Walkthrough};
+    use crate::richtext::{Block, Inline};
+
+    fn step(id: &str, target: &[&str], advance: Advance) -> Step {
+        Step {
+            id: id.into(),
+            title: format!("Step {id}"),
+            body: RichText(vec![Block::Paragraph(vec![Inline::Text("body".into())])]),
+            target: target.iter().map(|t| Target::parse(t).unwrap()).collect(),
+            advance,
+            placement: Placement::Auto,
+        }
+    }
+
+    fn engine() -> Engine {
+        Engine::new(Library {
+            walkthroughs: vec![
+                Walkthrough {
+                    id: "create-deal".into(),
+                    title: "Create a deal".into(),
+                    moment: Moment::Apply,
+                    applies_to: vec!["/crm/*".into()],
+                    version: "v1".into(),
+                    steps: vec![
+                        step("open", &["[data-testid=new-deal]", "aria/New deal[role=button]"], Advance::Click),
+                        step("intro", &[], Advance::Next),
+                        step("save", &["text/Save deal"], Advance::Click),
+                    ],
+                },
+                Walkthrough {
+                    id: "refund".into(),
+                    title: "Refund a partial order".into(),
+                    moment: Moment::Apply,
+                    applies_to: vec!["/pos/*".into()],
+                    version: "v2".into(),
+                    steps: vec![step("a", &["#x"], Advance::Next)],
+                },
+            ],
+        })
+    }
+
+    const VP: Size = Size { width: 1280.0, height: 800.0 };
+    const URL: &str = "http://127.0.0.1:4000/crm/deals";
+
+    fn attach(e: &Engine, s: &mut Session, saved: Option<Tour>) -> Vec<Command> {
+        let mut c = e.handle(s, Event::Attached { url: URL.into(), viewport: VP });
+        assert!(c.contains(&Command::Load { key: "tour:http://127.0.0.1:4000".into() }), "{c:?}");
+        c.extend(e.handle(s, Event::Restored { tour: saved }));
+        c
+    }
+
+    fn find<'a, T>(cmds: &'a [Command], f: impl Fn(&'a Command) -> Option<T>) -> Option<T> {
+        cmds.iter().find_map(f)
+    }
+
+    fn watch_of(cmds: &[Command]) -> Option<String> {
+        find(cmds, |c| match c {
+            Command::Watch { watch, .. } => Some(watch.clone()),
+            _ => None,
+        })
+    }
+
+    fn view_of(cmds: &[Command]) -> Option<View> {
+        find(cmds, |c| match c {
+            Command::Render { view } => Some(view.clone()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn launcher_menu_lists_what_applies_here() {
+        let e = engine();
+        let mut s = Session::default();
+        let c = attach(&e, &mut s, None);
+        assert!(matches!(c[1], Command::Launcher { visible: true, .. }));
+        let c = e.handle(&mut s, Event::LauncherClicked);
+        let Some(View::Menu { items }) = view_of(&c) else { panic!("{c:?}") };
+        assert_eq!(items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["create-deal"]);
+        assert!(find(&c, |c| match c {
+            Command::Frame { rect: Some(r) } => Some(r.right() <= VP.width),
+            _ => None,
+        })
+        .unwrap());
+        // Route change while open refreshes the list.
+        let c = e.handle(&mut s, Event::UrlChanged { url: "http://127.0.0.1:4000/pos/refunds".into() });
+        let Some(View::Menu { items }) = view_of(&c) else { panic!("{c:?}") };
+        assert_eq!(items[0].id, "refund");
+    }
+
+    #[test]
+    fn full_walkthrough_by_clicks_and_next() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::LauncherClicked);
+        let c = e.handle(&mut s, Event::Start { id: "create-deal".into() });
+        assert!(c.contains(&Command::Save {
+            key: "tour:http://127.0.0.1:4000".into(),
+            tour: Some(Tour { walkthrough: "create-deal".into(), version: "v1".into(), step: 0 })
+        }));
+        let key = watch_of(&c).unwrap();
+        assert_eq!(key, "create-deal/0/open");
+        let Some(View::Card(card)) = view_of(&c) else { panic!() };
+        assert_eq!((card.index, card.count, card.can_back, card.can_next), (1, 3, false, false));
+        // Frame stays hidden until the target is found.
+        assert!(c.contains(&Command::Frame { rect: None }));
+
+        let rect = Rect { x: 1100.0, y: 80.0, width: 100.0, height: 36.0 };
+        let c = e.handle(&mut s, Event::Target { watch: key.clone(), rect, viewport: VP });
+        let frame = find(&c, |c| match c {
+            Command::Frame { rect } => *rect,
+            _ => None,
+        })
+        .unwrap();
+        assert!(!frame.intersects(&rect));
+        assert!(c.iter().any(|c| matches!(c, Command::Spotlight { rect: Some(_) })));
+
+        // Next does nothing on a click step; a stale click does nothing either.
+        assert!(e.handle(&mut s, Event::Next).is_empty());
+        assert!(e.handle(&mut s, Event::TargetClicked { watch: "other/0/x".into() }).is_empty());
+
+        let c = e.handle(&mut s, Event::TargetClicked { watch: key });
+        assert!(c.contains(&Command::Unwatch));
+        assert!(c.contains(&Command::Spotlight { rect: None }));
+        // A step without a target is centred at once.
+        assert!(c.iter().any(|c| matches!(c, Command::Frame { rect: Some(_) })));
+        let c = e.handle(&mut s, Event::Next);
+        assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
+        let c = e.handle(&mut s, Event::Back);
+        assert!(c.contains(&Command::Unwatch));
+        e.handle(&mut s, Event::Next);
+        let c = e.handle(&mut s, Event::TargetClicked { watch: "create-deal/2/save".into() });
+        assert_eq!(view_of(&c), Some(View::Done { title: "Create a deal".into() }));
+        assert!(c.contains(&Command::Save { key: "tour:http://127.0.0.1:4000".into(), tour: None }));
+        let c = e.handle(&mut s, Event::Dismiss);
+        assert_eq!(view_of(&c), Some(View::Hidden));
+    }
+
+    #[test]
+    fn resumes_after_reload_and_ignores_unknown_saved_tours() {
+        let e = engine();
+        let mut s = Session::default();
+        let saved = Tour { walkthrough: "create-deal".into(), version: "v1".into(), step: 2 };
+        let c = attach(&e, &mut s, Some(saved.clone()));
+        assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
+        // Restoring must not rewrite what was just read.
+        assert!(!c.iter().any(|c| matches!(c, Command::Save { .. })));
+
+        let mut s = Session::default();
+        let gone = Tour { walkthrough: "deleted".into(), version: "v0".into(), step: 0 };
+        let c = attach(&e, &mut s, Some(gone));
+        assert!(c.iter().any(|c| matches!(c, Command::Save { tour: None, .. })));
+        let mut s = Session::default();
+        let past_end = Tour { step: 99, ..saved };
+        let c = attach(&e, &mut s, Some(past_end));
+        assert!(watch_of(&c).is_none());
+    }
+
+    #[test]
+    fn nothing_is_repeated_when_nothing_changed() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::Start { id: "create-deal".into() });
+        let rect = Rect { x: 10.0, y: 10.0, width: 50.0, height: 20.0 };
+        let w = "create-deal/0/open".to_string();
+        assert!(!e.handle(&mut s, Event::Target { watch: w.clone(), rect, viewport: VP }).is_empty());
+        assert!(e.handle(&mut s, Event::Target { watch: w.clone(), rect, viewport: VP }).is_empty());
+        let c = e.handle(&mut s, Event::TargetLost { watch: w });
+        assert!(c.contains(&Command::Frame { rect: None }));
+        assert!(c.contains(&Command::Spotlight { rect: None }));
+    }
+
+    #[test]
+    fn unknown_start_and_events_before_attach_are_harmless() {
+        let e = engine();
+        let mut s = Session::default();
+        assert!(e.handle(&mut s, Event::Next).is_empty());
+        attach(&e, &mut s, None);
+        let c = e.handle(&mut s, Event::Start { id: "nope".into() });
+        assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn compiles_targets_for_the_agent() {
+        let q = compile_target(&Target::parse("aria/New deal[role=\"button\"]").unwrap());
+        assert!(q.css.starts_with("button,") && q.css.ends_with("[role=button]"));
+        assert_eq!(q.name.as_deref(), Some("New deal"));
+        let q = compile_target(&Target::parse("text/Save deal").unwrap());
+        assert_eq!((q.css.as_str(), q.text.as_deref()), ("*", Some("Save deal")));
+    }
+
+    #[test]
+    fn events_and_commands_are_tagged_json() {
+        let ev: Event = serde_json::from_str(r#"{"type":"target_clicked","watch":"a/0/b"}"#).unwrap();
+        assert_eq!(ev, Event::TargetClicked { watch: "a/0/b".into() });
+        let json = serde_json::to_string(&Command::Frame { rect: None }).unwrap();
+        assert_eq!(json, r#"{"type":"frame","rect":null}"#);
+    }
+}

@@ -1,0 +1,31 @@
+//! Waymark's pure core.
+//!
+//! Everything that decides something lives here, in plain Rust that builds and
+//! tests natively with `cargo test`: the content model, the rich-text tree,
+//! URL matching, card placement, the bundle format and the engine reducer.
+//!
+//! This crate must not touch a browser API (no `web-sys`, no `js-sys`): the
+//! wasm crate (`overlay/`) is glue that feeds browser facts in as
+//! [`engine::Event`]s and carries [`engine::Command`]s out.
+//!
+//! ```text
+//!  author files ──(feature "authoring": source)──▶ content::Library
+//!                                                        │
+//!                                          bundle::write │ bundle::read
+//!                                                        ▼
+//!  agent facts ──▶ engine::Event ──▶ engine::Engine ──▶ engine::Command ──▶ agent / frame / storage
+//! ```
+
+pub mod bundle;
+pub mod content;
+pub mod engine;
+pub mod geometry;
+pub mod richtext;
+pub mod urlmatch;
+
+#[cfg(feature = "authoring")]
+pub mod diagnostics;
+#[cfg(feature = "authoring")]
+pub mod source;
+
+pub use bundle::BundleError;

@@ -1,0 +1,331 @@
+//! The small rich-text tree that author Markdown compiles into at build time.
+//!
+//! The browser only ever renders this tree node by node; nothing author-written
+//! is parsed as HTML there (SPEC §3). This module owns the tree and, with the
+//! `authoring` feature, its compilation from Markdown. Compilation refuses raw
+//! HTML and links with schemes other than `https:`, `mailto:` or app-relative.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RichText(pub Vec<Block>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Block {
+    Paragraph(Vec<Inline>),
+    Heading(u8, Vec<Inline>),
+    List { ordered: bool, items: Vec<Vec<Block>> },
+    Code(String),
+    Quote(Vec<Block>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Inline {
+    Text(String),
+    Strong(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Code(String),
+    Link { href: String, children: Vec<Inline> },
+    Break,
+}
+
+impl RichText {
+    /// The plain text, for search snippets and accessibility labels.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for b in &self.0 {
+            block_text(b, &mut out);
+        }
+        out.trim_end().to_string()
+    }
+}
+
+fn block_text(b: &Block, out: &mut String) {
+    match b {
+        Block::Paragraph(i) | Block::Heading(_, i) => {
+            inlines_text(i, out);
+            out.push('\n');
+        }
+        Block::List { items, .. } => {
+            for item in items {
+                for b in item {
+                    block_text(b, out);
+                }
+            }
+        }
+        Block::Code(c) => {
+            out.push_str(c);
+            out.push('\n');
+        }
+        Block::Quote(bs) => bs.iter().for_each(|b| block_text(b, out)),
+    }
+}
+
+fn inlines_text(is: &[Inline], out: &mut String) {
+    for i in is {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Strong(c) | Inline::Emphasis(c) | Inline::Link { children: c, .. } => {
+                inlines_text(c, out)
+            }
+            Inline::Break => out.push(' '),
+        }
+    }
+}
+
+/// Is `href` a link an author may use? `https:`, `mailto:` or app-relative (`/path`).
+pub fn allowed_href(href: &str) -> bool {
+    let lower = href.trim().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || (lower.starts_with('/') && !lower.starts_with("//"))
+}
+
+#[cfg(feature = "authoring")]
+pub use markdown::{compile_markdown, MarkdownError};
+
+#[cfg(feature = "authoring")]
+mod markdown {
+    use super::*;
+    use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+    /// What was wrong in the Markdown, with the byte offset inside the source.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct MarkdownError {
+        pub offset: usize,
+        pub message: String,
+        pub hint: String,
+    }
+
+    /// Deepest nesting we accept: deeper trees are almost certainly a mistake,
+    /// and unbounded depth would let one file blow the renderer's stack.
+    const MAX_DEPTH: usize = 16;
+
+    enum Frame {
+        Blocks(Vec<Block>),
+        Para(Vec<Inline>),
+        Heading(u8, Vec<Inline>),
+        List(bool, Vec<Vec<Block>>),
+        Item(Vec<Block>, Vec<Inline>),
+        Quote(Vec<Block>),
+        Strong(Vec<Inline>),
+        Emph(Vec<Inline>),
+        Link(String, Vec<Inline>),
+        Code(String),
+    }
+
+    pub fn compile_markdown(src: &str) -> Result<RichText, MarkdownError> {
+        let mut stack: Vec<Frame> = vec![Frame::Blocks(Vec::new())];
+        for (ev, range) in Parser::new(src).into_offset_iter() {
+            let err = |message: String, hint: &str| MarkdownError {
+                offset: range.start,
+                message,
+                hint: hint.to_string(),
+            };
+            match ev {
+                Event::Start(tag) => {
+                    if stack.len() > MAX_DEPTH {
+                        return Err(err(
+                            format!("Markdown nested more than {MAX_DEPTH} levels deep"),
+                            "flatten the lists or quotes",
+                        ));
+                    }
+                    let frame = match tag {
+                        Tag::Paragraph => Frame::Para(Vec::new()),
+                        Tag::Heading { level, .. } => Frame::Heading(heading(level), Vec::new()),
+                        Tag::List(start) => Frame::List(start.is_some(), Vec::new()),
+                        Tag::Item => Frame::Item(Vec::new(), Vec::new()),
+                        Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
+                        Tag::CodeBlock(kind) => {
+                            let _ = matches!(kind, CodeBlockKind::Fenced(_));
+                            Frame::Code(String::new())
+                        }
+                        Tag::Strong => Frame::Strong(Vec::new()),
+                        Tag::Emphasis => Frame::Emph(Vec::new()),
+                        Tag::Link { dest_url, .. } => {
+                            if !allowed_href(&dest_url) {
+                                return Err(err(
+                                    format!("link target `{dest_url}` is not allowed"),
+                                    "use an https: or mailto: link, or an app-relative path starting with /",
+                                ));
+                            }
+                            Frame::Link(dest_url.to_string(), Vec::new())
+                        }
+                        Tag::HtmlBlock => {
+                            return Err(err(
+                                "raw HTML is not allowed in content".into(),
+                                "write it in Markdown; Waymark never renders author HTML",
+                            ))
+                        }
+                        other => {
+                            return Err(err(
+                                format!("unsupported Markdown element {other:?}"),
+                                "use paragraphs, headings, lists, emphasis, code, links and quotes",
+                            ))
+                        }
+                    };
+                    stack.push(frame);
+                }
+                Event::End(end) => {
+                    let Some(frame) = stack.pop() else { break };
+                    let done = close(frame, end);
+                    push_done(&mut stack, done);
+                }
+                Event::Text(t) => match stack.last_mut() {
+                    Some(Frame::Code(c)) => c.push_str(&t),
+                    _ => push_inline(&mut stack, Inline::Text(t.to_string())),
+                },
+                Event::Code(t) => push_inline(&mut stack, Inline::Code(t.to_string())),
+                Event::SoftBreak => push_inline(&mut stack, Inline::Text(" ".into())),
+                Event::HardBreak => push_inline(&mut stack, Inline::Break),
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    return Err(err(
+                        "raw HTML is not allowed in content".into(),
+                        "write it in Markdown; Waymark never renders author HTML",
+                    ))
+                }
+                Event::Rule => {}
+                other => {
+                    return Err(err(
+                        format!("unsupported Markdown element {other:?}"),
+                        "use paragraphs, headings, lists, emphasis, code, links and quotes",
+                    ))
+                }
+            }
+        }
+        match stack.pop() {
+            Some(Frame::Blocks(b)) if stack.is_empty() => Ok(RichText(b)),
+            _ => Err(MarkdownError {
+                offset: src.len(),
+                message: "unbalanced Markdown".into(),
+                hint: "check emphasis markers and lists".into(),
+            }),
+        }
+    }
+
+    fn heading(level: HeadingLevel) -> u8 {
+        match level {
+            HeadingLevel::H1 => 1,
+            HeadingLevel::H2 => 2,
+            HeadingLevel::H3 => 3,
+            HeadingLevel::H4 => 4,
+            HeadingLevel::H5 => 5,
+            HeadingLevel::H6 => 6,
+        }
+    }
+
+    enum Done {
+        Block(Block),
+        Inline(Inline),
+        Item(Vec<Block>),
+        Nothing,
+    }
+
+    fn close(frame: Frame, _end: TagEnd) -> Done {
+        match frame {
+            Frame::Para(i) => Done::Block(Block::Paragraph(i)),
+            Frame::Heading(l, i) => Done::Block(Block::Heading(l, i)),
+            Frame::List(o, items) => Done::Block(Block::List { ordered: o, items }),
+            Frame::Item(mut blocks, loose) => {
+                // Tight list items carry inline text directly.
+                if !loose.is_empty() {
+                    blocks.insert(0, Block::Paragraph(loose));
+                }
+                Done::Item(blocks)
+            }
+            Frame::Quote(b) => Done::Block(Block::Quote(b)),
+            Frame::Code(c) => Done::Block(Block::Code(c)),
+            Frame::Strong(i) => Done::Inline(Inline::Strong(i)),
+            Frame::Emph(i) => Done::Inline(Inline::Emphasis(i)),
+            Frame::Link(href, children) => Done::Inline(Inline::Link { href, children }),
+            Frame::Blocks(_) => Done::Nothing,
+        }
+    }
+
+    fn push_done(stack: &mut [Frame], done: Done) {
+        match done {
+            Done::Block(b) => match stack.last_mut() {
+                Some(Frame::Blocks(v)) | Some(Frame::Quote(v)) | Some(Frame::Item(v, _)) => {
+                    v.push(b)
+                }
+                _ => {}
+            },
+            Done::Inline(i) => push_inline(stack, i),
+            Done::Item(item) => {
+                if let Some(Frame::List(_, items)) = stack.last_mut() {
+                    items.push(item)
+                }
+            }
+            Done::Nothing => {}
+        }
+    }
+
+    fn push_inline(stack: &mut [Frame], i: Inline) {
+        match stack.last_mut() {
+            Some(Frame::Para(v))
+            | Some(Frame::Heading(_, v))
+            | Some(Frame::Strong(v))
+            | Some(Frame::Emph(v))
+            | Some(Frame::Link(_, v))
+            | Some(Frame::Item(_, v)) => {
+                // Merge adjacent text so soft breaks do not fragment the tree.
+                if let (Some(Inline::Text(prev)), Inline::Text(t)) = (v.last_mut(), &i) {
+                    prev.push_str(t);
+                } else {
+                    v.push(i)
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn compiles_common_markdown() {
+            let t = compile_markdown("Click **New deal**, then *wait*.\n\n- one\n- `two`").unwrap();
+            assert_eq!(
+                t.0[0],
+                Block::Paragraph(vec![
+                    Inline::Text("Click ".into()),
+                    Inline::Strong(vec![Inline::Text("New deal".into())]),
+                    Inline::Text(", then ".into()),
+                    Inline::Emphasis(vec![Inline::Text("wait".into())]),
+                    Inline::Text(".".into()),
+                ])
+            );
+            assert_eq!(
+                t.0[1],
+                Block::List {
+                    ordered: false,
+                    items: vec![
+                        vec![Block::Paragraph(vec![Inline::Text("one".into())])],
+                        vec![Block::Paragraph(vec![Inline::Code("two".into())])],
+                    ]
+                }
+            );
+            assert_eq!(t.plain_text(), "Click New deal, then wait.\none\ntwo");
+        }
+
+        #[test]
+        fn refuses_html_and_bad_links() {
+            let e = compile_markdown("hi <b>x</b>").unwrap_err();
+            assert!(e.message.contains("raw HTML"), "{e:?}");
+            assert_eq!(e.offset, 3);
+            assert!(compile_markdown("<div>\nx\n</div>").is_err());
+            let e = compile_markdown("[x](javascript:alert(1))").unwrap_err();
+            assert!(e.message.contains("javascript:alert(1)"));
+            assert!(compile_markdown("[x](https://acme.example/help) [y](/crm) [z](mailto:a@b)")
+                .is_ok());
+            assert!(compile_markdown("[x](//evil.example)").is_err());
+        }
+
+        #[test]
+        fn refuses_deep_nesting_without_overflowing() {
+            let deep = "> ".repeat(5000) + "x";
+            assert!(compile_markdown(&deep).is_err());
+        }
+    }
+}

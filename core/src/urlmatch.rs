@@ -1,0 +1,139 @@
+//! `applies_to` URL patterns: which content belongs to the screen the user is on.
+//!
+//! A pattern is a glob where `*` matches any run of characters:
+//! - `https://crm.acme.example/deals/*` matches the whole URL (scheme, host,
+//!   port, path, query, fragment);
+//! - `/crm/deals*` (starting with `/`) matches the path alone, on any origin the
+//!   extension acts on; add `?…` or `#…` to the pattern to match the query or
+//!   the fragment too (hash-routed apps).
+
+/// The parts of a URL the matcher needs. Hand-split: the `url` crate would cost
+/// wasm size for no gain here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    pub origin: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub fragment: &'a str,
+}
+
+pub fn split(url: &str) -> UrlParts<'_> {
+    let (before_frag, fragment) = match url.find('#') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let (before_query, query) = match before_frag.find('?') {
+        Some(i) => (&before_frag[..i], &before_frag[i..]),
+        None => (before_frag, ""),
+    };
+    let after_scheme = before_query.find("://").map(|i| i + 3).unwrap_or(0);
+    let (origin, path) = match before_query[after_scheme..].find('/') {
+        Some(i) => before_query.split_at(after_scheme + i),
+        None => (before_query, "/"),
+    };
+    UrlParts { origin, path, query, fragment }
+}
+
+/// The origin of `url` (`http://127.0.0.1:8080`).
+pub fn origin(url: &str) -> &str {
+    split(url).origin
+}
+
+/// Does `url` match `pattern`?
+pub fn matches(pattern: &str, url: &str) -> bool {
+    if pattern.contains("://") {
+        return glob(pattern, url);
+    }
+    let p = split(url);
+    let mut subject = String::with_capacity(url.len());
+    subject.push_str(p.path);
+    if pattern.contains('?') || pattern.contains('#') {
+        subject.push_str(p.query);
+    }
+    if pattern.contains('#') {
+        subject.push_str(p.fragment);
+    }
+    glob(pattern, &subject)
+}
+
+/// Does any of `patterns` match? An empty list matches everything.
+pub fn any_matches(patterns: &[String], url: &str) -> bool {
+    patterns.is_empty() || patterns.iter().any(|p| matches(p, url))
+}
+
+/// Iterative glob with `*` only: linear in practice, no recursion, so a hostile
+/// pattern cannot blow the stack.
+fn glob(pattern: &str, text: &str) -> bool {
+    let p = pattern.as_bytes();
+    let t = text.as_bytes();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn splits_urls() {
+        let p = split("http://127.0.0.1:8080/crm/deals/new?x=1#top");
+        assert_eq!(p.origin, "http://127.0.0.1:8080");
+        assert_eq!(p.path, "/crm/deals/new");
+        assert_eq!(p.query, "?x=1");
+        assert_eq!(p.fragment, "#top");
+        assert_eq!(split("http://a.example").path, "/");
+    }
+
+    #[test]
+    fn path_patterns() {
+        let u = "http://127.0.0.1:41234/crm/deals/new?draft=1";
+        assert!(matches("/crm/deals*", u));
+        assert!(matches("/crm/*", u));
+        assert!(!matches("/crm/deals", u));
+        assert!(matches("/crm/deals/new", u));
+        assert!(!matches("/pos/*", u));
+        assert!(matches("/crm/deals/new?draft=*", u));
+        assert!(matches("/app#/settings*", "http://h/app#/settings/users"));
+    }
+
+    #[test]
+    fn full_url_patterns() {
+        assert!(matches("http://127.0.0.1:*/pos/*", "http://127.0.0.1:9/pos/refunds"));
+        assert!(!matches("https://*/pos/*", "http://127.0.0.1:9/pos/refunds"));
+        assert!(any_matches(&[], "http://x/"));
+    }
+
+    proptest! {
+        #[test]
+        fn star_matches_everything(s in ".{0,60}") {
+            prop_assert!(glob("*", &s));
+            let pat = format!("*{s}");
+            prop_assert!(glob(&pat, &s));
+            prop_assert!(glob(&s.replace('*', ""), &s.replace('*', "")));
+        }
+
+        #[test]
+        fn pathological_patterns_finish(n in 1usize..200) {
+            let pat = "*a".repeat(n) + "b";
+            let text = "a".repeat(n * 2);
+            prop_assert!(!glob(&pat, &text));
+        }
+    }
+}
