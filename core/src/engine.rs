@@ -104,6 +104,49 @@ pub enum Event {
     CardResized { width: f64, height: f64 },
 }
 
+/// Which document an event came from. Each event has one legitimate sender;
+/// the glue drops the rest, so a frame cannot fake a click and an agent cannot
+/// press Next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Agent,
+    Frame,
+    Storage,
+}
+
+impl Source {
+    pub fn parse(s: &str) -> Option<Source> {
+        match s {
+            "agent" => Some(Source::Agent),
+            "frame" => Some(Source::Frame),
+            "storage" => Some(Source::Storage),
+            _ => None,
+        }
+    }
+}
+
+impl Event {
+    pub fn allowed_from(&self, source: Source) -> bool {
+        let expected = match self {
+            Event::Attached { .. }
+            | Event::UrlChanged { .. }
+            | Event::Resized { .. }
+            | Event::LauncherClicked
+            | Event::Target { .. }
+            | Event::TargetLost { .. }
+            | Event::TargetClicked { .. } => Source::Agent,
+            Event::Start { .. }
+            | Event::Next
+            | Event::Back
+            | Event::Close
+            | Event::Dismiss
+            | Event::CardResized { .. } => Source::Frame,
+            Event::Restored { .. } => Source::Storage,
+        };
+        expected == source
+    }
+}
+
 /// How the agent finds an element: elements matching `css`, then, if given,
 /// whose whitespace-normalised accessible `name` or visible `text` equals it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -433,7 +476,8 @@ fn role_selector(role: &str) -> String {
     let implicit = match role {
         "button" => "button,input[type=button],input[type=submit],input[type=reset],summary,",
         "link" => "a[href],area[href],",
-        "textbox" => "input:not([type]),input[type=text],input[type=email],input[type=tel],input[type=url],input[type=search],input[type=number],textarea,",
+        "textbox" => "input:not([type]),input[type=text],input[type=email],input[type=tel],input[type=url],input[type=search],textarea,",
+        "spinbutton" => "input[type=number],",
         "combobox" => "select,",
         "checkbox" => "input[type=checkbox],",
         "radio" => "input[type=radio],",
@@ -633,6 +677,17 @@ mod tests {
         attach(&e, &mut s, None);
         let c = e.handle(&mut s, Event::Start { id: "nope".into() });
         assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn each_event_has_one_sender() {
+        assert!(Event::TargetClicked { watch: "x".into() }.allowed_from(Source::Agent));
+        assert!(!Event::TargetClicked { watch: "x".into() }.allowed_from(Source::Frame));
+        assert!(Event::Next.allowed_from(Source::Frame));
+        assert!(!Event::Next.allowed_from(Source::Agent));
+        assert!(!Event::Restored { tour: None }.allowed_from(Source::Agent));
+        assert_eq!(Source::parse("frame"), Some(Source::Frame));
+        assert_eq!(Source::parse("page"), None);
     }
 
     #[test]

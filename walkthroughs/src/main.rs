@@ -1,1 +1,139 @@
-fn main() {}
+//! `waymark`: the command line for content authors and admins.
+//!
+//! This file owns argument parsing and terminal output only. Parsing content,
+//! checking it and writing bundles are `waymark_core`'s job (`source`,
+//! `bundle`), so the extension and the CLI can never disagree on a format.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use waymark_core::{bundle, source};
+
+#[derive(Parser)]
+#[command(name = "waymark", version, about = "Build and check Waymark content bundles.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a content folder and report every problem at once.
+    ///
+    /// Example: waymark validate walkthroughs/library
+    Validate {
+        /// Folder of walkthrough .toml files.
+        #[arg(default_value = "walkthroughs/library")]
+        content: PathBuf,
+    },
+    /// Compile a content folder into one bundle file.
+    ///
+    /// Example: waymark build walkthroughs/library --out target/content.wmb
+    Build {
+        /// Folder of walkthrough .toml files.
+        #[arg(default_value = "walkthroughs/library")]
+        content: PathBuf,
+        /// Where to write the bundle.
+        #[arg(short, long, default_value = "content.wmb")]
+        out: PathBuf,
+    },
+    /// Print what a bundle holds.
+    ///
+    /// Example: waymark inspect target/content.wmb
+    Inspect {
+        bundle: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { content } => match source::load_dir(&content) {
+            Ok(lib) => {
+                let steps: usize = lib.walkthroughs.iter().map(|w| w.steps.len()).sum();
+                println!("ok: {} walkthroughs, {steps} steps", lib.walkthroughs.len());
+                ExitCode::SUCCESS
+            }
+            Err(diags) => report(&diags, "no problems were fixed; nothing was written"),
+        },
+        Command::Build { content, out } => build(&content, &out),
+        Command::Inspect { bundle: path } => inspect(&path),
+    }
+}
+
+fn report(diags: &[waymark_core::diagnostics::Diagnostic], tail: &str) -> ExitCode {
+    for d in diags {
+        eprintln!("{d}");
+    }
+    let n = diags.len();
+    eprintln!("error: {n} problem{} found; {tail}", if n == 1 { "" } else { "s" });
+    ExitCode::FAILURE
+}
+
+fn build(content: &Path, out: &Path) -> ExitCode {
+    let lib = match source::load_dir(content) {
+        Ok(lib) => lib,
+        Err(diags) => return report(&diags, "no bundle written"),
+    };
+    let bytes = match bundle::write(&lib) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Write beside the target and rename, so a failed write never leaves a
+    // half bundle where the old one was.
+    let tmp = out.with_extension("wmb.tmp");
+    let written = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|_| std::fs::write(&tmp, &bytes))
+        .and_then(|_| std::fs::rename(&tmp, out));
+    if let Err(e) = written {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        let _ = std::fs::remove_file(&tmp);
+        return ExitCode::FAILURE;
+    }
+    let steps: usize = lib.walkthroughs.iter().map(|w| w.steps.len()).sum();
+    println!(
+        "built {}: {} walkthroughs, {steps} steps, {} bytes (format v{})",
+        out.display(),
+        lib.walkthroughs.len(),
+        bytes.len(),
+        bundle::FORMAT_VERSION
+    );
+    ExitCode::SUCCESS
+}
+
+fn inspect(path: &Path) -> ExitCode {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match bundle::read(&bytes) {
+        Ok(lib) => {
+            println!("{}: format v{}, {} bytes", path.display(), bundle::FORMAT_VERSION, bytes.len());
+            for w in &lib.walkthroughs {
+                println!(
+                    "  {:<28} {:<6} {} steps  v{}  {}",
+                    w.id,
+                    w.moment.as_str(),
+                    w.steps.len(),
+                    w.version,
+                    w.title
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The service worker's handle on the engine: holds the library read from the
+//! bundle and one `Session` per tab. Converts JS values to core events and core
+//! commands back to JS values; checks that each event came from a document
+//! allowed to send it.
+
+use std::collections::HashMap;
+
+use wasm_bindgen::prelude::*;
+use waymark_core::engine::{Engine, Event, Session, Source};
+use waymark_core::{bundle, content::Library};
+
+use crate::{log, to_js};
+
+#[wasm_bindgen]
+pub struct WaymarkEngine {
+    engine: Engine,
+    sessions: HashMap<i32, Session>,
+}
+
+#[wasm_bindgen]
+impl WaymarkEngine {
+    /// Reads bundle bytes. Throws an `Error` whose message says what was wrong.
+    #[wasm_bindgen(js_name = fromBundle)]
+    pub fn from_bundle(bytes: &[u8]) -> Result<WaymarkEngine, JsError> {
+        let library = bundle::read(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(WaymarkEngine::new(library))
+    }
+
+    /// Handles one event for `tab`, sent by `source` (`"agent"`, `"frame"` or
+    /// `"storage"`). Returns an array of commands. An event that does not parse
+    /// or comes from the wrong source is logged and ignored.
+    pub fn handle(&mut self, tab: i32, source: &str, event: JsValue) -> JsValue {
+        let Some(source) = Source::parse(source) else {
+            log(&format!("waymark: unknown event source {source:?}"));
+            return js_sys::Array::new().into();
+        };
+        let event: Event = match serde_wasm_bindgen::from_value(event) {
+            Ok(e) => e,
+            Err(e) => {
+                log(&format!("waymark: ignoring malformed event: {e}"));
+                return js_sys::Array::new().into();
+            }
+        };
+        if !event.allowed_from(source) {
+            log(&format!("waymark: ignoring {event:?} from {source:?}"));
+            return js_sys::Array::new().into();
+        }
+        let session = self.sessions.entry(tab).or_default();
+        to_js(&self.engine.handle(session, event))
+    }
+
+    /// Drops a tab's session (its agent disconnected).
+    pub fn forget(&mut self, tab: i32) {
+        self.sessions.remove(&tab);
+    }
+
+    /// What the loaded bundle holds, for the options page.
+    pub fn summary(&self) -> JsValue {
+        let lib = self.engine.library();
+        let summary = Summary {
+            format: bundle::FORMAT_VERSION,
+            walkthroughs: lib.walkthroughs.len(),
+            steps: lib.walkthroughs.iter().map(|w| w.steps.len()).sum(),
+            titles: lib.walkthroughs.iter().map(|w| w.title.clone()).collect(),
+        };
+        to_js(&summary)
+    }
+}
+
+impl WaymarkEngine {
+    pub fn new(library: Library) -> WaymarkEngine {
+        WaymarkEngine { engine: Engine::new(library), sessions: HashMap::new() }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Summary {
+    format: u16,
+    walkthroughs: usize,
+    steps: usize,
+    titles: Vec<String>,
+}
