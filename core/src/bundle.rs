@@ -70,8 +70,7 @@ impl std::error::Error for BundleError {}
 
 /// Serialises a library into bundle bytes.
 pub fn write(library: &Library) -> Result<Vec<u8>, BundleError> {
-    let content =
-        postcard::to_allocvec(library).map_err(|e| BundleError::Encode(e.to_string()))?;
+    let content = postcard::to_allocvec(library).map_err(|e| BundleError::Encode(e.to_string()))?;
     let mut body = Vec::with_capacity(content.len() + SECTION_HEADER_LEN);
     push_section(&mut body, SECTION_CONTENT, &content)?;
 
@@ -109,7 +108,10 @@ pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
         return Err(BundleError::NotABundle);
     }
     if bytes.len() < HEADER_LEN {
-        return Err(BundleError::Truncated { expected: HEADER_LEN + TRAILER_LEN, found: bytes.len() });
+        return Err(BundleError::Truncated {
+            expected: HEADER_LEN + TRAILER_LEN,
+            found: bytes.len(),
+        });
     }
     let version = u16::from_le_bytes([bytes[8], bytes[9]]);
     if version != FORMAT_VERSION {
@@ -118,7 +120,10 @@ pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
     let body_len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
     let expected = HEADER_LEN + body_len + TRAILER_LEN;
     if bytes.len() < expected {
-        return Err(BundleError::Truncated { expected, found: bytes.len() });
+        return Err(BundleError::Truncated {
+            expected,
+            found: bytes.len(),
+        });
     }
     if bytes.len() > expected {
         return Err(BundleError::Corrupt(format!(
@@ -138,11 +143,15 @@ pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
             // Unused trailer bytes must be zero, so no byte of a bundle is
             // free to change unnoticed.
             if trailer[1..8].iter().chain(&trailer[16..]).any(|&b| b != 0) {
-                return Err(BundleError::Corrupt("reserved trailer bytes are not zero".into()));
+                return Err(BundleError::Corrupt(
+                    "reserved trailer bytes are not zero".into(),
+                ));
             }
         }
         alg => {
-            return Err(BundleError::Corrupt(format!("unknown seal algorithm {alg}")));
+            return Err(BundleError::Corrupt(format!(
+                "unknown seal algorithm {alg}"
+            )));
         }
     }
 
@@ -199,7 +208,10 @@ mod tests {
                     body: RichText(vec![Block::Paragraph(vec![Inline::Text("Click".into())])]),
                     target: vec![
                         Target::Css("[data-testid=new-deal]".into()),
-                        Target::Aria { name: "New deal".into(), role: Some("button".into()) },
+                        Target::Aria {
+                            name: "New deal".into(),
+                            role: Some("button".into()),
+                        },
                     ],
                     advance: Advance::Click,
                     placement: Placement::Auto,
@@ -236,7 +248,10 @@ mod tests {
     #[test]
     fn error_messages_say_how_to_fix() {
         let msg = BundleError::UnsupportedVersion { found: 9 }.to_string();
-        assert!(msg.contains("version 9") && msg.contains("waymark build"), "{msg}");
+        assert!(
+            msg.contains("version 9") && msg.contains("waymark build"),
+            "{msg}"
+        );
     }
 
     proptest! {

@@ -174,13 +174,22 @@ mod tests {
     fn parses_recorder_style_targets() {
         assert_eq!(
             Target::parse("aria/New deal[role=\"button\"]"),
-            Ok(Target::Aria { name: "New deal".into(), role: Some("button".into()) })
+            Ok(Target::Aria {
+                name: "New deal".into(),
+                role: Some("button".into())
+            })
         );
         assert_eq!(
             Target::parse("aria/  Save   deal "),
-            Ok(Target::Aria { name: "Save deal".into(), role: None })
+            Ok(Target::Aria {
+                name: "Save deal".into(),
+                role: None
+            })
         );
-        assert_eq!(Target::parse("text/New\n deal"), Ok(Target::Text("New deal".into())));
+        assert_eq!(
+            Target::parse("text/New\n deal"),
+            Ok(Target::Text("New deal".into()))
+        );
         assert_eq!(
             Target::parse("[data-testid=new-deal]"),
             Ok(Target::Css("[data-testid=new-deal]".into()))

@@ -19,11 +19,20 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic pointing at `span` (byte offsets) of `src`.
-    pub fn at(file: &str, src: &str, span: Range<usize>, message: impl Into<String>, hint: Option<String>) -> Diagnostic {
+    pub fn at(
+        file: &str,
+        src: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) -> Diagnostic {
         let start = floor_char(src, span.start.min(src.len()));
         let end = floor_char(src, span.end.min(src.len())).max(start);
         let line_start = src[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let line_end = src[start..].find('\n').map(|i| start + i).unwrap_or(src.len());
+        let line_end = src[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(src.len());
         let line = src[..start].matches('\n').count() + 1;
         let col = src[line_start..start].chars().count() + 1;
         let text = src[line_start..line_end].trim_end_matches('\r').to_string();
@@ -40,7 +49,14 @@ impl Diagnostic {
 
     /// A diagnostic about a whole file (unreadable, not UTF-8).
     pub fn file(file: &str, message: impl Into<String>, hint: Option<String>) -> Diagnostic {
-        Diagnostic { file: file.to_string(), line: 1, col: 1, message: message.into(), hint, snippet: None }
+        Diagnostic {
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            message: message.into(),
+            hint,
+            snippet: None,
+        }
     }
 }
 
@@ -53,7 +69,11 @@ fn floor_char(s: &str, mut i: usize) -> usize {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}:{}:{}: error: {}", self.file, self.line, self.col, self.message)?;
+        writeln!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file, self.line, self.col, self.message
+        )?;
         if let Some((text, start, len)) = &self.snippet {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
@@ -76,7 +96,13 @@ mod tests {
     fn points_at_line_and_column() {
         let src = "id = \"x\"\ntitle = \"Ünïcode\"\nmoment = \"sometimes\"\n";
         let at = src.find("\"sometimes\"").unwrap();
-        let d = Diagnostic::at("a.toml", src, at..at + 11, "unknown moment", Some("use apply".into()));
+        let d = Diagnostic::at(
+            "a.toml",
+            src,
+            at..at + 11,
+            "unknown moment",
+            Some("use apply".into()),
+        );
         assert_eq!((d.line, d.col), (3, 10));
         let text = d.to_string();
         assert_eq!(

@@ -32,7 +32,10 @@ use crate::urlmatch;
 pub const LAUNCHER_SIZE: f64 = 44.0;
 pub const LAUNCHER_MARGIN: f64 = 20.0;
 /// Card size assumed until the frame reports its rendered size.
-pub const DEFAULT_CARD: Size = Size { width: 320.0, height: 160.0 };
+pub const DEFAULT_CARD: Size = Size {
+    width: 320.0,
+    height: 160.0,
+};
 /// Padding around the target inside the spotlight.
 pub const SPOTLIGHT_PAD: f64 = 4.0;
 
@@ -81,15 +84,26 @@ struct Shown {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The agent started on a page (load or reconnect).
-    Attached { url: String, viewport: Size },
+    Attached {
+        url: String,
+        viewport: Size,
+    },
     /// Storage answered a `Load`.
-    Restored { tour: Option<Tour> },
+    Restored {
+        tour: Option<Tour>,
+    },
     /// SPA route change or hash change.
-    UrlChanged { url: String },
-    Resized { viewport: Size },
+    UrlChanged {
+        url: String,
+    },
+    Resized {
+        viewport: Size,
+    },
     LauncherClicked,
     /// From the menu: start a walkthrough by id.
-    Start { id: String },
+    Start {
+        id: String,
+    },
     Next,
     Back,
     /// End the current walkthrough.
@@ -97,11 +111,22 @@ pub enum Event {
     /// Close the menu or the completion card.
     Dismiss,
     /// The watched target was found or moved.
-    Target { watch: String, rect: Rect, viewport: Size },
-    TargetLost { watch: String },
-    TargetClicked { watch: String },
+    Target {
+        watch: String,
+        rect: Rect,
+        viewport: Size,
+    },
+    TargetLost {
+        watch: String,
+    },
+    TargetClicked {
+        watch: String,
+    },
     /// The frame's rendered content size.
-    CardResized { width: f64, height: f64 },
+    CardResized {
+        width: f64,
+        height: f64,
+    },
 }
 
 /// Which document an event came from. Each event has one legitimate sender;
@@ -162,20 +187,39 @@ pub struct Query {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
     /// Show or hide the launcher button at the given size and corner margin.
-    Launcher { visible: bool, size: f64, margin: f64 },
+    Launcher {
+        visible: bool,
+        size: f64,
+        margin: f64,
+    },
     /// Read the persisted tour under `key` and answer with `Restored`.
-    Load { key: String },
+    Load {
+        key: String,
+    },
     /// Persist (or with `None`, clear) the tour under `key`.
-    Save { key: String, tour: Option<Tour> },
+    Save {
+        key: String,
+        tour: Option<Tour>,
+    },
     /// Find the first element matching any query, in order; report `Target`
     /// on find and move, `TargetLost` when it goes, `TargetClicked` if `click`.
-    Watch { watch: String, queries: Vec<Query>, click: bool },
+    Watch {
+        watch: String,
+        queries: Vec<Query>,
+        click: bool,
+    },
     Unwatch,
-    Spotlight { rect: Option<Rect> },
+    Spotlight {
+        rect: Option<Rect>,
+    },
     /// Place the overlay frame (None hides it).
-    Frame { rect: Option<Rect> },
+    Frame {
+        rect: Option<Rect>,
+    },
     /// For the overlay frame: what to show.
-    Render { view: View },
+    Render {
+        view: View,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -224,19 +268,31 @@ impl Engine {
 
     pub fn handle(&self, s: &mut Session, event: Event) -> Vec<Command> {
         let mut out = Vec::new();
+        // Requests to storage go last: the glue answers a `Load` at once, and
+        // the answer's commands must not overtake the rest of this batch.
+        let mut load = None;
         match event {
             Event::Attached { url, viewport } => {
                 // A re-attach (reload, service-worker restart) starts afresh:
                 // the agent has forgotten everything it was told.
-                *s = Session { url, viewport, attached: true, ..Session::default() };
-                out.push(Command::Load { key: storage_key(&s.url) });
+                *s = Session {
+                    url,
+                    viewport,
+                    attached: true,
+                    ..Session::default()
+                };
+                load = Some(Command::Load {
+                    key: storage_key(&s.url),
+                });
             }
             Event::Restored { tour } => {
                 s.restored = true;
                 s.shown.saved = Some(tour.clone());
                 // Resume only what still exists in this bundle.
                 s.tour = tour.filter(|t| {
-                    self.library.walkthrough(&t.walkthrough).is_some_and(|w| t.step < w.steps.len())
+                    self.library
+                        .walkthrough(&t.walkthrough)
+                        .is_some_and(|w| t.step < w.steps.len())
                 });
             }
             Event::UrlChanged { url } => s.url = url,
@@ -247,14 +303,21 @@ impl Engine {
             }
             Event::Start { id } => {
                 if let Some(w) = self.library.walkthrough(&id) {
-                    s.tour = Some(Tour { walkthrough: w.id.clone(), version: w.version.clone(), step: 0 });
+                    s.tour = Some(Tour {
+                        walkthrough: w.id.clone(),
+                        version: w.version.clone(),
+                        step: 0,
+                    });
                     s.menu_open = false;
                     s.finished = None;
                     s.target = None;
                 }
             }
             Event::Next => {
-                if self.current(s).is_some_and(|(_, st, _)| st.advance == Advance::Next) {
+                if self
+                    .current(s)
+                    .is_some_and(|(_, st, _)| st.advance == Advance::Next)
+                {
                     self.advance(s);
                 }
             }
@@ -276,7 +339,11 @@ impl Engine {
                 s.menu_open = false;
                 s.finished = None;
             }
-            Event::Target { watch, rect, viewport } => {
+            Event::Target {
+                watch,
+                rect,
+                viewport,
+            } => {
                 if self.is_current(s, &watch) {
                     s.target = Some(rect.sane());
                     s.viewport = viewport;
@@ -289,7 +356,9 @@ impl Engine {
             }
             Event::TargetClicked { watch } => {
                 if self.is_current(s, &watch)
-                    && self.current(s).is_some_and(|(_, st, _)| st.advance == Advance::Click)
+                    && self
+                        .current(s)
+                        .is_some_and(|(_, st, _)| st.advance == Advance::Click)
                 {
                     self.advance(s);
                 }
@@ -303,11 +372,14 @@ impl Engine {
         if s.attached {
             self.sync(s, &mut out);
         }
+        out.extend(load);
         out
     }
 
     fn advance(&self, s: &mut Session) {
-        let Some((w, _, i)) = self.current(s) else { return };
+        let Some((w, _, i)) = self.current(s) else {
+            return;
+        };
         s.target = None;
         if i + 1 < w.steps.len() {
             if let Some(t) = s.tour.as_mut() {
@@ -353,7 +425,9 @@ impl Engine {
             return View::Menu { items };
         }
         if let Some(title) = &s.finished {
-            return View::Done { title: title.clone() };
+            return View::Done {
+                title: title.clone(),
+            };
         }
         match self.current(s) {
             Some((w, st, i)) => View::Card(Card {
@@ -385,9 +459,11 @@ impl Engine {
         let card = s.card.unwrap_or(DEFAULT_CARD);
         match view {
             View::Hidden => None,
-            View::Menu { .. } | View::Done { .. } => {
-                Some(geometry::above_launcher(card, s.viewport, self.launcher_rect(s.viewport)))
-            }
+            View::Menu { .. } | View::Done { .. } => Some(geometry::above_launcher(
+                card,
+                s.viewport,
+                self.launcher_rect(s.viewport),
+            )),
             View::Card(_) => {
                 let (_, st, _) = self.current(s)?;
                 if st.target.is_empty() {
@@ -403,11 +479,18 @@ impl Engine {
     fn sync(&self, s: &mut Session, out: &mut Vec<Command>) {
         if s.shown.launcher != Some(true) {
             s.shown.launcher = Some(true);
-            out.push(Command::Launcher { visible: true, size: LAUNCHER_SIZE, margin: LAUNCHER_MARGIN });
+            out.push(Command::Launcher {
+                visible: true,
+                size: LAUNCHER_SIZE,
+                margin: LAUNCHER_MARGIN,
+            });
         }
         if s.restored && s.shown.saved.as_ref() != Some(&s.tour) {
             s.shown.saved = Some(s.tour.clone());
-            out.push(Command::Save { key: storage_key(&s.url), tour: s.tour.clone() });
+            out.push(Command::Save {
+                key: storage_key(&s.url),
+                tour: s.tour.clone(),
+            });
         }
         let watch = self.watch_key(s);
         if s.shown.watch.as_ref() != Some(&watch) {
@@ -461,13 +544,24 @@ pub fn storage_key(url: &str) -> String {
 /// Turns an authored target into what the agent executes.
 pub fn compile_target(t: &Target) -> Query {
     match t {
-        Target::Css(css) => Query { css: css.clone(), name: None, text: None },
+        Target::Css(css) => Query {
+            css: css.clone(),
+            name: None,
+            text: None,
+        },
         Target::Aria { name, role } => Query {
-            css: role.as_deref().map(role_selector).unwrap_or_else(|| "*".into()),
+            css: role
+                .as_deref()
+                .map(role_selector)
+                .unwrap_or_else(|| "*".into()),
             name: Some(name.clone()),
             text: None,
         },
-        Target::Text(text) => Query { css: "*".into(), name: None, text: Some(text.clone()) },
+        Target::Text(text) => Query {
+            css: "*".into(),
+            name: None,
+            text: Some(text.clone()),
+        },
     }
 }
 
@@ -520,7 +614,11 @@ mod tests {
                     applies_to: vec!["/crm/*".into()],
                     version: "v1".into(),
                     steps: vec![
-                        step("open", &["[data-testid=new-deal]", "aria/New deal[role=button]"], Advance::Click),
+                        step(
+                            "open",
+                            &["[data-testid=new-deal]", "aria/New deal[role=button]"],
+                            Advance::Click,
+                        ),
                         step("intro", &[], Advance::Next),
                         step("save", &["text/Save deal"], Advance::Click),
                     ],
@@ -537,12 +635,27 @@ mod tests {
         })
     }
 
-    const VP: Size = Size { width: 1280.0, height: 800.0 };
+    const VP: Size = Size {
+        width: 1280.0,
+        height: 800.0,
+    };
     const URL: &str = "http://127.0.0.1:4000/crm/deals";
 
     fn attach(e: &Engine, s: &mut Session, saved: Option<Tour>) -> Vec<Command> {
-        let mut c = e.handle(s, Event::Attached { url: URL.into(), viewport: VP });
-        assert!(c.contains(&Command::Load { key: "tour:http://127.0.0.1:4000".into() }), "{c:?}");
+        let mut c = e.handle(
+            s,
+            Event::Attached {
+                url: URL.into(),
+                viewport: VP,
+            },
+        );
+        assert_eq!(
+            c.last(),
+            Some(&Command::Load {
+                key: "tour:http://127.0.0.1:4000".into()
+            }),
+            "{c:?}"
+        );
         c.extend(e.handle(s, Event::Restored { tour: saved }));
         c
     }
@@ -570,18 +683,30 @@ mod tests {
         let e = engine();
         let mut s = Session::default();
         let c = attach(&e, &mut s, None);
-        assert!(matches!(c[1], Command::Launcher { visible: true, .. }));
+        assert!(matches!(c[0], Command::Launcher { visible: true, .. }));
         let c = e.handle(&mut s, Event::LauncherClicked);
-        let Some(View::Menu { items }) = view_of(&c) else { panic!("{c:?}") };
-        assert_eq!(items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["create-deal"]);
+        let Some(View::Menu { items }) = view_of(&c) else {
+            panic!("{c:?}")
+        };
+        assert_eq!(
+            items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["create-deal"]
+        );
         assert!(find(&c, |c| match c {
             Command::Frame { rect: Some(r) } => Some(r.right() <= VP.width),
             _ => None,
         })
         .unwrap());
         // Route change while open refreshes the list.
-        let c = e.handle(&mut s, Event::UrlChanged { url: "http://127.0.0.1:4000/pos/refunds".into() });
-        let Some(View::Menu { items }) = view_of(&c) else { panic!("{c:?}") };
+        let c = e.handle(
+            &mut s,
+            Event::UrlChanged {
+                url: "http://127.0.0.1:4000/pos/refunds".into(),
+            },
+        );
+        let Some(View::Menu { items }) = view_of(&c) else {
+            panic!("{c:?}")
+        };
         assert_eq!(items[0].id, "refund");
     }
 
@@ -591,45 +716,95 @@ mod tests {
         let mut s = Session::default();
         attach(&e, &mut s, None);
         e.handle(&mut s, Event::LauncherClicked);
-        let c = e.handle(&mut s, Event::Start { id: "create-deal".into() });
+        let c = e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        );
         assert!(c.contains(&Command::Save {
             key: "tour:http://127.0.0.1:4000".into(),
-            tour: Some(Tour { walkthrough: "create-deal".into(), version: "v1".into(), step: 0 })
+            tour: Some(Tour {
+                walkthrough: "create-deal".into(),
+                version: "v1".into(),
+                step: 0
+            })
         }));
         let key = watch_of(&c).unwrap();
         assert_eq!(key, "create-deal/0/open");
-        let Some(View::Card(card)) = view_of(&c) else { panic!() };
-        assert_eq!((card.index, card.count, card.can_back, card.can_next), (1, 3, false, false));
+        let Some(View::Card(card)) = view_of(&c) else {
+            panic!()
+        };
+        assert_eq!(
+            (card.index, card.count, card.can_back, card.can_next),
+            (1, 3, false, false)
+        );
         // Frame stays hidden until the target is found.
         assert!(c.contains(&Command::Frame { rect: None }));
 
-        let rect = Rect { x: 1100.0, y: 80.0, width: 100.0, height: 36.0 };
-        let c = e.handle(&mut s, Event::Target { watch: key.clone(), rect, viewport: VP });
+        let rect = Rect {
+            x: 1100.0,
+            y: 80.0,
+            width: 100.0,
+            height: 36.0,
+        };
+        let c = e.handle(
+            &mut s,
+            Event::Target {
+                watch: key.clone(),
+                rect,
+                viewport: VP,
+            },
+        );
         let frame = find(&c, |c| match c {
             Command::Frame { rect } => *rect,
             _ => None,
         })
         .unwrap();
         assert!(!frame.intersects(&rect));
-        assert!(c.iter().any(|c| matches!(c, Command::Spotlight { rect: Some(_) })));
+        assert!(c
+            .iter()
+            .any(|c| matches!(c, Command::Spotlight { rect: Some(_) })));
 
         // Next does nothing on a click step; a stale click does nothing either.
         assert!(e.handle(&mut s, Event::Next).is_empty());
-        assert!(e.handle(&mut s, Event::TargetClicked { watch: "other/0/x".into() }).is_empty());
+        assert!(e
+            .handle(
+                &mut s,
+                Event::TargetClicked {
+                    watch: "other/0/x".into()
+                }
+            )
+            .is_empty());
 
         let c = e.handle(&mut s, Event::TargetClicked { watch: key });
         assert!(c.contains(&Command::Unwatch));
         assert!(c.contains(&Command::Spotlight { rect: None }));
         // A step without a target is centred at once.
-        assert!(c.iter().any(|c| matches!(c, Command::Frame { rect: Some(_) })));
+        assert!(c
+            .iter()
+            .any(|c| matches!(c, Command::Frame { rect: Some(_) })));
         let c = e.handle(&mut s, Event::Next);
         assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
         let c = e.handle(&mut s, Event::Back);
         assert!(c.contains(&Command::Unwatch));
         e.handle(&mut s, Event::Next);
-        let c = e.handle(&mut s, Event::TargetClicked { watch: "create-deal/2/save".into() });
-        assert_eq!(view_of(&c), Some(View::Done { title: "Create a deal".into() }));
-        assert!(c.contains(&Command::Save { key: "tour:http://127.0.0.1:4000".into(), tour: None }));
+        let c = e.handle(
+            &mut s,
+            Event::TargetClicked {
+                watch: "create-deal/2/save".into(),
+            },
+        );
+        assert_eq!(
+            view_of(&c),
+            Some(View::Done {
+                title: "Create a deal".into()
+            })
+        );
+        assert!(c.contains(&Command::Save {
+            key: "tour:http://127.0.0.1:4000".into(),
+            tour: None
+        }));
         let c = e.handle(&mut s, Event::Dismiss);
         assert_eq!(view_of(&c), Some(View::Hidden));
     }
@@ -638,16 +813,26 @@ mod tests {
     fn resumes_after_reload_and_ignores_unknown_saved_tours() {
         let e = engine();
         let mut s = Session::default();
-        let saved = Tour { walkthrough: "create-deal".into(), version: "v1".into(), step: 2 };
+        let saved = Tour {
+            walkthrough: "create-deal".into(),
+            version: "v1".into(),
+            step: 2,
+        };
         let c = attach(&e, &mut s, Some(saved.clone()));
         assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
         // Restoring must not rewrite what was just read.
         assert!(!c.iter().any(|c| matches!(c, Command::Save { .. })));
 
         let mut s = Session::default();
-        let gone = Tour { walkthrough: "deleted".into(), version: "v0".into(), step: 0 };
+        let gone = Tour {
+            walkthrough: "deleted".into(),
+            version: "v0".into(),
+            step: 0,
+        };
         let c = attach(&e, &mut s, Some(gone));
-        assert!(c.iter().any(|c| matches!(c, Command::Save { tour: None, .. })));
+        assert!(c
+            .iter()
+            .any(|c| matches!(c, Command::Save { tour: None, .. })));
         let mut s = Session::default();
         let past_end = Tour { step: 99, ..saved };
         let c = attach(&e, &mut s, Some(past_end));
@@ -659,11 +844,39 @@ mod tests {
         let e = engine();
         let mut s = Session::default();
         attach(&e, &mut s, None);
-        e.handle(&mut s, Event::Start { id: "create-deal".into() });
-        let rect = Rect { x: 10.0, y: 10.0, width: 50.0, height: 20.0 };
+        e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        );
+        let rect = Rect {
+            x: 10.0,
+            y: 10.0,
+            width: 50.0,
+            height: 20.0,
+        };
         let w = "create-deal/0/open".to_string();
-        assert!(!e.handle(&mut s, Event::Target { watch: w.clone(), rect, viewport: VP }).is_empty());
-        assert!(e.handle(&mut s, Event::Target { watch: w.clone(), rect, viewport: VP }).is_empty());
+        assert!(!e
+            .handle(
+                &mut s,
+                Event::Target {
+                    watch: w.clone(),
+                    rect,
+                    viewport: VP
+                }
+            )
+            .is_empty());
+        assert!(e
+            .handle(
+                &mut s,
+                Event::Target {
+                    watch: w.clone(),
+                    rect,
+                    viewport: VP
+                }
+            )
+            .is_empty());
         let c = e.handle(&mut s, Event::TargetLost { watch: w });
         assert!(c.contains(&Command::Frame { rect: None }));
         assert!(c.contains(&Command::Spotlight { rect: None }));
@@ -696,13 +909,22 @@ mod tests {
         assert!(q.css.starts_with("button,") && q.css.ends_with("[role=button]"));
         assert_eq!(q.name.as_deref(), Some("New deal"));
         let q = compile_target(&Target::parse("text/Save deal").unwrap());
-        assert_eq!((q.css.as_str(), q.text.as_deref()), ("*", Some("Save deal")));
+        assert_eq!(
+            (q.css.as_str(), q.text.as_deref()),
+            ("*", Some("Save deal"))
+        );
     }
 
     #[test]
     fn events_and_commands_are_tagged_json() {
-        let ev: Event = serde_json::from_str(r#"{"type":"target_clicked","watch":"a/0/b"}"#).unwrap();
-        assert_eq!(ev, Event::TargetClicked { watch: "a/0/b".into() });
+        let ev: Event =
+            serde_json::from_str(r#"{"type":"target_clicked","watch":"a/0/b"}"#).unwrap();
+        assert_eq!(
+            ev,
+            Event::TargetClicked {
+                watch: "a/0/b".into()
+            }
+        );
         let json = serde_json::to_string(&Command::Frame { rect: None }).unwrap();
         assert_eq!(json, r#"{"type":"frame","rect":null}"#);
     }

@@ -39,7 +39,12 @@ impl Rect {
     /// never negative.
     pub fn sane(self) -> Rect {
         let f = |v: f64| if v.is_finite() { v } else { 0.0 };
-        Rect { x: f(self.x), y: f(self.y), width: f(self.width).max(0.0), height: f(self.height).max(0.0) }
+        Rect {
+            x: f(self.x),
+            y: f(self.y),
+            width: f(self.width).max(0.0),
+            height: f(self.height).max(0.0),
+        }
     }
 }
 
@@ -111,9 +116,15 @@ pub fn place_card(target: Rect, card: Size, vp: Size, pref: Placement) -> (Rect,
     let max_y = vp.height - MARGIN - card.height;
     let (x, y) = match side {
         Side::Right => (t.right() + GAP, t.y + t.height / 2.0 - card.height / 2.0),
-        Side::Left => (t.x - GAP - card.width, t.y + t.height / 2.0 - card.height / 2.0),
+        Side::Left => (
+            t.x - GAP - card.width,
+            t.y + t.height / 2.0 - card.height / 2.0,
+        ),
         Side::Bottom => (t.x + t.width / 2.0 - card.width / 2.0, t.bottom() + GAP),
-        Side::Top => (t.x + t.width / 2.0 - card.width / 2.0, t.y - GAP - card.height),
+        Side::Top => (
+            t.x + t.width / 2.0 - card.width / 2.0,
+            t.y - GAP - card.height,
+        ),
     };
     let rect = Rect {
         x: clamp(x, MARGIN, max_x),
@@ -136,9 +147,22 @@ pub fn centre(card: Size, vp: Size) -> Rect {
 
 /// A panel that opens from the launcher in the bottom-right corner.
 pub fn above_launcher(card: Size, vp: Size, launcher: Rect) -> Rect {
-    let x = clamp(launcher.right() - card.width, MARGIN, vp.width - MARGIN - card.width);
-    let y = clamp(launcher.y - GAP - card.height, MARGIN, vp.height - MARGIN - card.height);
-    Rect { x, y, width: card.width, height: card.height }
+    let x = clamp(
+        launcher.right() - card.width,
+        MARGIN,
+        vp.width - MARGIN - card.width,
+    );
+    let y = clamp(
+        launcher.y - GAP - card.height,
+        MARGIN,
+        vp.height - MARGIN - card.height,
+    );
+    Rect {
+        x,
+        y,
+        width: card.width,
+        height: card.height,
+    }
 }
 
 #[cfg(test)]
@@ -146,16 +170,32 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const VP: Size = Size { width: 1280.0, height: 800.0 };
-    const CARD: Size = Size { width: 320.0, height: 180.0 };
+    const VP: Size = Size {
+        width: 1280.0,
+        height: 800.0,
+    };
+    const CARD: Size = Size {
+        width: 320.0,
+        height: 180.0,
+    };
 
     #[test]
     fn prefers_right_then_flips() {
-        let t = Rect { x: 100.0, y: 100.0, width: 80.0, height: 30.0 };
+        let t = Rect {
+            x: 100.0,
+            y: 100.0,
+            width: 80.0,
+            height: 30.0,
+        };
         let (r, s) = place_card(t, CARD, VP, Placement::Auto);
         assert_eq!(s, Side::Right);
         assert_eq!(r.x, 192.0);
-        let t = Rect { x: 1150.0, y: 100.0, width: 100.0, height: 30.0 };
+        let t = Rect {
+            x: 1150.0,
+            y: 100.0,
+            width: 100.0,
+            height: 30.0,
+        };
         let (r, s) = place_card(t, CARD, VP, Placement::Auto);
         assert_eq!(s, Side::Left);
         assert_eq!(r.right(), 1150.0 - GAP);
@@ -163,7 +203,12 @@ mod tests {
 
     #[test]
     fn bottom_flips_to_top_near_the_bottom_edge() {
-        let t = Rect { x: 600.0, y: 700.0, width: 80.0, height: 30.0 };
+        let t = Rect {
+            x: 600.0,
+            y: 700.0,
+            width: 80.0,
+            height: 30.0,
+        };
         let (_, s) = place_card(t, CARD, VP, Placement::Bottom);
         assert_eq!(s, Side::Top);
     }

@@ -14,7 +14,10 @@ pub struct RichText(pub Vec<Block>);
 pub enum Block {
     Paragraph(Vec<Inline>),
     Heading(u8, Vec<Inline>),
-    List { ordered: bool, items: Vec<Vec<Block>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Block>>,
+    },
     Code(String),
     Quote(Vec<Block>),
 }
@@ -317,8 +320,10 @@ mod markdown {
             assert!(compile_markdown("<div>\nx\n</div>").is_err());
             let e = compile_markdown("[x](javascript:alert(1))").unwrap_err();
             assert!(e.message.contains("javascript:alert(1)"));
-            assert!(compile_markdown("[x](https://acme.example/help) [y](/crm) [z](mailto:a@b)")
-                .is_ok());
+            assert!(
+                compile_markdown("[x](https://acme.example/help) [y](/crm) [z](mailto:a@b)")
+                    .is_ok()
+            );
             assert!(compile_markdown("[x](//evil.example)").is_err());
         }
 

@@ -93,19 +93,30 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
-    let meta = fs::metadata(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}"), None))?;
+    let meta = fs::metadata(path)
+        .map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}"), None))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::file(
             &name,
-            format!("file is {} bytes; content files are at most {MAX_FILE_BYTES}", meta.len()),
+            format!(
+                "file is {} bytes; content files are at most {MAX_FILE_BYTES}",
+                meta.len()
+            ),
             Some("split it, or move large media out of the content folder".into()),
         ));
     }
-    let bytes = fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}"), None))?;
+    let bytes =
+        fs::read(path).map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}"), None))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-        Diagnostic::at(&name, &valid, at..at, "file is not valid UTF-8", Some("save the file as UTF-8".into()))
+        Diagnostic::at(
+            &name,
+            &valid,
+            at..at,
+            "file is not valid UTF-8",
+            Some("save the file as UTF-8".into()),
+        )
     })
 }
 
@@ -142,7 +153,11 @@ pub fn compile(sources: &[(String, String)]) -> Result<Library, Vec<Diagnostic>>
 /// The content version: a hash of the normalised source (line endings and
 /// trailing whitespace do not change it).
 pub fn version_of(text: &str) -> String {
-    let normalised: String = text.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n");
+    let normalised: String = text
+        .lines()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n");
     format!("{:016x}", fnv1a64(normalised.trim().as_bytes()))
 }
 
@@ -157,12 +172,23 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
         }
     };
     let d = |diags: &mut Vec<Diagnostic>, span: Range<usize>, msg: String, hint: &str| {
-        diags.push(Diagnostic::at(file, text, span, msg, Some(hint.to_string())));
+        diags.push(Diagnostic::at(
+            file,
+            text,
+            span,
+            msg,
+            Some(hint.to_string()),
+        ));
     };
 
     check_id(file, text, &src.id, diags);
     if src.title.get_ref().trim().is_empty() {
-        d(diags, src.title.span(), "the title is empty".into(), "write a task-first title, like \"Refund a partial order\"");
+        d(
+            diags,
+            src.title.span(),
+            "the title is empty".into(),
+            "write a task-first title, like \"Refund a partial order\"",
+        );
     }
     let moment = Moment::parse(src.moment.get_ref());
     if moment.is_none() {
@@ -175,11 +201,21 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
     }
     for p in &src.applies_to {
         if p.get_ref().trim().is_empty() {
-            d(diags, p.span(), "empty URL pattern".into(), "write a path like \"/crm/deals*\" or a full URL pattern");
+            d(
+                diags,
+                p.span(),
+                "empty URL pattern".into(),
+                "write a path like \"/crm/deals*\" or a full URL pattern",
+            );
         }
     }
     if src.steps.get_ref().is_empty() {
-        d(diags, src.steps.span(), "a walkthrough needs at least one step".into(), "add a [[steps]] table");
+        d(
+            diags,
+            src.steps.span(),
+            "a walkthrough needs at least one step".into(),
+            "add a [[steps]] table",
+        );
     }
 
     let mut step_ids = HashSet::new();
@@ -187,10 +223,20 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
     for s in src.steps.get_ref() {
         check_id(file, text, &s.id, diags);
         if !step_ids.insert(s.id.get_ref().clone()) {
-            d(diags, s.id.span(), format!("duplicate step id `{}`", s.id.get_ref()), "step ids must be unique within a walkthrough");
+            d(
+                diags,
+                s.id.span(),
+                format!("duplicate step id `{}`", s.id.get_ref()),
+                "step ids must be unique within a walkthrough",
+            );
         }
         if s.title.get_ref().trim().is_empty() {
-            d(diags, s.title.span(), "the step title is empty".into(), "say what the user does in this step");
+            d(
+                diags,
+                s.title.span(),
+                "the step title is empty".into(),
+                "say what the user does in this step",
+            );
         }
         let mut targets = Vec::new();
         for t in &s.target {
@@ -209,20 +255,35 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
             None => Advance::Click,
             Some(("click", span)) => {
                 if s.target.is_empty() {
-                    d(diags, span, "`advance = \"click\"` needs a target".into(), "add `target = [...]` or use `advance = \"next\"`");
+                    d(
+                        diags,
+                        span,
+                        "`advance = \"click\"` needs a target".into(),
+                        "add `target = [...]` or use `advance = \"next\"`",
+                    );
                 }
                 Advance::Click
             }
             Some(("next", _)) => Advance::Next,
             Some((other, span)) => {
-                d(diags, span, format!("unknown advance rule `{other}`"), "use \"click\" or \"next\"");
+                d(
+                    diags,
+                    span,
+                    format!("unknown advance rule `{other}`"),
+                    "use \"click\" or \"next\"",
+                );
                 Advance::Next
             }
         };
         let placement = match &s.placement {
             None => Placement::Auto,
             Some(p) => Placement::parse(p.get_ref()).unwrap_or_else(|| {
-                d(diags, p.span(), format!("unknown placement `{}`", p.get_ref()), "use auto, top, bottom, left or right");
+                d(
+                    diags,
+                    p.span(),
+                    format!("unknown placement `{}`", p.get_ref()),
+                    "use auto, top, bottom, left or right",
+                );
                 Placement::Auto
             }),
         };
@@ -233,9 +294,21 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
                 Err(e) => {
                     // Point into the string: offset past the opening quote(s).
                     let span = b.span();
-                    let quote = if text[span.clone()].starts_with("\"\"\"") || text[span.clone()].starts_with("'''") { 3 } else { 1 };
+                    let quote = if text[span.clone()].starts_with("\"\"\"")
+                        || text[span.clone()].starts_with("'''")
+                    {
+                        3
+                    } else {
+                        1
+                    };
                     let at = (span.start + quote + e.offset).min(span.end);
-                    diags.push(Diagnostic::at(file, text, at..at + 1, e.message, Some(e.hint)));
+                    diags.push(Diagnostic::at(
+                        file,
+                        text,
+                        at..at + 1,
+                        e.message,
+                        Some(e.hint),
+                    ));
                     RichText::default()
                 }
             },
@@ -254,7 +327,11 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
         id: src.id.get_ref().clone(),
         title: src.title.get_ref().trim().to_string(),
         moment: moment.unwrap_or(Moment::Apply),
-        applies_to: src.applies_to.iter().map(|p| p.get_ref().trim().to_string()).collect(),
+        applies_to: src
+            .applies_to
+            .iter()
+            .map(|p| p.get_ref().trim().to_string())
+            .collect(),
         version: version_of(text),
         steps,
     })
@@ -264,7 +341,8 @@ fn check_id(file: &str, text: &str, id: &Spanned<String>, diags: &mut Vec<Diagno
     let v = id.get_ref();
     let ok = !v.is_empty()
         && v.len() <= 64
-        && v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !ok {
         diags.push(Diagnostic::at(
             file,
@@ -290,13 +368,20 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
 fn explain_toml_error(msg: &str) -> (String, Option<String>) {
     let msg = msg.trim().to_string();
     if msg.starts_with("unknown field") {
-        let hint = "check the spelling; the fields are listed in the README's content reference".to_string();
+        let hint = "check the spelling; the fields are listed in the README's content reference"
+            .to_string();
         return (msg, Some(hint));
     }
     if msg.starts_with("missing field") {
-        return (msg, Some("add the field; see walkthroughs/library for complete examples".into()));
+        return (
+            msg,
+            Some("add the field; see walkthroughs/library for complete examples".into()),
+        );
     }
-    (msg, Some("this is not valid TOML for a walkthrough; compare with walkthroughs/library".into()))
+    (
+        msg,
+        Some("this is not valid TOML for a walkthrough; compare with walkthroughs/library".into()),
+    )
 }
 
 #[cfg(test)]
@@ -341,7 +426,8 @@ title = "That's it"
 
     #[test]
     fn unknown_field_points_at_it() {
-        let d = first_error(&GOOD.replace("title = \"Open the form\"", "titel = \"Open the form\""));
+        let d =
+            first_error(&GOOD.replace("title = \"Open the form\"", "titel = \"Open the form\""));
         assert!(d.message.contains("unknown field `titel`"), "{d}");
         assert_eq!((d.line, d.col), (9, 1), "{d}");
     }
@@ -362,7 +448,9 @@ title = "That's it"
 
     #[test]
     fn reports_every_problem_at_once() {
-        let bad = GOOD.replace("apply\"", "sometimes\"").replace("id = \"done\"", "id = \"Done!\"");
+        let bad = GOOD
+            .replace("apply\"", "sometimes\"")
+            .replace("id = \"done\"", "id = \"Done!\"");
         let diags = one(&bad).unwrap_err();
         assert_eq!(diags.len(), 2, "{diags:?}");
     }
@@ -376,14 +464,23 @@ title = "That's it"
 
     #[test]
     fn duplicate_ids_across_files() {
-        let diags = compile(&[("a.toml".into(), GOOD.into()), ("b.toml".into(), GOOD.into())]).unwrap_err();
-        assert!(diags[0].message.contains("duplicate walkthrough id `create-deal` (also in a.toml)"));
+        let diags = compile(&[
+            ("a.toml".into(), GOOD.into()),
+            ("b.toml".into(), GOOD.into()),
+        ])
+        .unwrap_err();
+        assert!(diags[0]
+            .message
+            .contains("duplicate walkthrough id `create-deal` (also in a.toml)"));
         assert_eq!(diags[0].file, "b.toml");
     }
 
     #[test]
     fn click_without_target_and_bad_rules() {
-        let bad = GOOD.replace("title = \"That's it\"", "title = \"That's it\"\nadvance = \"click\"\nplacement = \"middle\"");
+        let bad = GOOD.replace(
+            "title = \"That's it\"",
+            "title = \"That's it\"\nadvance = \"click\"\nplacement = \"middle\"",
+        );
         let diags = one(&bad).unwrap_err();
         assert_eq!(diags.len(), 2, "{diags:?}");
     }

@@ -31,7 +31,12 @@ pub fn split(url: &str) -> UrlParts<'_> {
         Some(i) => before_query.split_at(after_scheme + i),
         None => (before_query, "/"),
     };
-    UrlParts { origin, path, query, fragment }
+    UrlParts {
+        origin,
+        path,
+        query,
+        fragment,
+    }
 }
 
 /// The origin of `url` (`http://127.0.0.1:8080`).
@@ -115,8 +120,14 @@ mod tests {
 
     #[test]
     fn full_url_patterns() {
-        assert!(matches("http://127.0.0.1:*/pos/*", "http://127.0.0.1:9/pos/refunds"));
-        assert!(!matches("https://*/pos/*", "http://127.0.0.1:9/pos/refunds"));
+        assert!(matches(
+            "http://127.0.0.1:*/pos/*",
+            "http://127.0.0.1:9/pos/refunds"
+        ));
+        assert!(!matches(
+            "https://*/pos/*",
+            "http://127.0.0.1:9/pos/refunds"
+        ));
         assert!(any_matches(&[], "http://x/"));
     }
 

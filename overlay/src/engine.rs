@@ -69,7 +69,10 @@ impl WaymarkEngine {
 
 impl WaymarkEngine {
     pub fn new(library: Library) -> WaymarkEngine {
-        WaymarkEngine { engine: Engine::new(library), sessions: HashMap::new() }
+        WaymarkEngine {
+            engine: Engine::new(library),
+            sessions: HashMap::new(),
+        }
     }
 }
 

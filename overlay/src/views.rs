@@ -60,7 +60,9 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let mut inbox = ctx.props().inbox.0.borrow_mut();
         inbox.deliver = Some(ctx.link().callback(Msg::Show));
-        App { view: inbox.pending.take().unwrap_or(View::Hidden) }
+        App {
+            view: inbox.pending.take().unwrap_or(View::Hidden),
+        }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
@@ -118,7 +120,11 @@ fn menu(items: &[MenuItem], send: &Callback<Event>) -> Html {
 }
 
 fn step_card(card: &Card, send: &Callback<Event>) -> Html {
-    let pct = if card.count == 0 { 0 } else { card.index * 100 / card.count };
+    let pct = if card.count == 0 {
+        0
+    } else {
+        card.index * 100 / card.count
+    };
     html! {
         <section class="panel card" role="dialog" aria-label={card.walkthrough.clone()}>
             <header>
@@ -164,8 +170,14 @@ fn block(b: &Block) -> Html {
     match b {
         Block::Paragraph(i) => html! { <p>{ inlines(i) }</p> },
         Block::Heading(_, i) => html! { <h3>{ inlines(i) }</h3> },
-        Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(list_item) }</ol> },
-        Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(list_item) }</ul> },
+        Block::List {
+            ordered: true,
+            items,
+        } => html! { <ol>{ for items.iter().map(list_item) }</ol> },
+        Block::List {
+            ordered: false,
+            items,
+        } => html! { <ul>{ for items.iter().map(list_item) }</ul> },
         Block::Code(c) => html! { <pre><code>{ c }</code></pre> },
         Block::Quote(bs) => html! { <blockquote>{ for bs.iter().map(block) }</blockquote> },
     }
@@ -223,6 +235,13 @@ pub fn mount_overlay(root: web_sys::Element, send: js_sys::Function) -> Overlay 
         }
     });
     let inbox = Inbox::default();
-    let app = yew::Renderer::<App>::with_root_and_props(root, AppProps { send, inbox: inbox.clone() }).render();
+    let app = yew::Renderer::<App>::with_root_and_props(
+        root,
+        AppProps {
+            send,
+            inbox: inbox.clone(),
+        },
+    )
+    .render();
     Overlay { inbox, _app: app }
 }

@@ -10,15 +10,16 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use waymark_core::engine::{Card, MenuItem, View};
 use waymark_core::content::Moment;
+use waymark_core::engine::{Card, MenuItem, View};
 use waymark_core::richtext::{Block, Inline, RichText};
 use waymark_overlay::views::mount_overlay;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn js<T: Serialize>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap()
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
 }
 
 async fn tick() {
@@ -39,14 +40,28 @@ fn mount() -> Mounted {
     let sent = Rc::new(RefCell::new(Vec::new()));
     let log = sent.clone();
     let closure = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
-        log.borrow_mut().push(js_sys::JSON::stringify(&v).unwrap().as_string().unwrap());
+        log.borrow_mut()
+            .push(js_sys::JSON::stringify(&v).unwrap().as_string().unwrap());
     });
-    let overlay = mount_overlay(root.clone(), closure.as_ref().unchecked_ref::<js_sys::Function>().clone());
-    Mounted { root, overlay, sent, _closure: closure }
+    let overlay = mount_overlay(
+        root.clone(),
+        closure.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+    );
+    Mounted {
+        root,
+        overlay,
+        sent,
+        _closure: closure,
+    }
 }
 
 fn click(root: &web_sys::Element, selector: &str) {
-    root.query_selector(selector).unwrap().unwrap().dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
 }
 
 fn card() -> Card {
@@ -77,23 +92,47 @@ async fn card_renders_the_rich_text_tree_and_reports_intents() {
     // Author text is text: markup in it is shown, never parsed.
     assert!(text.contains("Use <b>the</b> customer"), "{text}");
     assert!(m.root.query_selector("b").unwrap().is_none());
-    assert_eq!(m.root.query_selector(".body strong").unwrap().unwrap().text_content().unwrap(), "customer");
+    assert_eq!(
+        m.root
+            .query_selector(".body strong")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "customer"
+    );
 
     click(&m.root, "button.primary");
     click(&m.root, "button.secondary");
     click(&m.root, "button[aria-label='End walkthrough']");
-    assert_eq!(*m.sent.borrow(), [r#"{"type":"next"}"#, r#"{"type":"back"}"#, r#"{"type":"close"}"#]);
+    assert_eq!(
+        *m.sent.borrow(),
+        [
+            r#"{"type":"next"}"#,
+            r#"{"type":"back"}"#,
+            r#"{"type":"close"}"#
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn click_steps_disable_next_and_show_the_hint() {
     let m = mount();
-    let c = Card { can_next: false, can_back: false, hint: Some("Click the highlighted element to continue.".into()), ..card() };
+    let c = Card {
+        can_next: false,
+        can_back: false,
+        hint: Some("Click the highlighted element to continue.".into()),
+        ..card()
+    };
     m.overlay.render(js(&View::Card(c)));
     tick().await;
     let next = m.root.query_selector("button.primary").unwrap().unwrap();
     assert!(next.has_attribute("disabled"));
-    assert!(m.root.text_content().unwrap().contains("Click the highlighted element"));
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains("Click the highlighted element"));
 }
 
 #[wasm_bindgen_test]
@@ -101,18 +140,35 @@ async fn menu_lists_and_starts_walkthroughs() {
     let m = mount();
     // A view sent before the first render is not lost.
     let items = vec![
-        MenuItem { id: "create-deal".into(), title: "Create a deal".into(), moment: Moment::Apply, steps: 5 },
-        MenuItem { id: "refund".into(), title: "Refund a partial order".into(), moment: Moment::Apply, steps: 4 },
+        MenuItem {
+            id: "create-deal".into(),
+            title: "Create a deal".into(),
+            moment: Moment::Apply,
+            steps: 5,
+        },
+        MenuItem {
+            id: "refund".into(),
+            title: "Refund a partial order".into(),
+            moment: Moment::Apply,
+            steps: 4,
+        },
     ];
     m.overlay.render(js(&View::Menu { items }));
     tick().await;
-    assert_eq!(m.root.query_selector_all("button.item").unwrap().length(), 2);
+    assert_eq!(
+        m.root.query_selector_all("button.item").unwrap().length(),
+        2
+    );
     click(&m.root, "button[data-walkthrough=refund]");
     assert_eq!(*m.sent.borrow(), [r#"{"type":"start","id":"refund"}"#]);
 
     m.overlay.render(js(&View::Menu { items: vec![] }));
     tick().await;
-    assert!(m.root.text_content().unwrap().contains("No walkthroughs for this page yet."));
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains("No walkthroughs for this page yet."));
     m.overlay.render(js(&View::Hidden));
     tick().await;
     assert_eq!(m.root.child_element_count(), 0);
@@ -121,7 +177,9 @@ async fn menu_lists_and_starts_walkthroughs() {
 #[wasm_bindgen_test]
 async fn malformed_views_are_ignored() {
     let m = mount();
-    m.overlay.render(js(&View::Done { title: "Create a deal".into() }));
+    m.overlay.render(js(&View::Done {
+        title: "Create a deal".into(),
+    }));
     m.overlay.render(JsValue::from_str("not a view"));
     tick().await;
     assert!(m.root.text_content().unwrap().contains("Create a deal"));

@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use waymark_core::{bundle, source};
 
 #[derive(Parser)]
-#[command(name = "waymark", version, about = "Build and check Waymark content bundles.")]
+#[command(
+    name = "waymark",
+    version,
+    about = "Build and check Waymark content bundles."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,9 +45,7 @@ enum Command {
     /// Print what a bundle holds.
     ///
     /// Example: waymark inspect target/content.wmb
-    Inspect {
-        bundle: PathBuf,
-    },
+    Inspect { bundle: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -67,7 +69,10 @@ fn report(diags: &[waymark_core::diagnostics::Diagnostic], tail: &str) -> ExitCo
         eprintln!("{d}");
     }
     let n = diags.len();
-    eprintln!("error: {n} problem{} found; {tail}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "error: {n} problem{} found; {tail}",
+        if n == 1 { "" } else { "s" }
+    );
     ExitCode::FAILURE
 }
 
@@ -118,7 +123,12 @@ fn inspect(path: &Path) -> ExitCode {
     };
     match bundle::read(&bytes) {
         Ok(lib) => {
-            println!("{}: format v{}, {} bytes", path.display(), bundle::FORMAT_VERSION, bytes.len());
+            println!(
+                "{}: format v{}, {} bytes",
+                path.display(),
+                bundle::FORMAT_VERSION,
+                bytes.len()
+            );
             for w in &lib.walkthroughs {
                 println!(
                     "  {:<28} {:<6} {} steps  v{}  {}",

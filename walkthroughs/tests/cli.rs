@@ -23,20 +23,30 @@ fn run_case(case: &Path) -> String {
         .unwrap();
     let code = out.status.code().unwrap_or(-1);
     // A failed build must never leave a bundle behind.
-    assert_eq!(code == 0, out_file.exists(), "{}: exit {code} but bundle exists = {}", case.display(), out_file.exists());
+    assert_eq!(
+        code == 0,
+        out_file.exists(),
+        "{}: exit {code} but bundle exists = {}",
+        case.display(),
+        out_file.exists()
+    );
     let _ = std::fs::remove_file(&out_file);
     let text = format!(
         "exit: {code}\n--- stdout\n{}--- stderr\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    text.replace(&case.display().to_string(), "$CASE").replace(&out_file.display().to_string(), "$OUT")
+    text.replace(&case.display().to_string(), "$CASE")
+        .replace(&out_file.display().to_string(), "$OUT")
 }
 
 #[test]
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 5);
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
@@ -50,7 +60,10 @@ fn fixtures() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if got != expected {
-            failures.push(format!("{}:\n--- expected\n{expected}\n--- got\n{got}", case.display()));
+            failures.push(format!(
+                "{}:\n--- expected\n{expected}\n--- got\n{got}",
+                case.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -59,18 +72,43 @@ fn fixtures() {
 #[test]
 fn validate_and_inspect() {
     let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("library");
-    let out = Command::new(env!("CARGO_BIN_EXE_waymark")).arg("validate").arg(&lib).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("validate")
+        .arg(&lib)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bundle = std::env::temp_dir().join(format!("waymark-inspect-{}.wmb", std::process::id()));
-    let out = Command::new(env!("CARGO_BIN_EXE_waymark")).arg("build").arg(&lib).arg("-o").arg(&bundle).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("build")
+        .arg(&lib)
+        .arg("-o")
+        .arg(&bundle)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let out = Command::new(env!("CARGO_BIN_EXE_waymark")).arg("inspect").arg(&bundle).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("inspect")
+        .arg(&bundle)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("create-deal") && text.contains("Refund a partial order"), "{text}");
+    assert!(
+        text.contains("create-deal") && text.contains("Refund a partial order"),
+        "{text}"
+    );
     // A truncated bundle is refused with a reason.
     let bytes = std::fs::read(&bundle).unwrap();
     std::fs::write(&bundle, &bytes[..bytes.len() - 10]).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_waymark")).arg("inspect").arg(&bundle).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("inspect")
+        .arg(&bundle)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("truncated"));
     let _ = std::fs::remove_file(&bundle);

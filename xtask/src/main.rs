@@ -1,1 +1,179 @@
-fn main() {}
+//! `cargo xtask`: the project's build and test driver.
+//!
+//! - `cargo xtask demo`: build everything, serve demo-app with the bundled
+//!   content, and open Chromium with the extension (headless without a display:
+//!   screenshots of a guided walkthrough go to `target/demo/`).
+//! - `cargo xtask test`: install what is missing, then fmt, clippy, unit, wasm
+//!   and end-to-end tests.
+//! - `cargo xtask dist`: the unpacked extension in `target/dist/chrome/`.
+//!
+//! It owns tool installation and orchestration; it must not contain product
+//! logic (that is `core`) or test assertions (those are in the test suites).
+
+mod dist;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("dist") => dist::dist().map(|_| ()),
+        Some("test") => test(),
+        Some("e2e") => tools::ensure_all()
+            .and_then(|_| dist::dist())
+            .and_then(|_| e2e()),
+        Some("demo") => demo(),
+        _ => {
+            eprintln!("usage: cargo xtask <demo|test|dist|e2e>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("xtask: done in {:.0} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// Runs a command from the repository root, echoing it; fails on non-zero exit.
+pub fn run(cmd: &mut Command) -> Result {
+    eprintln!("xtask: $ {}", show(cmd));
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", show(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", show(cmd)))
+    }
+}
+
+fn show(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn test() -> Result {
+    let t0 = Instant::now();
+    tools::ensure_all()?;
+    let mut timings = vec![("install", t0.elapsed())];
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result| -> Result {
+        let t = Instant::now();
+        f()?;
+        timings.push((name, t.elapsed()));
+        Ok(())
+    };
+    step(
+        "fmt",
+        &mut || run(cargo().args(["fmt", "--all", "--check"])),
+    )?;
+    step("clippy", &mut || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "waymark-overlay",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        run(cargo().args([
+            "clippy",
+            "-p",
+            "waymark-overlay",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    step("unit", &mut || {
+        run(cargo().args(["test", "--workspace", "--exclude", "waymark-overlay"]))
+    })?;
+    step("wasm", &mut || {
+        run(cargo()
+            .args([
+                "test",
+                "-p",
+                "waymark-overlay",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                tools::wasm_bindgen_test_runner(),
+            )
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+    })?;
+    step("dist", &mut || dist::dist().map(|_| ()))?;
+    step("e2e", &mut e2e)?;
+    for (name, d) in &timings {
+        eprintln!("xtask: {name:<8} {:>6.1} s", d.as_secs_f64());
+    }
+    Ok(())
+}
+
+fn build_demo_app() -> Result {
+    run(cargo().args(["build", "-q", "-p", "demo-app"]))
+}
+
+fn node_env(cmd: &mut Command) -> &mut Command {
+    cmd.env("WAYMARK_DIST", dist::dist_dir())
+        .env("DEMO_APP_BIN", root().join("target/debug/demo-app"))
+        .env("CHROMIUM", tools::CHROMIUM)
+}
+
+fn e2e() -> Result {
+    build_demo_app()?;
+    run(node_env(
+        Command::new("node")
+            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+            .arg("tests/e2e/"),
+    ))
+}
+
+fn demo() -> Result {
+    tools::ensure_all()?;
+    dist::dist()?;
+    build_demo_app()?;
+    let windowed =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    run(node_env(
+        Command::new("node").arg("tests/demo.mjs").arg(if windowed {
+            "--window"
+        } else {
+            "--headless"
+        }),
+    ))
+}

@@ -1,0 +1,38 @@
+// Options page: shows which bundle the service worker loaded, or why none.
+// The status is written by sw.js; this page only displays it.
+const box = document.getElementById('status');
+
+function line(text, tag = 'p') {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  return el;
+}
+
+function show(status) {
+  if (!status) {
+    box.replaceChildren(line('The service worker has not reported yet. Open a page where Waymark runs, then reload this page.'));
+    return;
+  }
+  const when = new Date(status.at).toLocaleString();
+  if (status.ok) {
+    box.className = 'ok';
+    const list = document.createElement('ul');
+    for (const t of status.titles ?? []) list.append(line(t, 'li'));
+    box.replaceChildren(
+      line(`Bundle loaded (format v${status.format}, ${status.bytes} bytes) at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps.`),
+      list,
+    );
+  } else {
+    box.className = 'error';
+    box.replaceChildren(
+      line('No guidance is shown: the content bundle could not be used.', 'strong'),
+      line(`Reason: ${status.error}`),
+      line(`Checked at ${when}.`),
+    );
+  }
+}
+
+chrome.storage.local.get('status').then(({ status }) => show(status));
+chrome.storage.onChanged.addListener((changes) => {
+  if (changes.status) show(changes.status.newValue);
+});

@@ -1,0 +1,288 @@
+//! The packer: writes the unpacked Chromium extension to `target/dist/chrome/`.
+//!
+//! ```text
+//! overlay (Rust) ──cargo build --release (wasm32)──▶ wasm-bindgen --target web ──▶ wasm-opt -Oz ──▶ wasm/
+//! walkthroughs/library ──waymark build──────────────────────────────────────────────────────────▶ content.wmb
+//! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ agent.js, sw.js, overlay.*, options.*
+//! extension/manifest.json ──rewritten for Chrome (adds the key that fixes the extension id)───▶ manifest.json
+//! ```
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{cargo, root, run, tools, Result};
+
+pub fn dist_dir() -> PathBuf {
+    root().join("target/dist/chrome")
+}
+
+/// Features rustc enables by default for wasm32-unknown-unknown; wasm-opt
+/// must be told each one explicitly (never `--all-features`: it emits imports
+/// Chromium rejects).
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-call-indirect-overlong",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+];
+
+pub fn dist() -> Result<PathBuf> {
+    let out = dist_dir();
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    fs::create_dir_all(out.join("wasm")).map_err(|e| e.to_string())?;
+
+    run(cargo().args([
+        "build",
+        "-q",
+        "--release",
+        "-p",
+        "waymark-overlay",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let bindgen_out = root().join("target/wasm-bindgen");
+    run(Command::new(tools::wasm_bindgen())
+        .arg(root().join("target/wasm32-unknown-unknown/release/waymark_overlay.wasm"))
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&bindgen_out))?;
+    run(Command::new(tools::wasm_opt())
+        .args(["-Oz", "--strip-debug", "--strip-producers"])
+        .args(WASM_FEATURES)
+        .arg(bindgen_out.join("waymark_overlay_bg.wasm"))
+        .arg("-o")
+        .arg(out.join("wasm/waymark_overlay_bg.wasm")))?;
+    copy(
+        &bindgen_out.join("waymark_overlay.js"),
+        &out.join("wasm/waymark_overlay.js"),
+    )?;
+
+    run(cargo()
+        .args([
+            "run",
+            "-q",
+            "-p",
+            "waymark",
+            "--",
+            "build",
+            "walkthroughs/library",
+            "--out",
+        ])
+        .arg(out.join("content.wmb")))?;
+
+    let src = root().join("extension/src");
+    for entry in fs::read_dir(&src).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if let Some(name) = path.file_name() {
+            copy(&path, &out.join(name))?;
+        }
+    }
+    write_manifest(&out)?;
+
+    let id = extension_id()?;
+    eprintln!("xtask: extension {id} written to {}", out.display());
+    report_sizes(&out)?;
+    Ok(out)
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
+fn public_key() -> Result<String> {
+    let p = root().join("extension/keys/chrome-public-key.txt");
+    fs::read_to_string(&p)
+        .map(|s| s.trim().to_string())
+        .map_err(|e| format!("cannot read {}: {e}", p.display()))
+}
+
+/// One manifest source, rewritten per browser (as Ruffle does). For Chrome:
+/// the public `key` that pins the extension id, so admin policy can name it.
+fn write_manifest(out: &Path) -> Result {
+    let src = root().join("extension/manifest.json");
+    let text =
+        fs::read_to_string(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", src.display()))?;
+    let obj = manifest
+        .as_object_mut()
+        .ok_or("manifest.json is not an object")?;
+    obj.insert("key".into(), serde_json::Value::String(public_key()?));
+    let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    fs::write(out.join("manifest.json"), json + "\n").map_err(|e| e.to_string())
+}
+
+/// Chrome derives the id from the key: SHA-256 of the DER public key, first 32
+/// hex digits mapped 0-f to a-p.
+pub fn extension_id() -> Result<String> {
+    let der = base64_decode(&public_key()?).ok_or("the public key is not base64")?;
+    let hex = sha256_hex(&der);
+    Ok(hex
+        .chars()
+        .take(32)
+        .map(|c| (b'a' + c.to_digit(16).unwrap_or(0) as u8) as char)
+        .collect())
+}
+
+fn report_sizes(out: &Path) -> Result {
+    let mut total = 0;
+    for rel in [
+        "agent.js",
+        "wasm/waymark_overlay_bg.wasm",
+        "wasm/waymark_overlay.js",
+        "sw.js",
+        "overlay.js",
+        "content.wmb",
+    ] {
+        let bytes = fs::read(out.join(rel)).map_err(|e| format!("{rel}: {e}"))?;
+        let gz = gzip_len(&bytes)?;
+        total += gz;
+        eprintln!(
+            "xtask: size {rel:<32} {:>8} bytes  {:>7.1} KiB gzip",
+            bytes.len(),
+            gz as f64 / 1024.0
+        );
+    }
+    eprintln!(
+        "xtask: size {:<32} {:>8}        {:>7.1} KiB gzip",
+        "(these files)",
+        "",
+        total as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).map_err(|e| e.to_string())?;
+    Ok(enc.finish().map_err(|e| e.to_string())?.len())
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for &c in s.as_bytes().iter().filter(|&&c| c != b'=') {
+        buf = (buf << 6) | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// SHA-256 (FIPS 180-4), just for the extension id; not worth a dependency.
+fn sha256_hex(data: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64) * 8).to_be_bytes());
+    for chunk in msg.chunks(64) {
+        let mut w = [0u32; 64];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let mut v = h;
+        for i in 0..64 {
+            let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
+            let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
+            let t1 = v[7]
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
+            let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+            let t2 = s0.wrapping_add(maj);
+            v = [
+                t1.wrapping_add(t2),
+                v[0],
+                v[1],
+                v[2],
+                v[3].wrapping_add(t1),
+                v[4],
+                v[5],
+                v[6],
+            ];
+        }
+        for (a, b) in h.iter_mut().zip(v) {
+            *a = a.wrapping_add(b);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_matches_known_vectors() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn extension_id_is_pinned() {
+        assert_eq!(extension_id().unwrap(), "fipaihkpfeeeimicknkbghphcaeeljgg");
+    }
+}

@@ -1,0 +1,98 @@
+//! Installs what the build and tests need, pinned, so `cargo xtask test`
+//! works on a fresh machine: the wasm32 target, wasm-bindgen-cli (cached under
+//! `target/tools`), the npm tools in `package.json`, and Debian's Chromium
+//! with its driver.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{cargo, root, run, Result};
+
+/// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml.
+pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn ensure_all() -> Result {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm()?;
+    ensure_browser()
+}
+
+fn tools_dir() -> PathBuf {
+    root().join("target/tools")
+}
+
+pub fn wasm_bindgen() -> PathBuf {
+    tools_dir().join("bin/wasm-bindgen")
+}
+
+pub fn wasm_bindgen_test_runner() -> PathBuf {
+    tools_dir().join("bin/wasm-bindgen-test-runner")
+}
+
+pub fn wasm_opt() -> PathBuf {
+    root().join("node_modules/.bin/wasm-opt")
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn ensure_wasm_bindgen() -> Result {
+    let have = output(Command::new(wasm_bindgen()).arg("--version")).unwrap_or_default();
+    if have.contains(WASM_BINDGEN_VERSION) && wasm_bindgen_test_runner().exists() {
+        return Ok(());
+    }
+    eprintln!("xtask: installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} into target/tools (a few minutes, once)");
+    run(cargo()
+        .args(["install", "--force", "--root"])
+        .arg(tools_dir())
+        .args(["wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
+}
+
+fn ensure_npm() -> Result {
+    let stamp = root().join("node_modules/.package-lock.json");
+    let lock = root().join("package-lock.json");
+    if stamp.exists() && newer(&stamp, &lock) && wasm_opt().exists() {
+        return Ok(());
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
+}
+
+fn newer(a: &Path, b: &Path) -> bool {
+    let m = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+    matches!((m(a), m(b)), (Some(x), Some(y)) if x >= y)
+}
+
+fn ensure_browser() -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let is_root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "Debian Chromium and its driver are needed at {CHROMIUM} and {CHROMEDRIVER}; run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+        ));
+    }
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
