@@ -14,7 +14,7 @@ pub struct Diagnostic {
     pub message: String,
     pub hint: Option<String>,
     /// The source line and the underline's (start, len) in characters.
-    snippet: Option<(String, usize, usize)>,
+    snippet: Option<Box<(String, usize, usize)>>,
 }
 
 impl Diagnostic {
@@ -43,7 +43,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             hint,
-            snippet: Some((text, col - 1, len)),
+            snippet: Some(Box::new((text, col - 1, len))),
         }
     }
 
@@ -74,7 +74,8 @@ impl fmt::Display for Diagnostic {
             "{}:{}:{}: error: {}",
             self.file, self.line, self.col, self.message
         )?;
-        if let Some((text, start, len)) = &self.snippet {
+        if let Some(snippet) = &self.snippet {
+            let (text, start, len) = snippet.as_ref();
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;

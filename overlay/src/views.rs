@@ -120,11 +120,7 @@ fn menu(items: &[MenuItem], send: &Callback<Event>) -> Html {
 }
 
 fn step_card(card: &Card, send: &Callback<Event>) -> Html {
-    let pct = if card.count == 0 {
-        0
-    } else {
-        card.index * 100 / card.count
-    };
+    let pct = (card.index * 100).checked_div(card.count).unwrap_or(0);
     html! {
         <section class="panel card" role="dialog" aria-label={card.walkthrough.clone()}>
             <header>
@@ -173,17 +169,17 @@ fn block(b: &Block) -> Html {
         Block::List {
             ordered: true,
             items,
-        } => html! { <ol>{ for items.iter().map(list_item) }</ol> },
+        } => html! { <ol>{ for items.iter().map(|i| list_item(i)) }</ol> },
         Block::List {
             ordered: false,
             items,
-        } => html! { <ul>{ for items.iter().map(list_item) }</ul> },
+        } => html! { <ul>{ for items.iter().map(|i| list_item(i)) }</ul> },
         Block::Code(c) => html! { <pre><code>{ c }</code></pre> },
         Block::Quote(bs) => html! { <blockquote>{ for bs.iter().map(block) }</blockquote> },
     }
 }
 
-fn list_item(blocks: &Vec<Block>) -> Html {
+fn list_item(blocks: &[Block]) -> Html {
     html! { <li>{ for blocks.iter().map(block) }</li> }
 }
 

@@ -167,3 +167,21 @@ export function gap(a, b) {
 export function overlaps(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
+
+/** Waits until the overlay frame is shown and has stopped moving (as a user
+ * would, before clicking in it), then clicks the button named `name`. */
+export async function clickInCard(frame, name) {
+  await settled(frame, name);
+  await frame.getByRole('button', { name, exact: true }).click();
+}
+
+/** Waits until the overlay frame is shown and still. */
+export async function settled(frame, why = 'a click') {
+  let last = null;
+  await until(async () => {
+    const b = await frameBox(frame);
+    const still = b && last && b.x === last.x && b.y === last.y && b.width === last.width && b.height === last.height;
+    last = b;
+    return still;
+  }, `the overlay frame to show and settle before ${why}`);
+}

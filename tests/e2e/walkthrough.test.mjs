@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  clickLauncher, frameBox, gap, hostShape, launch, overlaps, overlayFrame, shadowBox, startDemoApp, until, watchConsole,
+  clickInCard, clickLauncher, frameBox, gap, hostShape, launch, overlaps, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole,
 } from './harness.mjs';
 
 for (const csp of ['off', 'strict']) {
@@ -37,6 +37,7 @@ for (const csp of ['off', 'strict']) {
       await item.waitFor();
       assert.equal(await frame.locator('button.item', { hasText: 'Refund a partial order' }).count(), 0,
         'only walkthroughs that apply to /crm/deals are listed');
+      await settled(frame, 'choosing a walkthrough');
       await item.click();
 
       // Step 1: the card sits beside "New deal", not on it, with a spotlight.
@@ -60,7 +61,7 @@ for (const csp of ['off', 'strict']) {
       }, 'the card beside the Deal name field');
       assert.ok(card2);
       await page.getByLabel('Deal name').fill('Globex – 40 POS terminals');
-      await frame.getByRole('button', { name: 'Next' }).click();
+      await clickInCard(frame, 'Next');
       await frame.getByText('3 of 5').waitFor();
 
       // A reload mid-walkthrough resumes at the same step.
@@ -71,22 +72,22 @@ for (const csp of ['off', 'strict']) {
       await page.getByLabel('Deal name').fill('Globex – 40 POS terminals');
       await page.getByLabel('Company').fill('Globex');
       await page.getByLabel('Amount').fill('48000');
-      await frameAfter.getByRole('button', { name: 'Next' }).click();
+      await clickInCard(frameAfter, 'Next');
       await frameAfter.getByText('4 of 5').waitFor();
-      await frameAfter.getByRole('button', { name: 'Next' }).click();
+      await clickInCard(frameAfter, 'Next');
       await frameAfter.getByText('5 of 5').waitFor();
 
       // Back and Next work, and the last step completes on the real click.
-      await frameAfter.getByRole('button', { name: 'Back' }).click();
+      await clickInCard(frameAfter, 'Back');
       await frameAfter.getByText('4 of 5').waitFor();
-      await frameAfter.getByRole('button', { name: 'Next' }).click();
+      await clickInCard(frameAfter, 'Next');
       await frameAfter.getByText('5 of 5').waitFor();
       await until(() => frameBox(frameAfter), 'the card beside Save deal');
       await page.getByTestId('save-deal').click();
       await frameAfter.getByText('You completed this walkthrough.').waitFor();
       await page.getByRole('heading', { name: 'Deals' }).waitFor();
       await page.getByRole('cell', { name: 'Globex – 40 POS terminals', exact: true }).waitFor();
-      await frameAfter.getByRole('button', { name: 'Close' }).click();
+      await clickInCard(frameAfter, 'Close');
       await until(async () => (await frameBox(frameAfter)) === null, 'the frame to hide');
 
       // Completed means gone: a reload starts nothing.

@@ -1,0 +1,64 @@
+// A missing or unusable bundle: no overlay, nothing in the host page or its
+// console, and the options page says what is wrong.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, hostShape, launch, startDemoApp, until, watchConsole } from './harness.mjs';
+
+const cases = {
+  missing: { spoil: (dir) => rmSync(join(dir, 'content.wmb')), reason: /content\.wmb could not be read/ },
+  truncated: {
+    spoil: (dir) => {
+      const p = join(dir, 'content.wmb');
+      const bytes = readFileSync(p);
+      writeFileSync(p, bytes.subarray(0, bytes.length - 100));
+    },
+    reason: /truncated/,
+  },
+  'not a bundle': { spoil: (dir) => writeFileSync(join(dir, 'content.wmb'), '<html>404</html>'), reason: /not a Waymark bundle/ },
+};
+
+describe('bad bundles', () => {
+  let app;
+  before(async () => {
+    app = await startDemoApp({ csp: 'strict' });
+  });
+  after(() => app?.stop());
+
+  for (const [name, { spoil, reason }] of Object.entries(cases)) {
+    test(`${name}: no overlay, clean console, reason on the options page`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
+      cpSync(DIST, dir, { recursive: true });
+      spoil(dir);
+      const browser = await launch({ dist: dir });
+      try {
+        const options = await browser.context.newPage();
+        await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+        await options.getByText('No guidance is shown: the content bundle could not be used.').waitFor();
+        const text = await options.locator('#status').innerText();
+        assert.match(text, reason);
+
+        const page = await browser.context.newPage();
+        const problems = watchConsole(page);
+        const cdp = await page.context().newCDPSession(page);
+        const worlds = [];
+        cdp.on('Runtime.executionContextCreated', (e) => worlds.push(e.context));
+        await cdp.send('Runtime.enable');
+        await page.goto(`${app.url}/crm/deals`);
+        await page.getByTestId('new-deal').waitFor();
+        // The agent did run (its isolated world exists) ...
+        await until(() => worlds.some((w) => w.auxData?.type === 'isolated' && w.name === 'Waymark'), 'the agent to be injected');
+        // ... and a few frames later it has still drawn nothing.
+        for (let i = 0; i < 5; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+        const shape = await hostShape(page);
+        assert.equal(shape.waymarkElements, 0, 'no overlay without a usable bundle');
+        assert.deepEqual(problems, [], 'host console is clean');
+      } finally {
+        await browser.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
