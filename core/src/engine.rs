@@ -857,26 +857,16 @@ mod tests {
             height: 20.0,
         };
         let w = "create-deal/0/open".to_string();
-        assert!(!e
-            .handle(
-                &mut s,
-                Event::Target {
-                    watch: w.clone(),
-                    rect,
-                    viewport: VP
-                }
-            )
-            .is_empty());
-        assert!(e
-            .handle(
-                &mut s,
-                Event::Target {
-                    watch: w.clone(),
-                    rect,
-                    viewport: VP
-                }
-            )
-            .is_empty());
+        let found = Event::Target {
+            watch: w.clone(),
+            rect,
+            viewport: VP,
+        };
+        assert!(!e.handle(&mut s, found.clone()).is_empty());
+        assert!(
+            e.handle(&mut s, found).is_empty(),
+            "the same rect again sends nothing"
+        );
         let c = e.handle(&mut s, Event::TargetLost { watch: w });
         assert!(c.contains(&Command::Frame { rect: None }));
         assert!(c.contains(&Command::Spotlight { rect: None }));
