@@ -21,6 +21,7 @@ pub mod content;
 pub mod engine;
 pub mod geometry;
 pub mod richtext;
+pub mod search;
 pub mod urlmatch;
 
 #[cfg(feature = "authoring")]

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use waymark_core::{bundle, source};
 
@@ -46,6 +48,17 @@ enum Command {
     ///
     /// Example: waymark inspect target/content.wmb
     Inspect { bundle: PathBuf },
+    /// Measure search quality and speed on a JSONL corpus; prints one JSON line.
+    ///
+    /// Example: waymark bench-search --corpus ../shared/corpora/manpages.jsonl --queries ../shared/corpora/queries-public.jsonl
+    BenchSearch {
+        /// Lines of {"id", "title", "body", "tags"}.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Lines of {"q", "expect": [ids]}.
+        #[arg(long)]
+        queries: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -61,6 +74,16 @@ fn main() -> ExitCode {
         },
         Command::Build { content, out } => build(&content, &out),
         Command::Inspect { bundle: path } => inspect(&path),
+        Command::BenchSearch { corpus, queries } => match bench::bench_search(&corpus, &queries) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
