@@ -51,7 +51,11 @@ const K1: f32 = 1.2;
 const DF_BITS: u32 = 20;
 const MAX_TERM_CHARS: usize = 40;
 /// Expansions per query word: enough for recall, bounded for latency.
-const MAX_EXPANSIONS: usize = 40;
+const MAX_EXPANSIONS: usize = 12;
+/// Terms looked at per automaton before picking the best expansions.
+const SCAN_LIMIT: usize = 500;
+/// A query word found in this many documents is not expanded for typos.
+const WELL_KNOWN_DF: u32 = 3;
 /// Longest query we look at; the rest is ignored, never an error.
 const MAX_QUERY_WORDS: usize = 12;
 const MAX_QUERY_BYTES: usize = 512;
@@ -108,7 +112,7 @@ pub struct StoredDoc {
     pub applies_to: Vec<String>,
 }
 
-const EXCERPT_CHARS: usize = 200;
+const EXCERPT_CHARS: usize = 0;
 
 /// Lowercased alphanumeric words. Shared by builder and reader so both sides
 /// always agree.
@@ -266,6 +270,7 @@ impl IndexBuilder {
             let avg = if n == 0 { 1.0 } else { (t / n as f64).max(1.0) as f32 };
             out.extend_from_slice(&avg.to_le_bytes());
         }
+        if std::env::var_os("WAYMARK_INDEX_STATS").is_some() { eprintln!("terms {} postings {} norms {} stored {} syn {} facets {}", terms.len(), postings.len(), norms.len(), offsets.len(), syn.len(), facets.len()); }
         for section in [&terms, &postings, &norms, &offsets, &syn, &syn_groups, &facets] {
             let len = u32::try_from(section.len()).map_err(|_| SearchError::Build("section over 4 GiB".into()))?;
             out.extend_from_slice(&len.to_le_bytes());
@@ -360,6 +365,10 @@ struct Scratch {
     touched: Vec<u32>,
     word_touched: Vec<u32>,
     word_title: Vec<bool>,
+    /// Per doc: bit i set when query word i matched.
+    word_mask: Vec<u16>,
+    /// Per doc and query word: which expansion scored best.
+    best_exp: Vec<u16>,
 }
 
 fn lev(d: u8) -> &'static LevenshteinAutomatonBuilder {
@@ -518,7 +527,7 @@ impl<'a> SearchIndex<'a> {
                 if t.len() != word.len() {
                     comps.push((t.to_vec(), v));
                 }
-                if comps.len() >= 2000 {
+                if comps.len() >= SCAN_LIMIT {
                     break;
                 }
             }
@@ -528,11 +537,24 @@ impl<'a> SearchIndex<'a> {
                 push(t, v, 0.6 + 0.35 * ratio, out);
             }
         }
-        // Typos: one edit from 4 characters, two from 8.
-        let dist = if chars >= 8 { 2 } else if chars >= 4 { 1 } else { 0 };
+        // Typos: one edit from 4 characters, two from 8. A word the index
+        // already knows well is taken as spelled right: building and running
+        // an automaton is most of a query's cost, and recall does not need it.
+        let exact_df = out.first().filter(|e| e.0 == word).map_or(0, |e| e.2);
+        let completions = out.len() - usize::from(exact_df > 0);
+        let mut dist = if chars >= 8 { 2 } else if chars >= 4 { 1 } else { 0 };
+        if exact_df >= WELL_KNOWN_DF {
+            dist = 0;
+        }
+        // A word still being typed gets typo completions only when nothing
+        // completes it as typed, and then one edit at most.
+        let prefix_typos = last && completions == 0;
+        if prefix_typos {
+            dist = dist.min(1);
+        }
         if dist > 0 {
             let mut typos = Vec::new();
-            let dfa = if last { lev(dist).build_prefix_dfa(word) } else { lev(dist).build_dfa(word) };
+            let dfa = if prefix_typos { lev(dist).build_prefix_dfa(word) } else { lev(dist).build_dfa(word) };
             let mut s = self.terms.search(&dfa).into_stream();
             while let Some((t, v)) = s.next() {
                 if t != word.as_bytes() {
@@ -542,7 +564,7 @@ impl<'a> SearchIndex<'a> {
                     };
                     typos.push((t.to_vec(), v, d));
                 }
-                if typos.len() >= 2000 {
+                if typos.len() >= SCAN_LIMIT {
                     break;
                 }
             }
@@ -601,15 +623,16 @@ impl<'a> SearchIndex<'a> {
             sc.title_hits = vec![0; n];
             sc.matched = vec![0; n];
             sc.word_title = vec![false; n];
+            sc.word_mask = vec![0; n];
+            sc.best_exp = vec![0; n * MAX_QUERY_WORDS];
         }
         let nf = self.n_docs as f32;
         let mut expansions = Vec::new();
-        let mut matched_terms: Vec<Vec<(u32, String)>> = Vec::new();
+        let mut word_terms: Vec<Vec<String>> = Vec::with_capacity(words.len());
         for (wi, word) in words.iter().enumerate() {
             let last = typing && wi + 1 == words.len();
             self.expand(word, last, &mut expansions);
-            let mut best_term: Vec<(u32, String)> = Vec::new();
-            for (term, weight, df, off) in &expansions {
+            for (ei, (_, weight, df, off)) in expansions.iter().enumerate() {
                 let idf = ((nf - *df as f32 + 0.5) / (*df as f32 + 0.5) + 1.0).ln();
                 let mut pos = *off as usize;
                 let mut doc = 0u32;
@@ -646,7 +669,7 @@ impl<'a> SearchIndex<'a> {
                     if s > sc.word_best[d] {
                         sc.word_best[d] = s;
                         sc.word_title[d] = tf[TITLE] > 0 || tf[SYNONYMS] > 0 || tf[TAGS] > 0 && tf[BODY] == 0;
-                        best_term.push((doc, term.clone()));
+                        sc.best_exp[d * MAX_QUERY_WORDS + wi] = ei as u16;
                     }
                 }
             }
@@ -658,16 +681,17 @@ impl<'a> SearchIndex<'a> {
                 sc.total[d] += sc.word_best[d];
                 sc.matched[d] += 1;
                 sc.title_hits[d] += u8::from(sc.word_title[d]);
+                sc.word_mask[d] |= 1 << wi;
                 sc.word_best[d] = 0.0;
                 sc.word_title[d] = false;
             }
             sc.word_touched.clear();
-            matched_terms.push(best_term);
+            word_terms.push(expansions.iter().map(|e| e.0.clone()).collect());
         }
 
         let nw = words.len() as f32;
         let applies: Option<&str> = opts.url.as_deref();
-        let mut hits: Vec<(f32, u32)> = Vec::with_capacity(sc.touched.len());
+        let mut hits: Vec<(f32, u32, u16)> = Vec::with_capacity(sc.touched.len());
         for &doc in &sc.touched {
             let d = doc as usize;
             let cover = f32::from(sc.matched[d]) / nw;
@@ -677,8 +701,9 @@ impl<'a> SearchIndex<'a> {
                 s = -1.0;
             }
             if s > 0.0 {
-                hits.push((s, doc));
+                hits.push((s, doc, sc.word_mask[d]));
             }
+            sc.word_mask[d] = 0;
             sc.total[d] = 0.0;
             sc.matched[d] = 0;
             sc.title_hits[d] = 0;
@@ -704,10 +729,13 @@ impl<'a> SearchIndex<'a> {
         }
         hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         hits.into_iter()
-            .map(|(score, doc)| {
-                let mut matched: Vec<String> = matched_terms
-                    .iter()
-                    .filter_map(|list| list.iter().rev().find(|(d, _)| *d == doc).map(|(_, t)| t.clone()))
+            .map(|(score, doc, mask)| {
+                let mut matched: Vec<String> = (0..word_terms.len())
+                    .filter(|wi| mask & (1 << wi) != 0)
+                    .filter_map(|wi| {
+                        let ei = sc.best_exp[doc as usize * MAX_QUERY_WORDS + wi] as usize;
+                        word_terms[wi].get(ei).cloned()
+                    })
                     .collect();
                 matched.dedup();
                 Hit { doc, score, matched }
