@@ -45,7 +45,7 @@ const TAGS: usize = 1;
 const SYNONYMS: usize = 2;
 const BODY: usize = 3;
 /// BM25F field weights and length normalisation.
-const WEIGHT: [f32; FIELDS] = [3.0, 1.5, 2.0, 1.0];
+const WEIGHT: [f32; FIELDS] = [5.0, 1.5, 2.0, 1.0];
 const B: [f32; FIELDS] = [0.5, 0.5, 0.5, 0.75];
 const K1: f32 = 1.2;
 const DF_BITS: u32 = 20;
@@ -381,6 +381,34 @@ fn lev(d: u8) -> &'static LevenshteinAutomatonBuilder {
     }
 }
 
+fn df_of(v: u64) -> u32 {
+    (v & ((1 << DF_BITS) - 1)) as u32
+}
+
+/// The best `MAX_EXPANSIONS` terms of a scan, by key; copies a term's bytes
+/// only when it makes the cut.
+#[derive(Default)]
+struct TopTerms(Vec<(u64, Vec<u8>, u64)>);
+
+impl TopTerms {
+    fn offer(&mut self, key: u64, term: &[u8], value: u64) {
+        if self.0.len() < MAX_EXPANSIONS {
+            self.0.push((key, term.to_vec(), value));
+            return;
+        }
+        if let Some(min) = self.0.iter_mut().min_by_key(|e| e.0) {
+            if key > min.0 {
+                *min = (key, term.to_vec(), value);
+            }
+        }
+    }
+
+    fn into_sorted(mut self) -> Vec<(u64, Vec<u8>, u64)> {
+        self.0.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        self.0
+    }
+}
+
 struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -521,18 +549,19 @@ impl<'a> SearchIndex<'a> {
         let chars = word.chars().count();
         // Completions of the word being typed, most frequent first.
         if last && chars >= 2 {
-            let mut comps = Vec::new();
+            let mut top = TopTerms::default();
             let mut s = self.terms.search(fst::automaton::Str::new(word).starts_with()).into_stream();
+            let mut scanned = 0;
             while let Some((t, v)) = s.next() {
                 if t.len() != word.len() {
-                    comps.push((t.to_vec(), v));
+                    top.offer(u64::from(df_of(v)), t, v);
                 }
-                if comps.len() >= SCAN_LIMIT {
+                scanned += 1;
+                if scanned >= SCAN_LIMIT {
                     break;
                 }
             }
-            comps.sort_by_key(|(_, v)| std::cmp::Reverse(v & ((1 << DF_BITS) - 1)));
-            for (t, v) in comps.into_iter().take(MAX_EXPANSIONS) {
+            for (_, t, v) in top.into_sorted() {
                 let ratio = chars as f32 / String::from_utf8_lossy(&t).chars().count().max(1) as f32;
                 push(t, v, 0.6 + 0.35 * ratio, out);
             }
@@ -553,24 +582,26 @@ impl<'a> SearchIndex<'a> {
             dist = dist.min(1);
         }
         if dist > 0 {
-            let mut typos = Vec::new();
+            let mut top = TopTerms::default();
             let dfa = if prefix_typos { lev(dist).build_prefix_dfa(word) } else { lev(dist).build_dfa(word) };
             let mut s = self.terms.search(&dfa).into_stream();
+            let mut scanned = 0;
             while let Some((t, v)) = s.next() {
                 if t != word.as_bytes() {
                     let d = match dfa.eval(t) {
                         levenshtein_automata::Distance::Exact(d) => d,
                         levenshtein_automata::Distance::AtLeast(d) => d,
                     };
-                    typos.push((t.to_vec(), v, d));
+                    // Fewer edits first, then more frequent.
+                    top.offer((u64::from(3 - d.min(2)) << 32) | u64::from(df_of(v)), t, v);
                 }
-                if typos.len() >= SCAN_LIMIT {
+                scanned += 1;
+                if scanned >= SCAN_LIMIT {
                     break;
                 }
             }
-            typos.sort_by_key(|(_, v, d)| (*d, std::cmp::Reverse(v & ((1 << DF_BITS) - 1))));
-            for (t, v, d) in typos.into_iter().take(MAX_EXPANSIONS) {
-                let w = if d <= 1 { 0.7 } else { 0.45 };
+            for (key, t, v) in top.into_sorted() {
+                let w = if key >> 32 >= 2 { 0.7 } else { 0.45 };
                 push(t, v, w, out);
             }
         }

@@ -33,7 +33,7 @@ fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, Strin
         .collect()
 }
 
-pub fn bench_search(corpus: &Path, queries: &Path) -> Result<String, String> {
+pub fn bench_search(corpus: &Path, queries: &Path, misses: bool) -> Result<String, String> {
     let docs: Vec<CorpusLine> = read_lines(corpus)?;
     let queries: Vec<QueryLine> = read_lines(queries)?;
 
@@ -65,11 +65,14 @@ pub fn bench_search(corpus: &Path, queries: &Path) -> Result<String, String> {
         let t = Instant::now();
         let hits = index.search(&q.q, &opts);
         lat.push(t.elapsed().as_secs_f64() * 1e6);
-        if let Some(rank) = hits.iter().position(|h| {
-            index.doc(h.doc).is_some_and(|d| q.expect.iter().any(|e| *e == d.id))
-        }) {
+        let rank = hits.iter().position(|h| index.doc(h.doc).is_some_and(|d| q.expect.iter().any(|e| *e == d.id)));
+        if let Some(rank) = rank {
             found += 1;
             rr += 1.0 / (rank as f64 + 1.0);
+        }
+        if misses && rank != Some(0) {
+            let top: Vec<String> = hits.iter().take(3).filter_map(|h| index.doc(h.doc)).map(|d| d.title).collect();
+            eprintln!("{:?} expected {:?} at {:?}; top: {:?}", q.q, q.expect, rank.map(|r| r + 1), top);
         }
     }
     lat.sort_by(f64::total_cmp);

@@ -58,6 +58,9 @@ enum Command {
         /// Lines of {"q", "expect": [ids]}.
         #[arg(long)]
         queries: PathBuf,
+        /// Also print every query whose expected document is not first.
+        #[arg(long)]
+        misses: bool,
     },
 }
 
@@ -74,7 +77,7 @@ fn main() -> ExitCode {
         },
         Command::Build { content, out } => build(&content, &out),
         Command::Inspect { bundle: path } => inspect(&path),
-        Command::BenchSearch { corpus, queries } => match bench::bench_search(&corpus, &queries) {
+        Command::BenchSearch { corpus, queries, misses } => match bench::bench_search(&corpus, &queries, misses) {
             Ok(line) => {
                 println!("{line}");
                 ExitCode::SUCCESS
