@@ -12,6 +12,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod engine;
+pub mod search;
 pub mod views;
 
 use wasm_bindgen::JsValue;

@@ -25,15 +25,23 @@ struct QueryLine {
 }
 
 fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))
+        })
         .collect()
 }
 
-pub fn bench_search(corpus: &Path, queries: &Path, misses: bool) -> Result<String, String> {
+pub fn bench_search(
+    corpus: &Path,
+    queries: &Path,
+    misses: bool,
+    write_index: Option<&Path>,
+) -> Result<String, String> {
     let docs: Vec<CorpusLine> = read_lines(corpus)?;
     let queries: Vec<QueryLine> = read_lines(queries)?;
 
@@ -51,12 +59,19 @@ pub fn bench_search(corpus: &Path, queries: &Path, misses: bool) -> Result<Strin
     }
     let bytes = b.build().map_err(|e| e.to_string())?;
     let build_ms = t.elapsed().as_secs_f64() * 1e3;
+    if let Some(path) = write_index {
+        std::fs::write(path, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
 
     let t = Instant::now();
-    let index = SearchIndex::open(&bytes).map_err(|e| e.to_string())?;
+    let index = SearchIndex::open(&bytes[..]).map_err(|e| e.to_string())?;
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
 
-    let opts = SearchOptions { limit: 10, ..Default::default() };
+    let opts = SearchOptions {
+        limit: 10,
+        ..Default::default()
+    };
     // Warm up once (lazy automata), as a panel does on first keystroke.
     let _ = index.search("warm up", &opts);
     let mut lat = Vec::with_capacity(queries.len());
@@ -65,18 +80,35 @@ pub fn bench_search(corpus: &Path, queries: &Path, misses: bool) -> Result<Strin
         let t = Instant::now();
         let hits = index.search(&q.q, &opts);
         lat.push(t.elapsed().as_secs_f64() * 1e6);
-        let rank = hits.iter().position(|h| index.doc(h.doc).is_some_and(|d| q.expect.iter().any(|e| *e == d.id)));
+        let rank = hits
+            .iter()
+            .position(|h| index.doc(h.doc).is_some_and(|d| q.expect.contains(&d.id)));
         if let Some(rank) = rank {
             found += 1;
             rr += 1.0 / (rank as f64 + 1.0);
         }
         if misses && rank != Some(0) {
-            let top: Vec<String> = hits.iter().take(3).filter_map(|h| index.doc(h.doc)).map(|d| d.title).collect();
-            eprintln!("{:?} expected {:?} at {:?}; top: {:?}", q.q, q.expect, rank.map(|r| r + 1), top);
+            let top: Vec<String> = hits
+                .iter()
+                .take(3)
+                .filter_map(|h| index.doc(h.doc))
+                .map(|d| d.title)
+                .collect();
+            eprintln!(
+                "{:?} expected {:?} at {:?}; top: {:?}",
+                q.q,
+                q.expect,
+                rank.map(|r| r + 1),
+                top
+            );
         }
     }
     lat.sort_by(f64::total_cmp);
-    let pct = |p: f64| lat.get(((lat.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
     let n = queries.len().max(1) as f64;
     Ok(serde_json::json!({
         "engine": "waymark-native",

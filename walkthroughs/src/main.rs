@@ -61,6 +61,9 @@ enum Command {
         /// Also print every query whose expected document is not first.
         #[arg(long)]
         misses: bool,
+        /// Also write the built index to this file (for the wasm benchmark).
+        #[arg(long)]
+        write_index: Option<PathBuf>,
     },
 }
 
@@ -77,7 +80,12 @@ fn main() -> ExitCode {
         },
         Command::Build { content, out } => build(&content, &out),
         Command::Inspect { bundle: path } => inspect(&path),
-        Command::BenchSearch { corpus, queries, misses } => match bench::bench_search(&corpus, &queries, misses) {
+        Command::BenchSearch {
+            corpus,
+            queries,
+            misses,
+            write_index,
+        } => match bench::bench_search(&corpus, &queries, misses, write_index.as_deref()) {
             Ok(line) => {
                 println!("{line}");
                 ExitCode::SUCCESS

@@ -93,6 +93,36 @@ pub fn dist() -> Result<PathBuf> {
     Ok(out)
 }
 
+/// The same release wasm the extension ships, bound for Node (benchmarks).
+pub fn build_wasm_for_node() -> Result<PathBuf> {
+    run(cargo().args([
+        "build",
+        "-q",
+        "--release",
+        "-p",
+        "waymark-overlay",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let out = root().join("target/wasm-bindgen-node");
+    run(Command::new(tools::wasm_bindgen())
+        .arg(root().join("target/wasm32-unknown-unknown/release/waymark_overlay.wasm"))
+        .args(["--target", "nodejs", "--no-typescript", "--out-dir"])
+        .arg(&out))?;
+    // wasm-bindgen's nodejs output is CommonJS; the repository's package.json
+    // says "module", so mark this folder as CommonJS.
+    fs::write(out.join("package.json"), "{\"type\": \"commonjs\"}\n").map_err(|e| e.to_string())?;
+    let wasm = out.join("waymark_overlay_bg.wasm");
+    run(Command::new(tools::wasm_opt())
+        .args(["-Oz", "--strip-debug", "--strip-producers"])
+        .args(WASM_FEATURES)
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&wasm))?;
+    Ok(out)
+}
+
 fn copy(from: &Path, to: &Path) -> Result {
     fs::copy(from, to)
         .map(|_| ())

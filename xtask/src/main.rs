@@ -29,8 +29,9 @@ fn main() -> ExitCode {
             .and_then(|_| dist::dist())
             .and_then(|_| e2e()),
         Some("demo") => demo(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench_search(),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|dist|e2e>");
+            eprintln!("usage: cargo xtask <demo|test|dist|e2e|bench search>");
             return ExitCode::from(2);
         }
     };
@@ -161,6 +162,56 @@ fn e2e() -> Result {
             .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
             .arg("tests/e2e/"),
     ))
+}
+
+/// Search quality and speed against peers, on the shared corpora: prints one
+/// JSON line per engine and corpus.
+fn bench_search() -> Result {
+    tools::ensure_all()?;
+    let wasm = dist::build_wasm_for_node()?;
+    run(cargo().args(["build", "-q", "--release", "-p", "waymark"]))?;
+    let corpora = root().join("../shared/corpora");
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    for (corpus, queries) in [
+        ("manpages", "queries-public"),
+        ("packages", "queries-packages-public"),
+    ] {
+        let corpus_path = corpora.join(format!("{corpus}.jsonl"));
+        let queries_path = corpora.join(format!("{queries}.jsonl"));
+        let index = out.join(format!("{corpus}.wmsi"));
+        let native = Command::new(root().join("target/release/waymark"))
+            .arg("bench-search")
+            .arg("--corpus")
+            .arg(&corpus_path)
+            .arg("--queries")
+            .arg(&queries_path)
+            .arg("--write-index")
+            .arg(&index)
+            .output()
+            .map_err(|e| format!("cannot run waymark: {e}"))?;
+        if !native.status.success() {
+            return Err(format!(
+                "waymark bench-search failed: {}",
+                String::from_utf8_lossy(&native.stderr)
+            ));
+        }
+        let line = String::from_utf8_lossy(&native.stdout).trim().to_string();
+        println!("{line}");
+        run(Command::new("node")
+            .arg("tests/bench/search.mjs")
+            .arg("--wasm")
+            .arg(&wasm)
+            .arg("--corpus")
+            .arg(&corpus_path)
+            .arg("--queries")
+            .arg(&queries_path)
+            .arg("--index")
+            .arg(&index)
+            .arg("--native")
+            .arg(&line))?;
+    }
+    Ok(())
 }
 
 fn demo() -> Result {
