@@ -16,7 +16,8 @@
 //! corruption, not tampering); `alg = 1` is reserved for the Ed25519
 //! signature of the content-governance issue, whose 64 bytes fit the seal.
 //!
-//! Section kinds: 1 = content (`content::Library`, postcard). Unknown kinds are
+//! Section kinds: 1 = content (`content::Library`, postcard), 2 = search index
+//! (`search`'s own format, built from the content). Unknown kinds are
 //! skipped so that newer builders can add sections older readers ignore; an
 //! unknown *format version* is refused.
 
@@ -25,12 +26,13 @@ use std::fmt;
 use crate::content::Library;
 
 pub const MAGIC: &[u8; 8] = b"WAYMARK\0";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 const HEADER_LEN: usize = 16;
 const SECTION_HEADER_LEN: usize = 8;
 pub const TRAILER_LEN: usize = 72;
 
 const SECTION_CONTENT: u16 = 1;
+const SECTION_SEARCH: u16 = 2;
 const ALG_CHECKSUM: u8 = 0;
 
 /// Why a bundle was refused. Messages say what was wrong and what to do.
@@ -68,11 +70,31 @@ impl fmt::Display for BundleError {
 
 impl std::error::Error for BundleError {}
 
-/// Serialises a library into bundle bytes.
+/// What a bundle holds once read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle {
+    pub library: Library,
+    /// The search index section, opened by `search::SearchIndex` (kept apart
+    /// so a search problem disables search only, not guidance).
+    pub search: Vec<u8>,
+}
+
+/// Serialises a library, and a search index built from it, into bundle bytes.
 pub fn write(library: &Library) -> Result<Vec<u8>, BundleError> {
     let content = postcard::to_allocvec(library).map_err(|e| BundleError::Encode(e.to_string()))?;
-    let mut body = Vec::with_capacity(content.len() + SECTION_HEADER_LEN);
+    let mut index = crate::search::IndexBuilder::new();
+    for d in library.search_docs() {
+        index.add(d);
+    }
+    for g in &library.synonyms {
+        index.synonyms(g.clone());
+    }
+    let search = index
+        .build()
+        .map_err(|e| BundleError::Encode(e.to_string()))?;
+    let mut body = Vec::with_capacity(content.len() + search.len() + 2 * SECTION_HEADER_LEN);
     push_section(&mut body, SECTION_CONTENT, &content)?;
+    push_section(&mut body, SECTION_SEARCH, &search)?;
 
     let body_len = u32::try_from(body.len())
         .map_err(|_| BundleError::Encode("content is larger than 4 GiB".into()))?;
@@ -103,7 +125,7 @@ fn push_section(body: &mut Vec<u8>, kind: u16, bytes: &[u8]) -> Result<(), Bundl
 }
 
 /// Reads and checks bundle bytes.
-pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
+pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(BundleError::NotABundle);
     }
@@ -156,6 +178,7 @@ pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
     }
 
     let mut library = None;
+    let mut search = Vec::new();
     let mut rest = &sealed[HEADER_LEN..];
     while !rest.is_empty() {
         if rest.len() < SECTION_HEADER_LEN {
@@ -171,10 +194,13 @@ pub fn read(bytes: &[u8]) -> Result<Library, BundleError> {
                 postcard::from_bytes::<Library>(data)
                     .map_err(|e| BundleError::Corrupt(format!("content section: {e}")))?,
             );
+        } else if kind == SECTION_SEARCH {
+            search = data.to_vec();
         }
         rest = &rest[SECTION_HEADER_LEN + len..];
     }
-    library.ok_or_else(|| BundleError::Corrupt("no content section".into()))
+    let library = library.ok_or_else(|| BundleError::Corrupt("no content section".into()))?;
+    Ok(Bundle { library, search })
 }
 
 /// FNV-1a, 64 bit: tiny, dependency-free, good enough to catch accidents.
@@ -201,6 +227,8 @@ mod tests {
                 title: "Create a deal".into(),
                 moment: Moment::Apply,
                 applies_to: vec!["/crm/deals*".into()],
+                tags: vec![],
+                synonyms: vec![],
                 version: "abc".into(),
                 steps: vec![Step {
                     id: "open".into(),
@@ -217,6 +245,7 @@ mod tests {
                     placement: Placement::Auto,
                 }],
             }],
+            ..Default::default()
         }
     }
 
@@ -224,16 +253,19 @@ mod tests {
     fn round_trips() {
         let bytes = write(&sample()).unwrap();
         assert_eq!(&bytes[..8], MAGIC);
-        assert_eq!(read(&bytes).unwrap(), sample());
+        let b = read(&bytes).unwrap();
+        assert_eq!(b.library, sample());
+        let idx = crate::search::SearchIndex::open(&b.search[..]).unwrap();
+        assert_eq!(idx.len(), 1);
     }
 
     #[test]
     fn refuses_wrong_magic_version_and_truncation() {
         let bytes = write(&sample()).unwrap();
         assert_eq!(read(b"PK\x03\x04 zip file"), Err(BundleError::NotABundle));
-        let mut v2 = bytes.clone();
-        v2[8] = 2;
-        assert_eq!(read(&v2), Err(BundleError::UnsupportedVersion { found: 2 }));
+        let mut v9 = bytes.clone();
+        v9[8] = 9;
+        assert_eq!(read(&v9), Err(BundleError::UnsupportedVersion { found: 9 }));
         for cut in [9, 15, 16, bytes.len() / 2, bytes.len() - 1] {
             match read(&bytes[..cut]) {
                 Err(BundleError::Truncated { .. }) => {}

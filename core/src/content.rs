@@ -5,17 +5,76 @@
 use serde::{Deserialize, Serialize};
 
 use crate::richtext::RichText;
+use crate::search::SearchDoc;
 
 /// Everything a bundle carries for the engine.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Library {
     pub walkthroughs: Vec<Walkthrough>,
+    pub articles: Vec<Article>,
+    /// Shared synonym groups from the content folder's `synonyms.toml`.
+    pub synonyms: Vec<Vec<String>>,
 }
 
 impl Library {
     pub fn walkthrough(&self, id: &str) -> Option<&Walkthrough> {
         self.walkthroughs.iter().find(|w| w.id == id)
     }
+
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+
+    /// What search indexes, one entry per walkthrough and article. Step
+    /// titles and bodies count as a walkthrough's body.
+    pub fn search_docs(&self) -> Vec<SearchDoc> {
+        let facets = |m: Moment| {
+            let mut f = std::collections::BTreeMap::new();
+            f.insert("moment".to_string(), vec![m.as_str().to_string()]);
+            f
+        };
+        let walkthroughs = self.walkthroughs.iter().map(|w| SearchDoc {
+            id: w.id.clone(),
+            title: w.title.clone(),
+            body: w
+                .steps
+                .iter()
+                .map(|s| format!("{}. {}", s.title, s.body.plain_text()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            tags: w.tags.clone(),
+            synonyms: w.synonyms.clone(),
+            kind: "walkthrough".into(),
+            moment: Some(w.moment.as_str().into()),
+            facets: facets(w.moment),
+            applies_to: w.applies_to.clone(),
+        });
+        let articles = self.articles.iter().map(|a| SearchDoc {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            body: a.body.plain_text(),
+            tags: a.tags.clone(),
+            synonyms: a.synonyms.clone(),
+            kind: "article".into(),
+            moment: Some(a.moment.as_str().into()),
+            facets: facets(a.moment),
+            applies_to: a.applies_to.clone(),
+        });
+        walkthroughs.chain(articles).collect()
+    }
+}
+
+/// A help article: Markdown with TOML front matter, compiled at build time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub moment: Moment,
+    pub tags: Vec<String>,
+    pub synonyms: Vec<String>,
+    pub applies_to: Vec<String>,
+    pub version: String,
+    pub body: RichText,
 }
 
 /// One of the Five Moments of Need (SPEC §2).
@@ -61,6 +120,8 @@ pub struct Walkthrough {
     /// URL patterns (see `urlmatch`) where this walkthrough is offered.
     /// Empty means everywhere the extension acts.
     pub applies_to: Vec<String>,
+    pub tags: Vec<String>,
+    pub synonyms: Vec<String>,
     /// Hash of the normalised source: every event records it (SPEC §3).
     pub version: String,
     pub steps: Vec<Step>,

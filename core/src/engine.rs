@@ -612,6 +612,8 @@ mod tests {
                     title: "Create a deal".into(),
                     moment: Moment::Apply,
                     applies_to: vec!["/crm/*".into()],
+                    tags: vec![],
+                    synonyms: vec![],
                     version: "v1".into(),
                     steps: vec![
                         step(
@@ -628,10 +630,13 @@ mod tests {
                     title: "Refund a partial order".into(),
                     moment: Moment::Apply,
                     applies_to: vec!["/pos/*".into()],
+                    tags: vec![],
+                    synonyms: vec![],
                     version: "v2".into(),
                     steps: vec![step("a", &["#x"], Advance::Next)],
                 },
             ],
+            ..Default::default()
         })
     }
 

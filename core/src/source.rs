@@ -14,7 +14,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::bundle::fnv1a64;
-use crate::content::{Advance, Library, Moment, Placement, Step, Target, Walkthrough};
+use crate::content::{Advance, Article, Library, Moment, Placement, Step, Target, Walkthrough};
 use crate::diagnostics::Diagnostic;
 use crate::richtext::{compile_markdown, RichText};
 
@@ -30,8 +30,35 @@ struct WalkthroughSrc {
     moment: Spanned<String>,
     #[serde(default)]
     applies_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    synonyms: Vec<String>,
     steps: Spanned<Vec<StepSrc>>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleSrc {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    moment: Spanned<String>,
+    #[serde(default)]
+    applies_to: Vec<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    synonyms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymsSrc {
+    groups: Vec<Vec<String>>,
+}
+
+/// The shared synonym list's file name, in the content folder.
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,7 +111,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             collect(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
+        } else if path.extension().is_some_and(|e| e == "toml" || e == "md") {
             out.push(path);
         }
     }
@@ -127,19 +154,49 @@ pub fn compile(sources: &[(String, String)]) -> Result<Library, Vec<Diagnostic>>
     let mut seen: Vec<(String, String)> = Vec::new(); // (id, file)
     for (file, text) in sources {
         let before = diags.len();
-        if let Some(w) = compile_walkthrough(file, text, &mut diags) {
-            if let Some((_, other)) = seen.iter().find(|(id, _)| *id == w.id) {
-                let at = text.find(&format!("\"{}\"", w.id)).unwrap_or(0);
-                diags.push(Diagnostic::at(
-                    file,
-                    text,
-                    at..at + w.id.len() + 2,
-                    format!("duplicate walkthrough id `{}` (also in {other})", w.id),
-                    Some("ids must be unique across the content folder".into()),
-                ));
-            } else if diags.len() == before {
-                seen.push((w.id.clone(), file.clone()));
-                library.walkthroughs.push(w);
+        if file.ends_with(SYNONYMS_FILE) {
+            match toml::from_str::<SynonymsSrc>(text) {
+                Ok(s) => library.synonyms.extend(s.groups),
+                Err(e) => {
+                    let (message, _) = explain_toml_error(e.message());
+                    let hint =
+                        "write `groups = [[\"refund\", \"return\", \"money back\"]]`".to_string();
+                    diags.push(Diagnostic::at(
+                        file,
+                        text,
+                        e.span().unwrap_or(0..0),
+                        message,
+                        Some(hint),
+                    ));
+                }
+            }
+            continue;
+        }
+        let (id, item) = if file.ends_with(".md") {
+            match compile_article(file, text, &mut diags) {
+                Some(a) => (a.id.clone(), Item::Article(a)),
+                None => continue,
+            }
+        } else {
+            match compile_walkthrough(file, text, &mut diags) {
+                Some(w) => (w.id.clone(), Item::Walkthrough(w)),
+                None => continue,
+            }
+        };
+        if let Some((_, other)) = seen.iter().find(|(seen_id, _)| *seen_id == id) {
+            let at = text.find(&format!("\"{id}\"")).unwrap_or(0);
+            diags.push(Diagnostic::at(
+                file,
+                text,
+                at..at + id.len() + 2,
+                format!("duplicate id `{id}` (also in {other})"),
+                Some("ids must be unique across the content folder".into()),
+            ));
+        } else if diags.len() == before {
+            seen.push((id, file.clone()));
+            match item {
+                Item::Walkthrough(w) => library.walkthroughs.push(w),
+                Item::Article(a) => library.articles.push(a),
             }
         }
     }
@@ -148,6 +205,106 @@ pub fn compile(sources: &[(String, String)]) -> Result<Library, Vec<Diagnostic>>
     } else {
         Err(diags)
     }
+}
+
+enum Item {
+    Walkthrough(Walkthrough),
+    Article(Article),
+}
+
+/// An article: `+++` TOML front matter, then Markdown.
+fn compile_article(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Article> {
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        diags.push(Diagnostic::at(
+            file,
+            text,
+            0..3,
+            "an article starts with `+++` front matter",
+            Some("begin the file with a `+++` line, the TOML fields (id, title, moment), and another `+++` line".into()),
+        ));
+        return None;
+    };
+    let fm_start = text.len() - rest.len();
+    let Some(end) = rest.find("\n+++") else {
+        diags.push(Diagnostic::at(
+            file,
+            text,
+            0..3,
+            "the front matter is not closed",
+            Some("add a `+++` line after the fields".into()),
+        ));
+        return None;
+    };
+    let front = &rest[..end + 1];
+    let body_start = fm_start + end + 4;
+    let body_start = text[body_start..]
+        .find('\n')
+        .map_or(text.len(), |i| body_start + i + 1);
+    // Spans from the front matter are shifted by its offset in the file.
+    let src: ArticleSrc = match toml::from_str(front) {
+        Ok(s) => s,
+        Err(e) => {
+            let span = e
+                .span()
+                .map_or(fm_start..fm_start, |r| fm_start + r.start..fm_start + r.end);
+            let (message, hint) = explain_toml_error(e.message());
+            diags.push(Diagnostic::at(file, text, span, message, hint));
+            return None;
+        }
+    };
+    let shift = |r: Range<usize>| fm_start + r.start..fm_start + r.end;
+    let id = Spanned::new(shift(src.id.span()), src.id.get_ref().clone());
+    check_id(file, text, &id, diags);
+    if src.title.get_ref().trim().is_empty() {
+        diags.push(Diagnostic::at(
+            file,
+            text,
+            shift(src.title.span()),
+            "the title is empty",
+            Some("say what the article helps with".into()),
+        ));
+    }
+    let moment = Moment::parse(src.moment.get_ref());
+    if moment.is_none() {
+        diags.push(Diagnostic::at(
+            file,
+            text,
+            shift(src.moment.span()),
+            format!("unknown moment `{}`", src.moment.get_ref()),
+            Some("use one of: new, more, apply, change, solve".into()),
+        ));
+    }
+    let body = match compile_markdown(&text[body_start..]) {
+        Ok(b) => b,
+        Err(e) => {
+            let at = body_start + e.offset;
+            diags.push(Diagnostic::at(
+                file,
+                text,
+                at..at + 1,
+                e.message,
+                Some(e.hint),
+            ));
+            RichText::default()
+        }
+    };
+    Some(Article {
+        id: src.id.get_ref().clone(),
+        title: src.title.get_ref().trim().to_string(),
+        moment: moment.unwrap_or(Moment::More),
+        tags: src.tags,
+        synonyms: src.synonyms,
+        applies_to: src
+            .applies_to
+            .iter()
+            .map(|p| p.get_ref().trim().to_string())
+            .collect(),
+        version: version_of(text),
+        body,
+    })
 }
 
 /// The content version: a hash of the normalised source (line endings and
@@ -327,6 +484,8 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
         id: src.id.get_ref().clone(),
         title: src.title.get_ref().trim().to_string(),
         moment: moment.unwrap_or(Moment::Apply),
+        tags: src.tags,
+        synonyms: src.synonyms,
         applies_to: src
             .applies_to
             .iter()
@@ -471,8 +630,47 @@ title = "That's it"
         .unwrap_err();
         assert!(diags[0]
             .message
-            .contains("duplicate walkthrough id `create-deal` (also in a.toml)"));
+            .contains("duplicate id `create-deal` (also in a.toml)"));
         assert_eq!(diags[0].file, "b.toml");
+    }
+
+    const ARTICLE: &str = "+++\nid = \"vpn-timeout\"\ntitle = \"Fix a VPN timeout error\"\nmoment = \"solve\"\ntags = [\"it\"]\n+++\n\nRenew your **token**, then reconnect.\n";
+
+    #[test]
+    fn compiles_articles_and_synonyms() {
+        let lib = compile(&[
+            ("a.toml".into(), GOOD.into()),
+            ("kb/vpn.md".into(), ARTICLE.into()),
+            (
+                "synonyms.toml".into(),
+                "groups = [[\"vpn\", \"tunnel\"]]\n".into(),
+            ),
+        ])
+        .unwrap();
+        assert_eq!(lib.articles[0].id, "vpn-timeout");
+        assert_eq!(
+            lib.articles[0].body.plain_text(),
+            "Renew your token, then reconnect."
+        );
+        assert_eq!(
+            lib.synonyms,
+            vec![vec!["vpn".to_string(), "tunnel".to_string()]]
+        );
+    }
+
+    #[test]
+    fn article_errors_point_into_the_file() {
+        let bad = ARTICLE.replace("moment = \"solve\"", "moment = \"later\"");
+        let d = compile(&[("vpn.md".into(), bad)]).unwrap_err().remove(0);
+        assert_eq!((d.line, d.col), (4, 10), "{d}");
+        let bad = ARTICLE.replace("Renew", "<script>x</script> Renew");
+        let d = compile(&[("vpn.md".into(), bad)]).unwrap_err().remove(0);
+        assert!(d.message.contains("raw HTML"), "{d}");
+        assert_eq!(d.line, 8, "{d}");
+        let d = compile(&[("vpn.md".into(), "no front matter".into())])
+            .unwrap_err()
+            .remove(0);
+        assert!(d.message.contains("front matter"), "{d}");
     }
 
     #[test]

@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bench;
+mod import;
 
 use clap::{Parser, Subcommand};
+use waymark_core::search::{SearchIndex, SearchOptions};
 use waymark_core::{bundle, source};
 
 #[derive(Parser)]
@@ -48,6 +50,32 @@ enum Command {
     ///
     /// Example: waymark inspect target/content.wmb
     Inspect { bundle: PathBuf },
+    /// Search a bundle as the help panel does; prints ranked results with scores.
+    ///
+    /// Example: waymark search --bundle content.wmb "refund partial ordr"
+    Search {
+        #[arg(long)]
+        bundle: PathBuf,
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Turn a knowledge-base export (JSONL of id, title, body, tags) into
+    /// article files, so it becomes searchable content.
+    ///
+    /// Example: waymark import-articles kb-export.jsonl --out walkthroughs/library/kb
+    ImportArticles {
+        file: PathBuf,
+        /// Folder to write the article .md files into.
+        #[arg(long, default_value = "imported")]
+        out: PathBuf,
+        /// Moment for imported articles.
+        #[arg(long, default_value = "more")]
+        moment: String,
+        /// Stop at the first bad line instead of reporting it and going on.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Measure search quality and speed on a JSONL corpus; prints one JSON line.
     ///
     /// Example: waymark bench-search --corpus ../shared/corpora/manpages.jsonl --queries ../shared/corpora/queries-public.jsonl
@@ -80,6 +108,17 @@ fn main() -> ExitCode {
         },
         Command::Build { content, out } => build(&content, &out),
         Command::Inspect { bundle: path } => inspect(&path),
+        Command::Search {
+            bundle: path,
+            query,
+            limit,
+        } => search(&path, &query, limit),
+        Command::ImportArticles {
+            file,
+            out,
+            moment,
+            strict,
+        } => import::import_articles(&file, &out, &moment, strict),
         Command::BenchSearch {
             corpus,
             queries,
@@ -138,31 +177,85 @@ fn build(content: &Path, out: &Path) -> ExitCode {
     }
     let steps: usize = lib.walkthroughs.iter().map(|w| w.steps.len()).sum();
     println!(
-        "built {}: {} walkthroughs, {steps} steps, {} bytes (format v{})",
+        "built {}: {} walkthroughs, {steps} steps, {} articles, {} bytes (format v{})",
         out.display(),
         lib.walkthroughs.len(),
+        lib.articles.len(),
         bytes.len(),
         bundle::FORMAT_VERSION
     );
     ExitCode::SUCCESS
 }
 
-fn inspect(path: &Path) -> ExitCode {
-    let bytes = match std::fs::read(path) {
+fn read_bundle(path: &Path) -> Result<(bundle::Bundle, usize), ExitCode> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", path.display());
+        ExitCode::FAILURE
+    })?;
+    bundle::read(&bytes).map(|b| (b, bytes.len())).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        ExitCode::FAILURE
+    })
+}
+
+fn search(path: &Path, query: &str, limit: usize) -> ExitCode {
+    let (b, _) = match read_bundle(path) {
         Ok(b) => b,
+        Err(code) => return code,
+    };
+    let index = match SearchIndex::open(&b.search[..]) {
+        Ok(i) => i,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+            eprintln!("error: {}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     };
-    match bundle::read(&bytes) {
-        Ok(lib) => {
+    let hits = index.search(
+        query,
+        &SearchOptions {
+            limit,
+            ..Default::default()
+        },
+    );
+    if hits.is_empty() {
+        println!("no results for {query:?}");
+    }
+    for (i, h) in hits.iter().enumerate() {
+        if let Some(d) = index.doc(h.doc) {
             println!(
-                "{}: format v{}, {} bytes",
+                "{:>2}. {:>7.3}  {:<11} {:<28} {}   [{}]",
+                i + 1,
+                h.score,
+                d.kind,
+                d.id,
+                d.title,
+                h.matched.join(" ")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn inspect(path: &Path) -> ExitCode {
+    match read_bundle(path) {
+        Ok((b, len)) => {
+            let lib = b.library;
+            println!(
+                "{}: format v{}, {} bytes (search index {} bytes)",
                 path.display(),
                 bundle::FORMAT_VERSION,
-                bytes.len()
+                len,
+                b.search.len()
             );
+            for a in &lib.articles {
+                println!(
+                    "  {:<28} {:<6} article  v{}  {}",
+                    a.id,
+                    a.moment.as_str(),
+                    a.version,
+                    a.title
+                );
+            }
             for w in &lib.walkthroughs {
                 println!(
                     "  {:<28} {:<6} {} steps  v{}  {}",
@@ -175,9 +268,6 @@ fn inspect(path: &Path) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {}: {e}", path.display());
-            ExitCode::FAILURE
-        }
+        Err(code) => code,
     }
 }

@@ -113,3 +113,64 @@ fn validate_and_inspect() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("truncated"));
     let _ = std::fs::remove_file(&bundle);
 }
+
+#[test]
+fn import_articles_names_bad_lines_and_builds() {
+    let dir = std::env::temp_dir().join(format!("waymark-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let export = dir.join("kb.jsonl");
+    std::fs::write(
+        &export,
+        concat!(
+            r#"{"id": "kb/42", "title": "Fix a VPN timeout error", "body": "Renew the <token> and reconnect.", "tags": ["it"]}"#, "\n",
+            "{not json\n",
+            r#"{"id": "kb/43", "body": "no title"}"#, "\n",
+            r#"{"id": "kb/44", "title": "Reset your \"password\"", "body": "Use the forgot-password link."}"#, "\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.join("articles");
+    let run = |strict: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
+        c.arg("import-articles").arg(&export).arg("--out").arg(&out);
+        if strict {
+            c.arg("--strict");
+        }
+        c.output().unwrap()
+    };
+    let r = run(false);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        err.contains("kb.jsonl:2: skipped")
+            && err.contains("kb.jsonl:3: skipped: missing field `title`"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&r.stdout).contains("imported 2 articles"));
+    // The imported folder builds, and search finds the article through a typo.
+    let bundle = dir.join("kb.wmb");
+    let b = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("build")
+        .arg(&out)
+        .arg("-o")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let s = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["search", "--bundle"])
+        .arg(&bundle)
+        .arg("vpn timout")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&s.stdout);
+    assert!(
+        text.lines().next().unwrap_or("").contains("kb-42"),
+        "{text}"
+    );
+    let r = run(true);
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stderr).contains("kb.jsonl:2: skipped"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
