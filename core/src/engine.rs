@@ -23,9 +23,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bundle::Bundle;
 use crate::content::{Advance, Library, Moment, Step, Target, Walkthrough};
 use crate::geometry::{self, Rect, Size};
 use crate::richtext::RichText;
+use crate::search::{self, IndexBuilder, SearchIndex, SearchOptions};
 use crate::urlmatch;
 
 /// Where the agent draws the launcher: bottom-right, this size and margin.
@@ -38,6 +40,8 @@ pub const DEFAULT_CARD: Size = Size {
 };
 /// Padding around the target inside the spotlight.
 pub const SPOTLIGHT_PAD: f64 = 4.0;
+/// Longest search query kept; the rest is dropped, never an error.
+pub const MAX_QUERY_CHARS: usize = 200;
 
 /// A walkthrough in progress: what is persisted across reloads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +59,13 @@ pub struct Session {
     pub viewport: Size,
     attached: bool,
     restored: bool,
-    menu_open: bool,
+    /// The help panel, when open.
+    panel: Option<Panel>,
+    /// A query that found nothing, recorded once the user moves on from it.
+    pending_zero: Option<String>,
+    /// Move keyboard focus into the frame after placing it (the user opened
+    /// the panel: focus follows their intent; never otherwise).
+    focus: bool,
     tour: Option<Tour>,
     finished: Option<String>,
     target: Option<Rect>,
@@ -67,6 +77,13 @@ impl Session {
     pub fn tour(&self) -> Option<&Tour> {
         self.tour.as_ref()
     }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Panel {
+    query: String,
+    /// An article opened from the panel.
+    article: Option<String>,
 }
 
 /// What was last sent out, so only changes are sent again.
@@ -100,7 +117,20 @@ pub enum Event {
         viewport: Size,
     },
     LauncherClicked,
-    /// From the menu: start a walkthrough by id.
+    /// The help shortcut (commands API, or the agent's fallback listener):
+    /// opens the panel (never closes it, so the two can both fire).
+    OpenHelp,
+    /// The panel's search box changed.
+    Search {
+        query: String,
+    },
+    /// A panel result was chosen: an article opens, a walkthrough starts.
+    Open {
+        id: String,
+    },
+    /// Back from an article to the results.
+    CloseArticle,
+    /// From the panel: start a walkthrough by id.
     Start {
         id: String,
     },
@@ -137,6 +167,8 @@ pub enum Source {
     Agent,
     Frame,
     Storage,
+    /// The browser itself (a `commands` keyboard shortcut).
+    Browser,
 }
 
 impl Source {
@@ -145,6 +177,7 @@ impl Source {
             "agent" => Some(Source::Agent),
             "frame" => Some(Source::Frame),
             "storage" => Some(Source::Storage),
+            "browser" => Some(Source::Browser),
             _ => None,
         }
     }
@@ -152,6 +185,9 @@ impl Source {
 
 impl Event {
     pub fn allowed_from(&self, source: Source) -> bool {
+        if matches!(self, Event::OpenHelp) {
+            return matches!(source, Source::Agent | Source::Browser);
+        }
         let expected = match self {
             Event::Attached { .. }
             | Event::UrlChanged { .. }
@@ -165,7 +201,11 @@ impl Event {
             | Event::Back
             | Event::Close
             | Event::Dismiss
+            | Event::Search { .. }
+            | Event::Open { .. }
+            | Event::CloseArticle
             | Event::CardResized { .. } => Source::Frame,
+            Event::OpenHelp => Source::Browser,
             Event::Restored { .. } => Source::Storage,
         };
         expected == source
@@ -220,23 +260,63 @@ pub enum Command {
     Render {
         view: View,
     },
+    /// Move keyboard focus into the overlay frame.
+    Focus,
+    /// Queue an analytics record (the analytics issue sends the queue).
+    Record {
+        record: Record,
+    },
+}
+
+/// Something worth counting, with where it happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// `search_zero`: a query that found nothing.
+    pub kind: String,
+    pub query: String,
+    pub url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum View {
     Hidden,
-    Menu { items: Vec<MenuItem> },
+    Panel(PanelView),
+    Article(ArticleView),
     Card(Card),
     Done { title: String },
 }
 
+/// The help panel: search box, then results (or, before typing, what applies
+/// to this page; after a query that found nothing, related content).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MenuItem {
+pub struct PanelView {
+    pub query: String,
+    pub heading: String,
+    pub items: Vec<Item>,
+    /// True when the query found nothing (the items are suggestions).
+    pub no_results: bool,
+    /// Why search is off, if it is (guidance still works).
+    pub search_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    /// `walkthrough` or `article`.
+    pub kind: String,
+    pub title: String,
+    pub moment: Moment,
+    /// Text around the match; `true` parts are the matched words.
+    pub snippet: Vec<(String, bool)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleView {
     pub id: String,
     pub title: String,
     pub moment: Moment,
-    pub steps: usize,
+    pub body: RichText,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -255,11 +335,42 @@ pub struct Card {
 
 pub struct Engine {
     library: Library,
+    search: Result<SearchIndex<Vec<u8>>, String>,
 }
 
+/// Most items the panel lists.
+const PANEL_ITEMS: usize = 8;
+const SNIPPET_CHARS: usize = 140;
+
 impl Engine {
+    /// An engine over `library`, indexing it here (tests, small libraries).
     pub fn new(library: Library) -> Engine {
-        Engine { library }
+        let mut b = IndexBuilder::new();
+        for d in library.search_docs() {
+            b.add(d);
+        }
+        for g in &library.synonyms {
+            b.synonyms(g.clone());
+        }
+        let search = b
+            .build()
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| SearchIndex::open(bytes).map_err(|e| e.to_string()));
+        Engine { library, search }
+    }
+
+    /// An engine over a read bundle, using the index built with it. A bad
+    /// index turns search off (and says why); guidance keeps working.
+    pub fn from_bundle(bundle: Bundle) -> Engine {
+        let search = SearchIndex::open(bundle.search).map_err(|e| e.to_string());
+        Engine {
+            library: bundle.library,
+            search,
+        }
+    }
+
+    pub fn search_error(&self) -> Option<&str> {
+        self.search.as_ref().err().map(String::as_str)
     }
 
     pub fn library(&self) -> &Library {
@@ -299,18 +410,67 @@ impl Engine {
             Event::Resized { viewport } => s.viewport = viewport,
             Event::LauncherClicked => {
                 s.finished = None;
-                s.menu_open = !s.menu_open;
+                if s.panel.is_some() {
+                    self.close_panel(s, &mut out);
+                } else {
+                    s.panel = Some(Panel::default());
+                    s.focus = true;
+                }
+            }
+            Event::OpenHelp => {
+                s.finished = None;
+                if s.panel.is_none() {
+                    s.panel = Some(Panel::default());
+                }
+                s.focus = true;
+            }
+            Event::Search { query } => {
+                if let Some(p) = s.panel.as_mut() {
+                    let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+                    // Moving on from a query that found nothing records it;
+                    // typing on (an extension of it) does not.
+                    if let Some(z) = s.pending_zero.take() {
+                        if query.starts_with(z.as_str()) {
+                            s.pending_zero = Some(z);
+                        } else {
+                            out.push(self.zero_record(&z, &s.url));
+                        }
+                    }
+                    p.query = query.clone();
+                    p.article = None;
+                    let searching = !query.trim().is_empty() && self.search.is_ok();
+                    if searching && self.results(&query, &s.url).is_empty() {
+                        s.pending_zero = Some(query);
+                    } else if s
+                        .pending_zero
+                        .as_deref()
+                        .is_some_and(|z| !query.starts_with(z))
+                        || searching
+                    {
+                        s.pending_zero = None;
+                    }
+                }
+            }
+            Event::Open { id } => {
+                if self.library.article(&id).is_some() {
+                    if let Some(p) = s.panel.as_mut() {
+                        p.article = Some(id);
+                    }
+                } else if self.library.walkthrough(&id).is_some() {
+                    self.close_panel(s, &mut out);
+                    self.start(s, &id);
+                }
+            }
+            Event::CloseArticle => {
+                if let Some(p) = s.panel.as_mut() {
+                    p.article = None;
+                    s.focus = true;
+                }
             }
             Event::Start { id } => {
-                if let Some(w) = self.library.walkthrough(&id) {
-                    s.tour = Some(Tour {
-                        walkthrough: w.id.clone(),
-                        version: w.version.clone(),
-                        step: 0,
-                    });
-                    s.menu_open = false;
-                    s.finished = None;
-                    s.target = None;
+                if self.library.walkthrough(&id).is_some() {
+                    self.close_panel(s, &mut out);
+                    self.start(s, &id);
                 }
             }
             Event::Next => {
@@ -331,12 +491,12 @@ impl Engine {
             }
             Event::Close => {
                 s.tour = None;
-                s.menu_open = false;
+                self.close_panel(s, &mut out);
                 s.finished = None;
                 s.target = None;
             }
             Event::Dismiss => {
-                s.menu_open = false;
+                self.close_panel(s, &mut out);
                 s.finished = None;
             }
             Event::Target {
@@ -376,6 +536,144 @@ impl Engine {
         out
     }
 
+    fn start(&self, s: &mut Session, id: &str) {
+        if let Some(w) = self.library.walkthrough(id) {
+            s.tour = Some(Tour {
+                walkthrough: w.id.clone(),
+                version: w.version.clone(),
+                step: 0,
+            });
+            s.finished = None;
+            s.target = None;
+        }
+    }
+
+    fn close_panel(&self, s: &mut Session, out: &mut Vec<Command>) {
+        s.panel = None;
+        if let Some(z) = s.pending_zero.take() {
+            out.push(self.zero_record(&z, &s.url));
+        }
+    }
+
+    fn zero_record(&self, query: &str, url: &str) -> Command {
+        Command::Record {
+            record: Record {
+                kind: "search_zero".into(),
+                query: query.trim().to_string(),
+                url: url.to_string(),
+            },
+        }
+    }
+
+    /// Ranked results for `query` on `url`, as panel items.
+    fn results(&self, query: &str, url: &str) -> Vec<Item> {
+        let Ok(index) = &self.search else {
+            return Vec::new();
+        };
+        let opts = SearchOptions {
+            limit: PANEL_ITEMS,
+            url: Some(url.to_string()),
+            ..Default::default()
+        };
+        index
+            .search(query, &opts)
+            .into_iter()
+            .filter_map(|h| {
+                let d = index.doc(h.doc)?;
+                self.item(&d.id, &d.kind, &h.matched)
+            })
+            .collect()
+    }
+
+    fn item(&self, id: &str, kind: &str, matched: &[String]) -> Option<Item> {
+        let (title, moment, text) = match kind {
+            "article" => {
+                let a = self.library.article(id)?;
+                (a.title.clone(), a.moment, a.body.plain_text())
+            }
+            _ => {
+                let w = self.library.walkthrough(id)?;
+                let text = w
+                    .steps
+                    .iter()
+                    .map(|s| s.title.clone())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                (w.title.clone(), w.moment, text)
+            }
+        };
+        Some(Item {
+            id: id.to_string(),
+            kind: if kind == "article" {
+                "article"
+            } else {
+                "walkthrough"
+            }
+            .to_string(),
+            title,
+            moment,
+            snippet: search::snippet(&text, matched, SNIPPET_CHARS),
+        })
+    }
+
+    /// Content for the page the user is on: specific matches first, then
+    /// content that applies everywhere.
+    fn for_this_page(&self, url: &str) -> Vec<Item> {
+        let docs = self.library.search_docs();
+        let specific = docs
+            .iter()
+            .filter(|d| !d.applies_to.is_empty() && urlmatch::any_matches(&d.applies_to, url));
+        let general = docs.iter().filter(|d| d.applies_to.is_empty());
+        specific
+            .chain(general)
+            .take(PANEL_ITEMS)
+            .filter_map(|d| self.item(&d.id, &d.kind, &[]))
+            .collect()
+    }
+
+    fn panel_view(&self, s: &Session, p: &Panel) -> View {
+        if let Some(a) = p.article.as_deref().and_then(|id| self.library.article(id)) {
+            return View::Article(ArticleView {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                moment: a.moment,
+                body: a.body.clone(),
+            });
+        }
+        let search_error = self
+            .search
+            .as_ref()
+            .err()
+            .map(|e| format!("Search is unavailable: {e}"));
+        let query = p.query.trim();
+        if query.is_empty() || search_error.is_some() {
+            return View::Panel(PanelView {
+                query: p.query.clone(),
+                heading: "For this page".into(),
+                items: self.for_this_page(&s.url),
+                no_results: false,
+                search_error,
+            });
+        }
+        let items = self.results(query, &s.url);
+        if items.is_empty() {
+            return View::Panel(PanelView {
+                query: p.query.clone(),
+                heading: format!("No results for “{query}”. Related to this page:"),
+                items: self.for_this_page(&s.url),
+                no_results: true,
+                search_error: None,
+            });
+        }
+        View::Panel(PanelView {
+            query: p.query.clone(),
+            heading: "Results".into(),
+            items,
+            no_results: false,
+            search_error: None,
+        })
+    }
+
     fn advance(&self, s: &mut Session) {
         let Some((w, _, i)) = self.current(s) else {
             return;
@@ -409,20 +707,8 @@ impl Engine {
     }
 
     fn view(&self, s: &Session) -> View {
-        if s.menu_open {
-            let items = self
-                .library
-                .walkthroughs
-                .iter()
-                .filter(|w| urlmatch::any_matches(&w.applies_to, &s.url))
-                .map(|w| MenuItem {
-                    id: w.id.clone(),
-                    title: w.title.clone(),
-                    moment: w.moment,
-                    steps: w.steps.len(),
-                })
-                .collect();
-            return View::Menu { items };
+        if let Some(p) = &s.panel {
+            return self.panel_view(s, p);
         }
         if let Some(title) = &s.finished {
             return View::Done {
@@ -459,11 +745,9 @@ impl Engine {
         let card = s.card.unwrap_or(DEFAULT_CARD);
         match view {
             View::Hidden => None,
-            View::Menu { .. } | View::Done { .. } => Some(geometry::above_launcher(
-                card,
-                s.viewport,
-                self.launcher_rect(s.viewport),
-            )),
+            View::Panel(_) | View::Article(_) | View::Done { .. } => Some(
+                geometry::above_launcher(card, s.viewport, self.launcher_rect(s.viewport)),
+            ),
             View::Card(_) => {
                 let (_, st, _) = self.current(s)?;
                 if st.target.is_empty() {
@@ -532,6 +816,12 @@ impl Engine {
         if s.shown.spotlight != Some(spot) {
             s.shown.spotlight = Some(spot);
             out.push(Command::Spotlight { rect: spot });
+        }
+        if s.focus {
+            s.focus = false;
+            if frame.is_some() {
+                out.push(Command::Focus);
+            }
         }
     }
 }
@@ -636,6 +926,18 @@ mod tests {
                     steps: vec![step("a", &["#x"], Advance::Next)],
                 },
             ],
+            articles: vec![crate::content::Article {
+                id: "deal-basics".into(),
+                title: "Deal basics".into(),
+                moment: Moment::More,
+                tags: vec![],
+                synonyms: vec![],
+                applies_to: vec!["/crm/*".into()],
+                version: "a1".into(),
+                body: RichText(vec![Block::Paragraph(vec![Inline::Text(
+                    "Every deal moves through stages.".into(),
+                )])]),
+            }],
             ..Default::default()
         })
     }
@@ -690,12 +992,17 @@ mod tests {
         let c = attach(&e, &mut s, None);
         assert!(matches!(c[0], Command::Launcher { visible: true, .. }));
         let c = e.handle(&mut s, Event::LauncherClicked);
-        let Some(View::Menu { items }) = view_of(&c) else {
+        let Some(View::Panel(p)) = view_of(&c) else {
             panic!("{c:?}")
         };
+        assert_eq!(p.heading, "For this page");
         assert_eq!(
-            items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
-            ["create-deal"]
+            p.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["create-deal", "deal-basics"]
+        );
+        assert!(
+            c.contains(&Command::Focus),
+            "opening the panel moves focus into it"
         );
         assert!(find(&c, |c| match c {
             Command::Frame { rect: Some(r) } => Some(r.right() <= VP.width),
@@ -709,10 +1016,111 @@ mod tests {
                 url: "http://127.0.0.1:4000/pos/refunds".into(),
             },
         );
-        let Some(View::Menu { items }) = view_of(&c) else {
+        let Some(View::Panel(p)) = view_of(&c) else {
             panic!("{c:?}")
         };
-        assert_eq!(items[0].id, "refund");
+        assert_eq!(p.items[0].id, "refund");
+        // The launcher again closes it.
+        let c = e.handle(&mut s, Event::LauncherClicked);
+        assert_eq!(view_of(&c), Some(View::Hidden));
+    }
+
+    #[test]
+    fn panel_searches_opens_articles_and_starts_walkthroughs() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::OpenHelp);
+        let c = e.handle(
+            &mut s,
+            Event::Search {
+                query: "dela basics".into(),
+            },
+        );
+        let Some(View::Panel(p)) = view_of(&c) else {
+            panic!("{c:?}")
+        };
+        assert_eq!(p.heading, "Results");
+        assert_eq!(p.items[0].id, "deal-basics");
+        assert!(
+            p.items[0].snippet.iter().any(|(_, hit)| *hit),
+            "{:?}",
+            p.items[0].snippet
+        );
+        let c = e.handle(
+            &mut s,
+            Event::Open {
+                id: "deal-basics".into(),
+            },
+        );
+        let Some(View::Article(a)) = view_of(&c) else {
+            panic!("{c:?}")
+        };
+        assert_eq!(a.title, "Deal basics");
+        let c = e.handle(&mut s, Event::CloseArticle);
+        assert!(matches!(view_of(&c), Some(View::Panel(_))));
+        // Opening a walkthrough result starts it and closes the panel.
+        let c = e.handle(
+            &mut s,
+            Event::Open {
+                id: "create-deal".into(),
+            },
+        );
+        assert_eq!(watch_of(&c).as_deref(), Some("create-deal/0/open"));
+        assert!(matches!(view_of(&c), Some(View::Card(_))));
+    }
+
+    #[test]
+    fn zero_result_queries_are_recorded_once_the_user_moves_on() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::LauncherClicked);
+        let records = |c: &[Command]| -> Vec<String> {
+            c.iter()
+                .filter_map(|c| match c {
+                    Command::Record { record } => Some(record.query.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Typing on through nothing-found prefixes records nothing yet.
+        for q in ["x", "xy", "xyzzy"] {
+            let c = e.handle(&mut s, Event::Search { query: q.into() });
+            assert!(records(&c).is_empty(), "{q}");
+        }
+        let c = e.handle(
+            &mut s,
+            Event::Search {
+                query: "xyzzy plugh".into(),
+            },
+        );
+        let Some(View::Panel(p)) = view_of(&c) else {
+            panic!()
+        };
+        assert!(p.no_results);
+        assert!(!p.items.is_empty(), "related content is suggested");
+        // Clearing the box moves on: the last zero-result query is recorded.
+        let c = e.handle(&mut s, Event::Search { query: "".into() });
+        assert_eq!(records(&c), ["xyzzy plugh"]);
+        // A query that finds something is never recorded; closing records a pending one.
+        e.handle(
+            &mut s,
+            Event::Search {
+                query: "deal".into(),
+            },
+        );
+        let c = e.handle(&mut s, Event::Dismiss);
+        assert!(records(&c).is_empty());
+        e.handle(&mut s, Event::LauncherClicked);
+        e.handle(
+            &mut s,
+            Event::Search {
+                query: "qqqq".into(),
+            },
+        );
+        let c = e.handle(&mut s, Event::LauncherClicked);
+        assert_eq!(records(&c), ["qqqq"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
  *
  *   host page DOM ──facts (target rect, clicks, URL)──▶ agent ──port "agent"──▶ service worker (engine)
  *                 ◀──draws────────────────────────────  agent ◀──commands─────── launcher / watch /
- *                                                                                unwatch / spotlight / frame
+ *                                                                                unwatch / spotlight / frame / focus
  *
  * It adds exactly one element to the page: <waymark-host>, whose closed shadow
  * root holds the launcher button, the spotlight and the overlay <iframe> (an
@@ -46,6 +46,9 @@
   let spot = null;
   let frame = null;
   let frameShown = false;
+  let frameLoaded = false;
+  let focusOnLoad = false;
+  let returnFocus = null;
   let port = null;
   let dead = false;
   let watch = null; // { key, queries, click, el, rect, revealed }
@@ -110,6 +113,15 @@
       ensureHost();
       place(spot, c.rect);
     },
+    focus() {
+      // The user opened help (click or shortcut): their focus goes with it.
+      // Focusing the element alone leaves a still-loading frame's document
+      // unfocused, so focus its window, now if loaded, else once it loads.
+      if (!frame) return;
+      if (document.activeElement !== host) returnFocus = document.activeElement;
+      if (frameLoaded) frame.contentWindow?.focus();
+      else focusOnLoad = true;
+    },
     frame(c) {
       ensureHost();
       if (c.rect && !frame) {
@@ -117,12 +129,24 @@
         frame.className = 'frame off';
         frame.title = 'Waymark guidance';
         frame.src = chrome.runtime.getURL('overlay.html');
+        frame.addEventListener('load', () => {
+          frameLoaded = true;
+          if (focusOnLoad) frame.contentWindow?.focus();
+          focusOnLoad = false;
+        });
         root.append(frame);
       }
       frameShown = Boolean(c.rect);
       if (frame) {
         if (c.rect) place(frame, c.rect, true);
         frame.classList.toggle('off', !frameShown);
+        // Hiding the frame while it has focus: give focus back to where the
+        // user was, so the page's keyboard use carries on.
+        if (!frameShown && root.activeElement === frame) {
+          frame.blur();
+          if (returnFocus?.isConnected && returnFocus !== document.body) returnFocus.focus({ preventScroll: true });
+          returnFocus = null;
+        }
       }
     },
   };
@@ -302,6 +326,14 @@
   addEventListener('resize', () => {
     if (frameShown && !watch) send({ type: 'resized', viewport: viewport() });
   }, { passive: true });
+  // The help shortcut, for when the browser does not route it to the
+  // extension's `commands` (it matches manifest.json's suggested key).
+  addEventListener('keydown', (e) => {
+    if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyH') {
+      e.preventDefault();
+      send({ type: 'open_help' });
+    }
+  }, true);
 
   connect();
 })();

@@ -19,8 +19,9 @@ function show(status) {
     const list = document.createElement('ul');
     for (const t of status.titles ?? []) list.append(line(t, 'li'));
     box.replaceChildren(
-      line(`Bundle loaded (format v${status.format}, ${status.bytes} bytes) at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps.`),
+      line(`Bundle loaded (format v${status.format}, ${status.bytes} bytes) at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps, ${status.articles} articles.`),
       list,
+      line(status.search_error ? `Search is off: ${status.search_error}` : 'Search is on.'),
     );
   } else {
     box.className = 'error';

@@ -34,6 +34,13 @@ function post(msg) {
   port.postMessage(msg);
 }
 
+// The agent focuses this frame when the user opens help: pass focus on to
+// the search box (or whatever the view marks as its first control).
+addEventListener('focus', () => {
+  const first = document.querySelector('input.search, button.back');
+  if (first && !first.contains(document.activeElement)) first.focus();
+});
+
 connect();
 init().then(() => {
   overlay = mount_overlay(root, post);

@@ -61,6 +61,13 @@ async function run(tab, e, source, event) {
         if (cmd.tour) await chrome.storage.local.set({ [cmd.key]: cmd.tour });
         else await chrome.storage.local.remove(cmd.key);
         break;
+      case 'record': {
+        // The analytics queue; the analytics issue sends it to an LRS.
+        const { queue = [] } = await chrome.storage.local.get('queue');
+        queue.push({ ...cmd.record, at: Date.now() });
+        await chrome.storage.local.set({ queue: queue.slice(-1000) });
+        break;
+      }
       default:
         agents.get(tab)?.postMessage(cmd);
     }
@@ -95,3 +102,10 @@ chrome.runtime.onConnect.addListener((port) => {
 });
 
 chrome.tabs?.onRemoved?.addListener((tab) => queues.delete(tab));
+
+// The help shortcut (manifest `commands`): works wherever focus is in the tab.
+chrome.commands?.onCommand?.addListener((command, tab) => {
+  if (command === 'open-help' && tab?.id !== undefined && agents.has(tab.id)) {
+    enqueue(tab.id, (e) => run(tab.id, e, 'browser', { type: 'open_help' }));
+  }
+});

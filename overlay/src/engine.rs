@@ -22,12 +22,15 @@ impl WaymarkEngine {
     /// Reads bundle bytes. Throws an `Error` whose message says what was wrong.
     #[wasm_bindgen(js_name = fromBundle)]
     pub fn from_bundle(bytes: &[u8]) -> Result<WaymarkEngine, JsError> {
-        let library = bundle::read(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(WaymarkEngine::new(library))
+        let bundle = bundle::read(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(WaymarkEngine {
+            engine: Engine::from_bundle(bundle),
+            sessions: HashMap::new(),
+        })
     }
 
     /// Handles one event for `tab`, sent by `source` (`"agent"`, `"frame"` or
-    /// `"storage"`). Returns an array of commands. An event that does not parse
+    /// `"storage"`, `"browser"`). Returns an array of commands. An event that does not parse
     /// or comes from the wrong source is logged and ignored.
     pub fn handle(&mut self, tab: i32, source: &str, event: JsValue) -> JsValue {
         let Some(source) = Source::parse(source) else {
@@ -62,6 +65,8 @@ impl WaymarkEngine {
             walkthroughs: lib.walkthroughs.len(),
             steps: lib.walkthroughs.iter().map(|w| w.steps.len()).sum(),
             titles: lib.walkthroughs.iter().map(|w| w.title.clone()).collect(),
+            articles: lib.articles.len(),
+            search_error: self.engine.search_error().map(str::to_string),
         };
         to_js(&summary)
     }
@@ -82,4 +87,6 @@ struct Summary {
     walkthroughs: usize,
     steps: usize,
     titles: Vec<String>,
+    articles: usize,
+    search_error: Option<String>,
 }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use waymark_core::engine::{Card, Event, MenuItem, View};
+use waymark_core::engine::{ArticleView, Card, Event, PanelView, View};
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
 
@@ -47,10 +47,20 @@ pub struct AppProps {
 
 pub struct App {
     view: View,
+    /// Keyboard selection in the panel's list (view-local, not engine state).
+    selected: usize,
+    input: NodeRef,
+    back: NodeRef,
+    /// Focus the search box (or the article's back button) after the next
+    /// render, if this frame has focus.
+    focus_next: bool,
+    /// Put this query back in the search box after returning from an article.
+    restore_query: Option<String>,
 }
 
 pub enum Msg {
     Show(View),
+    Select(usize),
 }
 
 impl Component for App {
@@ -60,63 +70,206 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let mut inbox = ctx.props().inbox.0.borrow_mut();
         inbox.deliver = Some(ctx.link().callback(Msg::Show));
+        let view = inbox.pending.take().unwrap_or(View::Hidden);
         App {
-            view: inbox.pending.take().unwrap_or(View::Hidden),
+            focus_next: true,
+            view,
+            selected: 0,
+            input: NodeRef::default(),
+            back: NodeRef::default(),
+            restore_query: None,
         }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
-        let Msg::Show(view) = msg;
-        let changed = self.view != view;
-        self.view = view;
-        changed
+        match msg {
+            Msg::Show(view) => {
+                if self.view == view {
+                    return false;
+                }
+                let was_panel = matches!(self.view, View::Panel(_));
+                match (&self.view, &view) {
+                    (View::Article(_), View::Panel(p)) => {
+                        self.restore_query = Some(p.query.clone());
+                        self.focus_next = true;
+                    }
+                    (_, View::Article(_)) => self.focus_next = true,
+                    (_, View::Panel(_)) if !was_panel => self.focus_next = true,
+                    _ => {}
+                }
+                if let (View::Panel(old), View::Panel(new)) = (&self.view, &view) {
+                    if old.items != new.items {
+                        self.selected = 0;
+                    }
+                } else {
+                    self.selected = 0;
+                }
+                self.view = view;
+                true
+            }
+            Msg::Select(i) => {
+                let changed = self.selected != i;
+                self.selected = i;
+                changed
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let Some(q) = self.restore_query.take() {
+            if let Some(input) = self.input.cast::<web_sys::HtmlInputElement>() {
+                input.set_value(&q);
+            }
+        }
+        if !self.focus_next {
+            return;
+        }
+        self.focus_next = false;
+        // Only when the user is already in this frame (they opened the panel
+        // with a click or the shortcut and the agent focused the frame):
+        // focus is never taken from the host page.
+        let has_focus = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.has_focus().unwrap_or(false));
+        if !has_focus {
+            return;
+        }
+        let target = match self.view {
+            View::Article(_) => self.back.cast::<web_sys::HtmlElement>(),
+            _ => self.input.cast::<web_sys::HtmlElement>(),
+        };
+        if let Some(el) = target {
+            let _ = el.focus();
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let send = &ctx.props().send;
         match &self.view {
             View::Hidden => html! {},
-            View::Menu { items } => menu(items, send),
+            View::Panel(p) => self.panel(ctx, p),
+            View::Article(a) => article(a, send, &self.back),
             View::Card(card) => step_card(card, send),
             View::Done { title } => done(title, send),
         }
     }
 }
 
-fn intent(send: &Callback<Event>, event: Event) -> Callback<MouseEvent> {
-    let send = send.clone();
-    Callback::from(move |_| send.emit(event.clone()))
-}
-
-fn menu(items: &[MenuItem], send: &Callback<Event>) -> Html {
-    html! {
-        <section class="panel menu" aria-label="Waymark help">
-            <header>
-                <h1>{ "Help for this page" }</h1>
-                <button class="icon" aria-label="Close help" onclick={intent(send, Event::Dismiss)}>{ "×" }</button>
-            </header>
-            if items.is_empty() {
-                <p class="empty">{ "No walkthroughs for this page yet." }</p>
-            } else {
-                <ul class="items">
-                    { for items.iter().map(|item| html! {
-                        <li key={item.id.clone()}>
-                            <button class="item" data-walkthrough={item.id.clone()}
-                                onclick={intent(send, Event::Start { id: item.id.clone() })}>
+impl App {
+    fn panel(&self, ctx: &Context<Self>, p: &PanelView) -> Html {
+        let send = ctx.props().send.clone();
+        let ids: Vec<String> = p.items.iter().map(|i| i.id.clone()).collect();
+        let selected = self.selected.min(ids.len().saturating_sub(1));
+        let oninput = {
+            let send = send.clone();
+            Callback::from(move |e: InputEvent| {
+                if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                    send.emit(Event::Search {
+                        query: input.value(),
+                    });
+                }
+            })
+        };
+        let onkeydown = {
+            let send = send.clone();
+            let ids = ids.clone();
+            ctx.link().batch_callback(move |e: KeyboardEvent| {
+                let last = ids.len().saturating_sub(1);
+                match e.key().as_str() {
+                    "ArrowDown" => {
+                        e.prevent_default();
+                        Some(Msg::Select((selected + 1).min(last)))
+                    }
+                    "ArrowUp" => {
+                        e.prevent_default();
+                        Some(Msg::Select(selected.saturating_sub(1)))
+                    }
+                    "Enter" => {
+                        e.prevent_default();
+                        if let Some(id) = ids.get(selected) {
+                            send.emit(Event::Open { id: id.clone() });
+                        }
+                        None
+                    }
+                    "Escape" => {
+                        send.emit(Event::Dismiss);
+                        None
+                    }
+                    _ => None,
+                }
+            })
+        };
+        let active = (!ids.is_empty()).then(|| format!("result-{selected}"));
+        html! {
+            <section class="panel help" aria-label="Waymark help">
+                <header>
+                    <h1>{ "Help" }</h1>
+                    <button class="icon" aria-label="Close help" onclick={intent(&send, Event::Dismiss)}>{ "×" }</button>
+                </header>
+                <input ref={self.input.clone()} class="search" type="search" placeholder="Search help…"
+                    aria-label="Search help" role="combobox" aria-expanded="true" aria-controls="results"
+                    aria-autocomplete="list" aria-activedescendant={active} autocomplete="off" spellcheck="false"
+                    {oninput} {onkeydown} />
+                if let Some(err) = &p.search_error {
+                    <p class="error" role="status">{ err }</p>
+                }
+                <h2 class={classes!("heading", p.no_results.then_some("none"))} aria-live="polite">{ &p.heading }</h2>
+                <ul id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
+                    { for p.items.iter().enumerate().map(|(i, item)| html! {
+                        <li key={item.id.clone()} id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}>
+                            <button class={classes!("item", (i == selected).then_some("selected"))} tabindex="-1"
+                                data-id={item.id.clone()} data-kind={item.kind.clone()}
+                                onclick={intent(&send, Event::Open { id: item.id.clone() })}>
                                 <span class="item-title">{ &item.title }</span>
                                 <span class="meta">
-                                    <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>
-                                        { item.moment.as_str() }
-                                    </span>
-                                    { format!("{} steps", item.steps) }
+                                    <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
+                                    { &item.kind }
                                 </span>
+                                if !item.snippet.is_empty() {
+                                    <span class="snippet">
+                                        { for item.snippet.iter().map(|(text, hit)| if *hit {
+                                            html! { <mark>{ text }</mark> }
+                                        } else {
+                                            html! { { text } }
+                                        }) }
+                                    </span>
+                                }
                             </button>
                         </li>
                     }) }
                 </ul>
+            </section>
+        }
+    }
+}
+
+fn article(a: &ArticleView, send: &Callback<Event>, back: &NodeRef) -> Html {
+    let onkeydown = {
+        let send = send.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                send.emit(Event::CloseArticle);
             }
+        })
+    };
+    html! {
+        <section class="panel article" aria-label={a.title.clone()} {onkeydown}>
+            <header>
+                <button ref={back.clone()} class="icon back" aria-label="Back to results"
+                    onclick={intent(send, Event::CloseArticle)}>{ "←" }</button>
+                <span class={classes!("badge", format!("moment-{}", a.moment.as_str()))}>{ a.moment.as_str() }</span>
+                <span class="spacer"></span>
+                <button class="icon" aria-label="Close help" onclick={intent(send, Event::Dismiss)}>{ "×" }</button>
+            </header>
+            <h2>{ &a.title }</h2>
+            <div class="body">{ rich_text(&a.body) }</div>
         </section>
     }
+}
+
+fn intent(send: &Callback<Event>, event: Event) -> Callback<MouseEvent> {
+    let send = send.clone();
+    Callback::from(move |_| send.emit(event.clone()))
 }
 
 fn step_card(card: &Card, send: &Callback<Event>) -> Html {

@@ -11,8 +11,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use waymark_core::content::Moment;
-use waymark_core::engine::{Card, MenuItem, View};
+use waymark_core::engine::{ArticleView, Card, Item, PanelView, View};
 use waymark_core::richtext::{Block, Inline, RichText};
+use waymark_core::search::{IndexBuilder, SearchDoc};
+use waymark_overlay::search::WaymarkSearch;
 use waymark_overlay::views::mount_overlay;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -135,43 +137,123 @@ async fn click_steps_disable_next_and_show_the_hint() {
         .contains("Click the highlighted element"));
 }
 
+fn item(id: &str, kind: &str, title: &str) -> Item {
+    Item {
+        id: id.into(),
+        kind: kind.into(),
+        title: title.into(),
+        moment: Moment::Apply,
+        snippet: vec![
+            ("Renew your ".into(), false),
+            ("token".into(), true),
+            (" and reconnect".into(), false),
+        ],
+    }
+}
+
+fn key(target: &web_sys::Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let e = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&e).unwrap();
+}
+
 #[wasm_bindgen_test]
-async fn menu_lists_and_starts_walkthroughs() {
+async fn panel_lists_results_and_is_keyboard_driven() {
     let m = mount();
-    // A view sent before the first render is not lost.
     let items = vec![
-        MenuItem {
-            id: "create-deal".into(),
-            title: "Create a deal".into(),
-            moment: Moment::Apply,
-            steps: 5,
-        },
-        MenuItem {
-            id: "refund".into(),
-            title: "Refund a partial order".into(),
-            moment: Moment::Apply,
-            steps: 4,
-        },
+        item("create-deal", "walkthrough", "Create a deal"),
+        item("vpn", "article", "Fix a VPN timeout error"),
     ];
-    m.overlay.render(js(&View::Menu { items }));
+    let view = View::Panel(PanelView {
+        query: String::new(),
+        heading: "Results".into(),
+        items,
+        no_results: false,
+        search_error: None,
+    });
+    m.overlay.render(js(&view));
     tick().await;
     assert_eq!(
         m.root.query_selector_all("button.item").unwrap().length(),
         2
     );
-    click(&m.root, "button[data-walkthrough=refund]");
-    assert_eq!(*m.sent.borrow(), [r#"{"type":"start","id":"refund"}"#]);
-
-    m.overlay.render(js(&View::Menu { items: vec![] }));
+    // Matched words are marked, as elements, never as parsed HTML.
+    assert_eq!(
+        m.root
+            .query_selector("mark")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "token"
+    );
+    let input = m.root.query_selector("input.search").unwrap().unwrap();
+    key(&input, "ArrowDown");
     tick().await;
     assert!(m
         .root
-        .text_content()
+        .query_selector("li#result-1[aria-selected=true]")
         .unwrap()
-        .contains("No walkthroughs for this page yet."));
+        .is_some());
+    key(&input, "Enter");
+    key(&input, "Escape");
+    assert_eq!(
+        *m.sent.borrow(),
+        [r#"{"type":"open","id":"vpn"}"#, r#"{"type":"dismiss"}"#]
+    );
+    click(&m.root, "button[data-id=create-deal]");
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"open","id":"create-deal"}"#
+    );
+
+    let article = View::Article(ArticleView {
+        id: "vpn".into(),
+        title: "Fix a VPN timeout error".into(),
+        moment: Moment::Solve,
+        body: RichText(vec![Block::Paragraph(vec![Inline::Text(
+            "Renew the token.".into(),
+        )])]),
+    });
+    m.overlay.render(js(&article));
+    tick().await;
+    assert!(m.root.text_content().unwrap().contains("Renew the token."));
+    click(&m.root, "button.back");
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"close_article"}"#
+    );
+
     m.overlay.render(js(&View::Hidden));
     tick().await;
     assert_eq!(m.root.child_element_count(), 0);
+}
+
+#[wasm_bindgen_test]
+fn search_reader_opens_bundle_index_and_refuses_garbage() {
+    let mut b = IndexBuilder::new();
+    b.add(SearchDoc {
+        id: "vpn".into(),
+        title: "Fix a VPN timeout error".into(),
+        body: "Renew the token.".into(),
+        kind: "article".into(),
+        ..Default::default()
+    });
+    b.add(SearchDoc {
+        id: "deal".into(),
+        title: "Create a deal".into(),
+        kind: "walkthrough".into(),
+        ..Default::default()
+    });
+    let bytes = b.build().unwrap();
+    let search = WaymarkSearch::open(bytes.clone()).unwrap();
+    assert_eq!(search.ids("vpn timout", 10), vec!["vpn".to_string()]);
+    assert_eq!(search.ids("crea", 10), vec!["deal".to_string()]);
+    assert!(search.ids("", 10).is_empty());
+    let cut = bytes[..bytes.len() / 2].to_vec();
+    assert!(WaymarkSearch::open(cut).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -101,7 +101,11 @@ fn main() -> ExitCode {
         Command::Validate { content } => match source::load_dir(&content) {
             Ok(lib) => {
                 let steps: usize = lib.walkthroughs.iter().map(|w| w.steps.len()).sum();
-                println!("ok: {} walkthroughs, {steps} steps", lib.walkthroughs.len());
+                println!(
+                    "ok: {} walkthroughs, {steps} steps, {} articles",
+                    lib.walkthroughs.len(),
+                    lib.articles.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(diags) => report(&diags, "no problems were fixed; nothing was written"),
