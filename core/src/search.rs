@@ -7,9 +7,9 @@
 //!            average field lengths [f32 LE; 4]
 //! then       sections, each u32 LE length + bytes, in this order:
 //!   terms     fst::Map  term -> (postings offset << 20 | document frequency)
-//!   postings  per term: varint (doc delta << 1 | rich); rich postings add a
-//!             field mask byte and one tf byte per field present; plain
-//!             postings are "body, tf 1" (the common case, one byte each)
+//!   postings  per term: varint (doc delta << 2 | code); code 0 = body tf 1,
+//!             1 = title and body tf 1, 2 = title tf 1, 3 = a field mask byte
+//!             and one tf byte per field present follow
 //!   norms     one byte per document and field: quantised field length
 //!   stored    u32 LE offsets (docs + 1), then postcard `StoredDoc`s
 //!   synonyms  fst::Map  term -> group index; then postcard Vec<Vec<String>>
@@ -52,14 +52,21 @@ const K1: f32 = 1.2;
 const DF_BITS: u32 = 20;
 const MAX_TERM_CHARS: usize = 40;
 /// Expansions per query word: enough for recall, bounded for latency.
-const MAX_EXPANSIONS: usize = 12;
+const MAX_EXPANSIONS: usize = 6;
 /// Terms looked at per automaton before picking the best expansions.
-const SCAN_LIMIT: usize = 500;
+const SCAN_LIMIT: usize = 100;
 /// A query word found in this many documents is not expanded for typos.
 const WELL_KNOWN_DF: u32 = 3;
 /// Longest query we look at; the rest is ignored, never an error.
 const MAX_QUERY_WORDS: usize = 12;
 const MAX_QUERY_BYTES: usize = 512;
+/// The commonest per-field term frequencies get a two-bit code of their own
+/// in a posting; anything else spells out its fields.
+const BODY_ONE: [u8; FIELDS] = [0, 0, 0, 1];
+const TITLE_BODY_ONE: [u8; FIELDS] = [1, 0, 0, 1];
+const TITLE_ONE: [u8; FIELDS] = [1, 0, 0, 0];
+/// Collections smaller than this keep every posting (see `build`).
+const PRUNE_MIN_DOCS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SearchError {
@@ -108,12 +115,20 @@ pub struct StoredDoc {
     pub title: String,
     pub kind: String,
     pub moment: Option<String>,
-    /// The start of the body, for snippets.
-    pub excerpt: String,
     pub applies_to: Vec<String>,
 }
 
-const EXCERPT_CHARS: usize = 0;
+/// How a `StoredDoc` is kept: kind and moment as indexes into small tables
+/// of distinct values (a few bytes saved per document add up at 60,000).
+#[derive(Serialize, Deserialize)]
+struct StoredRecord {
+    id: String,
+    title: String,
+    kind: u8,
+    /// 0 for none, else index + 1.
+    moment: u8,
+    applies_to: Vec<String>,
+}
 
 /// Lowercased alphanumeric words. Shared by builder and reader so both sides
 /// always agree.
@@ -233,7 +248,7 @@ impl IndexBuilder {
         let mut inverted: BTreeMap<String, Vec<(u32, [u8; FIELDS])>> = BTreeMap::new();
         let mut norms = Vec::with_capacity(n * FIELDS);
         let mut totals = [0f64; FIELDS];
-        let mut stored = Vec::with_capacity(n);
+        let mut stored: Vec<&SearchDoc> = Vec::with_capacity(n);
         for (d, doc) in self.docs.iter().enumerate() {
             let mut tfs: HashMap<String, [u8; FIELDS]> = HashMap::new();
             let fields: [Vec<String>; FIELDS] = [
@@ -259,28 +274,60 @@ impl IndexBuilder {
             for (term, tf) in tfs {
                 inverted.entry(term).or_default().push((d as u32, tf));
             }
-            stored.push(StoredDoc {
+            stored.push(doc);
+        }
+        let mut kinds: Vec<String> = Vec::new();
+        let mut moments: Vec<String> = Vec::new();
+        let mut intern = |table: &mut Vec<String>, v: &str| -> Result<u8, SearchError> {
+            let i = table.iter().position(|k| k == v).unwrap_or_else(|| {
+                table.push(v.to_string());
+                table.len() - 1
+            });
+            u8::try_from(i)
+                .map_err(|_| SearchError::Build("more than 255 distinct kinds or moments".into()))
+        };
+        let mut records = Vec::with_capacity(n);
+        for doc in &stored {
+            records.push(StoredRecord {
                 id: doc.id.clone(),
                 title: doc.title.clone(),
-                kind: doc.kind.clone(),
-                moment: doc.moment.clone(),
-                excerpt: doc.body.chars().take(EXCERPT_CHARS).collect(),
+                kind: intern(&mut kinds, &doc.kind)?,
+                moment: match &doc.moment {
+                    Some(m) => intern(&mut moments, m)?.saturating_add(1),
+                    None => 0,
+                },
                 applies_to: doc.applies_to.clone(),
             });
         }
 
         let mut postings = Vec::new();
         let mut terms = MapBuilder::memory();
+        // Static pruning: in a large collection, a word found in more than
+        // a tenth of all bodies says little about any one of them (its idf is
+        // near zero), yet its postings are the biggest. Keep only the
+        // occurrences in titles, tags and synonyms for such words.
+        let common = (n / 10).max(1);
         for (term, mut list) in inverted {
+            if n >= PRUNE_MIN_DOCS && list.len() > common {
+                list.retain(|(_, tf)| tf[TITLE] > 0 || tf[TAGS] > 0 || tf[SYNONYMS] > 0);
+                if list.is_empty() {
+                    continue;
+                }
+            }
             list.sort_by_key(|p| p.0);
             let offset = postings.len() as u64;
             let mut prev = 0u32;
             for (doc, tf) in &list {
                 let delta = u64::from(doc - prev);
                 prev = *doc;
-                let plain = *tf == [0, 0, 0, 1];
-                write_varint(&mut postings, (delta << 1) | u64::from(!plain));
-                if !plain {
+                let code = match *tf {
+                    BODY_ONE => 0,
+                    TITLE_BODY_ONE => 1,
+                    TITLE_ONE => 2,
+                    _ => 3,
+                };
+                write_varint(&mut postings, (delta << 2) | code);
+                if code == 3 {
                     let mask =
                         tf.iter()
                             .enumerate()
@@ -300,7 +347,7 @@ impl IndexBuilder {
 
         let mut stored_bytes = Vec::new();
         let mut offsets = Vec::with_capacity((n + 1) * 4);
-        for s in &stored {
+        for s in &records {
             offsets.extend_from_slice(&(stored_bytes.len() as u32).to_le_bytes());
             let enc = postcard::to_allocvec(s).map_err(|e| SearchError::Build(e.to_string()))?;
             stored_bytes.extend_from_slice(&enc);
@@ -349,7 +396,7 @@ impl IndexBuilder {
                     .collect()
             })
             .collect();
-        let facets = postcard::to_allocvec(&(names, per_doc))
+        let facets = postcard::to_allocvec(&(names, per_doc, kinds, moments))
             .map_err(|e| SearchError::Build(e.to_string()))?;
 
         let mut out = Vec::new();
@@ -463,7 +510,7 @@ pub struct Hit {
 pub struct SearchIndex<D: AsRef<[u8]>> {
     data: D,
     n_docs: u32,
-    avg: [f32; FIELDS],
+
     terms: Range<usize>,
     postings: Range<usize>,
     norms: Range<usize>,
@@ -472,7 +519,13 @@ pub struct SearchIndex<D: AsRef<[u8]>> {
     syn_groups: Vec<Vec<String>>,
     facet_names: Vec<String>,
     doc_facets: Vec<Vec<u16>>,
+    kinds: Vec<String>,
+    moments: Vec<String>,
     scratch: RefCell<Scratch>,
+    /// Per field and quantised length: the field weight over BM25's length
+    /// normalisation, so scoring a posting needs no float maths beyond a
+    /// multiply.
+    field_factor: [[f32; 256]; FIELDS],
 }
 
 #[derive(Default)]
@@ -606,9 +659,14 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         verify("synonyms", &synonyms)?;
         let syn_groups: Vec<Vec<String>> = postcard::from_bytes(&bytes[c.section()?])
             .map_err(|e| SearchError::Corrupt(format!("synonym groups: {e}")))?;
-        let (facet_names, doc_facets): (Vec<String>, Vec<Vec<u16>>) =
-            postcard::from_bytes(&bytes[c.section()?])
-                .map_err(|e| SearchError::Corrupt(format!("facets: {e}")))?;
+        #[allow(clippy::type_complexity)]
+        let (facet_names, doc_facets, kinds, moments): (
+            Vec<String>,
+            Vec<Vec<u16>>,
+            Vec<String>,
+            Vec<String>,
+        ) = postcard::from_bytes(&bytes[c.section()?])
+            .map_err(|e| SearchError::Corrupt(format!("facets: {e}")))?;
         if doc_facets.len() != n_docs as usize {
             return Err(SearchError::Corrupt(
                 "facets do not match the document count".into(),
@@ -623,7 +681,7 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         Ok(SearchIndex {
             data,
             n_docs,
-            avg,
+
             terms,
             postings,
             norms,
@@ -632,7 +690,14 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
             syn_groups,
             facet_names,
             doc_facets,
+            kinds,
+            moments,
             scratch: RefCell::new(Scratch::default()),
+            field_factor: std::array::from_fn(|f| {
+                std::array::from_fn(|q| {
+                    WEIGHT[f] / (1.0 - B[f] + B[f] * dequantise(q as u8) / avg[f])
+                })
+            }),
         })
     }
 
@@ -672,7 +737,21 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         let base = (self.n_docs as usize + 1) * 4;
         let (start, end) = (off(i)?, off(i + 1)?);
         let bytes = stored.get(base + start..base + end)?;
-        postcard::from_bytes(bytes).ok()
+        let r: StoredRecord = postcard::from_bytes(bytes).ok()?;
+        Some(StoredDoc {
+            id: r.id,
+            title: r.title,
+            kind: self
+                .kinds
+                .get(usize::from(r.kind))
+                .cloned()
+                .unwrap_or_default(),
+            moment: r
+                .moment
+                .checked_sub(1)
+                .and_then(|m| self.moments.get(usize::from(m)).cloned()),
+            applies_to: r.applies_to,
+        })
     }
 
     /// All document numbers whose facet values pass `facets` (for listing
@@ -754,12 +833,16 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         if prefix_typos {
             dist = dist.min(1);
         }
-        if dist > 0 {
+        // One edit first; two only for long words that one edit did not
+        // explain (a two-edit automaton walks far more of the dictionary).
+        let mut tried = 0;
+        while tried < dist {
+            tried += 1;
             let mut top = TopTerms::default();
             let dfa = if prefix_typos {
-                lev(dist).build_prefix_dfa(word)
+                lev(tried).build_prefix_dfa(word)
             } else {
-                lev(dist).build_dfa(word)
+                lev(tried).build_dfa(word)
             };
             let mut s = terms.search(&dfa).into_stream();
             let mut scanned = 0;
@@ -777,9 +860,13 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
                     break;
                 }
             }
+            let found = top.0.len();
             for (key, t, v) in top.into_sorted() {
                 let w = if key >> 32 >= 2 { 0.7 } else { 0.45 };
                 push(t, v, w, out);
+            }
+            if found > 0 {
+                break;
             }
         }
         // Synonyms of the word (exact match only: a typo of a synonym is too far).
@@ -855,21 +942,26 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
                     let Some(v) = read_varint(postings, &mut pos) else {
                         break;
                     };
-                    doc = doc.wrapping_add((v >> 1) as u32);
-                    let mut tf = [0u8, 0, 0, 1];
-                    if v & 1 == 1 {
-                        let Some(&mask) = postings.get(pos) else {
-                            break;
-                        };
-                        pos += 1;
-                        tf = [0; FIELDS];
-                        for (f, t) in tf.iter_mut().enumerate() {
-                            if mask & (1 << f) != 0 {
-                                *t = postings.get(pos).copied().unwrap_or(0);
-                                pos += 1;
+                    doc = doc.wrapping_add((v >> 2) as u32);
+                    let tf = match v & 3 {
+                        0 => BODY_ONE,
+                        1 => TITLE_BODY_ONE,
+                        2 => TITLE_ONE,
+                        _ => {
+                            let Some(&mask) = postings.get(pos) else {
+                                break;
+                            };
+                            pos += 1;
+                            let mut tf = [0; FIELDS];
+                            for (f, t) in tf.iter_mut().enumerate() {
+                                if mask & (1 << f) != 0 {
+                                    *t = postings.get(pos).copied().unwrap_or(0);
+                                    pos += 1;
+                                }
                             }
+                            tf
                         }
-                    }
+                    };
                     let d = doc as usize;
                     if d >= n {
                         break;
@@ -877,9 +969,8 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
                     let mut x = 0f32;
                     for f in 0..FIELDS {
                         if tf[f] > 0 {
-                            let len = dequantise(norms[d * FIELDS + f]);
-                            x += WEIGHT[f] * f32::from(tf[f])
-                                / (1.0 - B[f] + B[f] * len / self.avg[f]);
+                            let q = usize::from(norms[d * FIELDS + f]);
+                            x += f32::from(tf[f]) * self.field_factor[f][q];
                         }
                     }
                     let s = weight * idf * x * (K1 + 1.0) / (x + K1);

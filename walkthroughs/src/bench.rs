@@ -73,7 +73,7 @@ pub fn bench_search(
         ..Default::default()
     };
     // Warm up once (lazy automata), as a panel does on first keystroke.
-    let _ = index.search("warm up", &opts);
+    let _ = index.search("warming searchng", &opts);
     let mut lat = Vec::with_capacity(queries.len());
     let (mut found, mut rr) = (0usize, 0f64);
     for q in &queries {
@@ -101,6 +101,17 @@ pub fn bench_search(
                 rank.map(|r| r + 1),
                 top
             );
+        }
+    }
+    if misses {
+        let mut slow: Vec<(f64, &str)> = lat
+            .iter()
+            .copied()
+            .zip(queries.iter().map(|q| q.q.as_str()))
+            .collect();
+        slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (us, q) in slow.iter().take(8) {
+            eprintln!("slow: {us:>8.1} µs  {q:?}");
         }
     }
     lat.sort_by(f64::total_cmp);
