@@ -278,7 +278,7 @@ impl IndexBuilder {
         }
         let mut kinds: Vec<String> = Vec::new();
         let mut moments: Vec<String> = Vec::new();
-        let mut intern = |table: &mut Vec<String>, v: &str| -> Result<u8, SearchError> {
+        let intern = |table: &mut Vec<String>, v: &str| -> Result<u8, SearchError> {
             let i = table.iter().position(|k| k == v).unwrap_or_else(|| {
                 table.push(v.to_string());
                 table.len() - 1
