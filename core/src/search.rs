@@ -65,6 +65,8 @@ const MAX_QUERY_BYTES: usize = 512;
 const BODY_ONE: [u8; FIELDS] = [0, 0, 0, 1];
 const TITLE_BODY_ONE: [u8; FIELDS] = [1, 0, 0, 1];
 const TITLE_ONE: [u8; FIELDS] = [1, 0, 0, 0];
+/// Candidates needed before common words stop enrolling new ones.
+const RESTRICT_MIN_CANDIDATES: usize = 200;
 /// Collections smaller than this keep every posting (see `build`).
 const PRUNE_MIN_DOCS: usize = 1000;
 
@@ -930,10 +932,25 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
             return Vec::new();
         }
         let mut expansions = Vec::new();
-        let mut word_terms: Vec<Vec<String>> = Vec::with_capacity(words.len());
+        let mut word_terms: Vec<Vec<String>> = vec![Vec::new(); words.len()];
+        // Expand every word, then take the rarest first: once enough
+        // documents match rare words, a very common word only adds to their
+        // scores instead of enrolling thousands of new candidates
+        // (a light form of MaxScore pruning).
+        let mut all: Vec<Vec<(String, f32, u32, u64)>> = Vec::with_capacity(words.len());
         for (wi, word) in words.iter().enumerate() {
-            let last = typing && wi + 1 == words.len();
-            self.expand(word, last, &mut expansions);
+            self.expand(word, typing && wi + 1 == words.len(), &mut expansions);
+            all.push(std::mem::take(&mut expansions));
+        }
+        let weight_of =
+            |e: &Vec<(String, f32, u32, u64)>| e.iter().map(|x| u64::from(x.2)).sum::<u64>();
+        let mut order: Vec<usize> = (0..words.len()).collect();
+        order.sort_by_key(|&wi| weight_of(&all[wi]));
+        let common = (n / 20).max(RESTRICT_MIN_CANDIDATES);
+        for wi in order {
+            let expansions = &all[wi];
+            let restrict = sc.touched.len() >= RESTRICT_MIN_CANDIDATES
+                && weight_of(expansions) as usize > common;
             for (ei, (_, weight, df, off)) in expansions.iter().enumerate() {
                 let idf = ((nf - *df as f32 + 0.5) / (*df as f32 + 0.5) + 1.0).ln();
                 let mut pos = *off as usize;
@@ -965,6 +982,9 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
                     let d = doc as usize;
                     if d >= n {
                         break;
+                    }
+                    if restrict && sc.matched[d] == 0 {
+                        continue;
                     }
                     let mut x = 0f32;
                     for f in 0..FIELDS {
@@ -998,7 +1018,7 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
                 sc.word_title[d] = false;
             }
             sc.word_touched.clear();
-            word_terms.push(expansions.iter().map(|e| e.0.clone()).collect());
+            word_terms[wi] = expansions.iter().map(|e| e.0.clone()).collect();
         }
 
         let nw = words.len() as f32;
