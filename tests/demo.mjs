@@ -33,8 +33,8 @@ try {
   await clickLauncher(page);
   const frame = await overlayFrame(page);
   await frame.locator('button.item', { hasText: 'Create a deal' }).waitFor();
-  await until(() => frameBox(frame), 'the menu');
-  await shot('1-launcher-menu.png');
+  await until(() => frameBox(frame), 'the help panel');
+  await shot('1-help-panel.png');
   await settled(frame);
   await frame.locator('button.item', { hasText: 'Create a deal' }).click();
   await frame.getByText('1 of 5').waitFor();

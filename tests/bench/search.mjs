@@ -21,7 +21,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e3; // µs
 const round = (v) => (v == null ? null : Math.round(v * 1000) / 1000);
 
 function measure(engine, search, extra) {
-  search('warming searchng');
+  search('warming searchng xqzvwkjhgf');
   const lat = [];
   let found = 0;
   let rr = 0;
