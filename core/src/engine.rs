@@ -1071,6 +1071,47 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_search_index_turns_search_off_and_guidance_keeps_working() {
+        let library = engine().library.clone();
+        let e = Engine::from_bundle(Bundle {
+            library,
+            search: b"WMSI\x01\x00 cut".to_vec(),
+        });
+        assert!(
+            e.search_error().is_some_and(|m| m.contains("rebuild")),
+            "{:?}",
+            e.search_error()
+        );
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::LauncherClicked);
+        let c = e.handle(
+            &mut s,
+            Event::Search {
+                query: "deal".into(),
+            },
+        );
+        let Some(View::Panel(p)) = view_of(&c) else {
+            panic!("{c:?}")
+        };
+        assert!(p
+            .search_error
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Search is unavailable")));
+        assert!(!p.items.is_empty(), "content for this page is still listed");
+        let c = e.handle(
+            &mut s,
+            Event::Open {
+                id: "create-deal".into(),
+            },
+        );
+        assert!(
+            matches!(view_of(&c), Some(View::Card(_))),
+            "walkthroughs still start"
+        );
+    }
+
+    #[test]
     fn zero_result_queries_are_recorded_once_the_user_moves_on() {
         let e = engine();
         let mut s = Session::default();
