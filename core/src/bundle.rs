@@ -13,8 +13,10 @@
 //!
 //! The trailer seals everything before it. `alg = 0` is an unsigned bundle
 //! whose seal starts with an FNV-1a 64 checksum (it catches truncation and
-//! corruption, not tampering); `alg = 1` is reserved for the Ed25519
-//! signature of the content-governance issue, whose 64 bytes fit the seal.
+//! corruption, not tampering; tools only); `alg = 1` is Ed25519: the reserved
+//! bytes hold the first 7 bytes of the signer's public key, the seal the
+//! signature over everything before the trailer. The extension reads only
+//! signed bundles ([`read_trusted`]).
 //!
 //! Section kinds: 1 = content (`content::Library`, postcard), 2 = search index
 //! (`search`'s own format, built from the content). Unknown kinds are
@@ -34,6 +36,13 @@ pub const TRAILER_LEN: usize = 72;
 const SECTION_CONTENT: u16 = 1;
 const SECTION_SEARCH: u16 = 2;
 const ALG_CHECKSUM: u8 = 0;
+const ALG_ED25519: u8 = 1;
+
+struct Signed {
+    hint: [u8; 7],
+    signature: [u8; 64],
+    message_len: usize,
+}
 
 /// Why a bundle was refused. Messages say what was wrong and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +52,8 @@ pub enum BundleError {
     Truncated { expected: usize, found: usize },
     Corrupt(String),
     Encode(String),
+    Unsigned,
+    UntrustedSignature { hint: String },
 }
 
 impl fmt::Display for BundleError {
@@ -64,6 +75,14 @@ impl fmt::Display for BundleError {
                 write!(f, "bundle is corrupt ({why}); rebuild it with `waymark build`")
             }
             BundleError::Encode(why) => write!(f, "could not encode the bundle: {why}"),
+            BundleError::Unsigned => write!(
+                f,
+                "bundle is not signed; sign it with `waymark sign --key KEY` (only signed bundles are trusted)"
+            ),
+            BundleError::UntrustedSignature { hint } => write!(
+                f,
+                "bundle signature does not verify against any trusted key (signed by a key starting {hint}); sign it with a key in policy `trusted_keys`, or add its public key there"
+            ),
         }
     }
 }
@@ -77,6 +96,8 @@ pub struct Bundle {
     /// The search index section, opened by `search::SearchIndex` (kept apart
     /// so a search problem disables search only, not guidance).
     pub search: Vec<u8>,
+    /// The first 7 bytes of the signer's public key, if signed.
+    pub signer: Option<[u8; 7]>,
 }
 
 /// Serialises a library, and a search index built from it, into bundle bytes.
@@ -125,7 +146,7 @@ fn push_section(body: &mut Vec<u8>, kind: u16, bytes: &[u8]) -> Result<(), Bundl
 }
 
 /// Reads and checks bundle bytes.
-pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
+fn parse(bytes: &[u8]) -> Result<(Bundle, Option<Signed>), BundleError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(BundleError::NotABundle);
     }
@@ -155,7 +176,7 @@ pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
     }
     let sealed = &bytes[..HEADER_LEN + body_len];
     let trailer = &bytes[HEADER_LEN + body_len..];
-    match trailer[0] {
+    let signer = match trailer[0] {
         ALG_CHECKSUM => {
             let mut sum = [0u8; 8];
             sum.copy_from_slice(&trailer[8..16]);
@@ -169,14 +190,25 @@ pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
                     "reserved trailer bytes are not zero".into(),
                 ));
             }
+            None
+        }
+        ALG_ED25519 => {
+            let mut hint = [0u8; 7];
+            hint.copy_from_slice(&trailer[1..8]);
+            let mut sig = [0u8; 64];
+            sig.copy_from_slice(&trailer[8..72]);
+            Some(Signed {
+                hint,
+                signature: sig,
+                message_len: sealed.len(),
+            })
         }
         alg => {
             return Err(BundleError::Corrupt(format!(
                 "unknown seal algorithm {alg}"
             )));
         }
-    }
-
+    };
     let mut library = None;
     let mut search = Vec::new();
     let mut rest = &sealed[HEADER_LEN..];
@@ -200,7 +232,115 @@ pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
         rest = &rest[SECTION_HEADER_LEN + len..];
     }
     let library = library.ok_or_else(|| BundleError::Corrupt("no content section".into()))?;
-    Ok(Bundle { library, search })
+    Ok((
+        Bundle {
+            library,
+            search,
+            signer: signer.as_ref().map(|s| s.hint),
+        },
+        signer,
+    ))
+}
+
+/// Reads bundle bytes, checking structure and (for unsigned bundles) the
+/// checksum, but NOT who signed it: for tools that inspect. The extension
+/// uses [`read_trusted`].
+pub fn read_unverified(bytes: &[u8]) -> Result<Bundle, BundleError> {
+    parse(bytes).map(|(b, _)| b)
+}
+
+/// Reads bundle bytes that must carry an Ed25519 signature by one of
+/// `trusted` (32-byte public keys). Anything else is refused: unsigned,
+/// signed by another key, or altered after signing.
+pub fn read_trusted(bytes: &[u8], trusted: &[[u8; 32]]) -> Result<Bundle, BundleError> {
+    let (bundle, signer) = parse(bytes)?;
+    let Some(signed) = signer else {
+        return Err(BundleError::Unsigned);
+    };
+    let sig = ed25519_dalek::Signature::from_bytes(&signed.signature);
+    let message = &bytes[..signed.message_len];
+    // The hint must name the key too, so no byte of a signed bundle is free
+    // to change unnoticed.
+    let ok = trusted.iter().filter(|k| k[..7] == signed.hint).any(|k| {
+        ed25519_dalek::VerifyingKey::from_bytes(k)
+            .is_ok_and(|vk| vk.verify_strict(message, &sig).is_ok())
+    });
+    if ok {
+        Ok(bundle)
+    } else {
+        Err(BundleError::UntrustedSignature {
+            hint: encode_key(&signed.hint),
+        })
+    }
+}
+
+/// Re-seals bundle bytes with an Ed25519 signature by `secret` (32 bytes).
+pub fn sign(bytes: &[u8], secret: &[u8; 32]) -> Result<Vec<u8>, BundleError> {
+    read_unverified(bytes)?;
+    let key = ed25519_dalek::SigningKey::from_bytes(secret);
+    let body_end = bytes.len() - TRAILER_LEN;
+    let mut out = bytes[..body_end].to_vec();
+    let signature = ed25519_dalek::Signer::sign(&key, &out);
+    out.push(ALG_ED25519);
+    out.extend_from_slice(&key.verifying_key().to_bytes()[..7]);
+    out.extend_from_slice(&signature.to_bytes());
+    Ok(out)
+}
+
+/// The public key that verifies what `secret` signs.
+pub fn public_key(secret: &[u8; 32]) -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(secret)
+        .verifying_key()
+        .to_bytes()
+}
+
+/// Keys travel as standard base64 (policy files, key files, the CLI).
+pub fn encode_key(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes a base64 key of exactly 32 bytes, saying what is wrong otherwise.
+pub fn decode_key(text: &str) -> Result<[u8; 32], String> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(33);
+    let (mut buf, mut bits) = (0u32, 0);
+    for &c in text.trim().as_bytes().iter().filter(|&&c| c != b'=') {
+        buf = (buf << 6)
+            | val(c).ok_or_else(|| format!("`{}` is not a base64 character", c as char))?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+        }
+    }
+    out.try_into()
+        .map_err(|v: Vec<u8>| format!("a key is 32 bytes, this is {}", v.len()))
 }
 
 /// FNV-1a, 64 bit: tiny, dependency-free, good enough to catch accidents.
@@ -253,7 +393,7 @@ mod tests {
     fn round_trips() {
         let bytes = write(&sample()).unwrap();
         assert_eq!(&bytes[..8], MAGIC);
-        let b = read(&bytes).unwrap();
+        let b = read_unverified(&bytes).unwrap();
         assert_eq!(b.library, sample());
         let idx = crate::search::SearchIndex::open(&b.search[..]).unwrap();
         assert_eq!(idx.len(), 1);
@@ -262,19 +402,28 @@ mod tests {
     #[test]
     fn refuses_wrong_magic_version_and_truncation() {
         let bytes = write(&sample()).unwrap();
-        assert_eq!(read(b"PK\x03\x04 zip file"), Err(BundleError::NotABundle));
+        assert_eq!(
+            read_unverified(b"PK\x03\x04 zip file"),
+            Err(BundleError::NotABundle)
+        );
         let mut v9 = bytes.clone();
         v9[8] = 9;
-        assert_eq!(read(&v9), Err(BundleError::UnsupportedVersion { found: 9 }));
+        assert_eq!(
+            read_unverified(&v9),
+            Err(BundleError::UnsupportedVersion { found: 9 })
+        );
         for cut in [9, 15, 16, bytes.len() / 2, bytes.len() - 1] {
-            match read(&bytes[..cut]) {
+            match read_unverified(&bytes[..cut]) {
                 Err(BundleError::Truncated { .. }) => {}
                 other => panic!("cut at {cut}: {other:?}"),
             }
         }
         let mut extra = bytes.clone();
         extra.push(0);
-        assert!(matches!(read(&extra), Err(BundleError::Corrupt(_))));
+        assert!(matches!(
+            read_unverified(&extra),
+            Err(BundleError::Corrupt(_))
+        ));
     }
 
     #[test]
@@ -286,7 +435,54 @@ mod tests {
         );
     }
 
+    const SECRET: [u8; 32] = [7; 32];
+
+    #[test]
+    fn signed_bundles_verify_only_against_their_key() {
+        let signed = sign(&write(&sample()).unwrap(), &SECRET).unwrap();
+        let key = public_key(&SECRET);
+        let b = read_trusted(&signed, &[[1; 32], key]).unwrap();
+        assert_eq!(b.library, sample());
+        assert_eq!(b.signer.map(|h| h.to_vec()), Some(key[..7].to_vec()));
+        let other = public_key(&[9; 32]);
+        assert!(matches!(
+            read_trusted(&signed, &[other]),
+            Err(BundleError::UntrustedSignature { .. })
+        ));
+        assert_eq!(
+            read_trusted(&write(&sample()).unwrap(), &[key]),
+            Err(BundleError::Unsigned)
+        );
+        assert!(BundleError::Unsigned.to_string().contains("waymark sign"));
+        // Re-signing replaces the seal.
+        let again = sign(&signed, &[9; 32]).unwrap();
+        assert!(read_trusted(&again, &[other]).is_ok());
+        assert!(read_trusted(&again, &[key]).is_err());
+    }
+
+    #[test]
+    fn keys_round_trip_as_base64() {
+        let key = public_key(&SECRET);
+        let text = encode_key(&key);
+        assert_eq!(text.len(), 44);
+        assert_eq!(decode_key(&text), Ok(key));
+        assert!(decode_key("not a key!").is_err());
+        assert!(decode_key(&encode_key(&[1, 2, 3]))
+            .unwrap_err()
+            .contains("32 bytes"));
+    }
+
     proptest! {
+        /// Flipping any single bit of a signed bundle makes it untrusted.
+        #[test]
+        fn any_flipped_byte_breaks_the_signature(at in 0usize..4000, bit in 0u8..8) {
+            let signed = sign(&write(&sample()).unwrap(), &SECRET).unwrap();
+            let at = at % signed.len();
+            let mut bad = signed.clone();
+            bad[at] ^= 1 << bit;
+            prop_assert!(read_trusted(&bad, &[public_key(&SECRET)]).is_err(), "flip at {} accepted", at);
+        }
+
         /// Any single flipped byte is caught: by the magic, version or length
         /// checks, or by the checksum.
         #[test]
@@ -295,16 +491,16 @@ mod tests {
             let at = at % bytes.len();
             let mut bad = bytes.clone();
             bad[at] ^= 1 << bit;
-            prop_assert!(read(&bad).is_err(), "flip at {} accepted", at);
+            prop_assert!(read_unverified(&bad).is_err(), "flip at {} accepted", at);
         }
 
         /// Garbage never panics the reader.
         #[test]
         fn garbage_never_panics(data in proptest::collection::vec(any::<u8>(), 0..300)) {
-            let _ = read(&data);
+            let _ = read_unverified(&data);
             let mut with_magic = MAGIC.to_vec();
             with_magic.extend_from_slice(&data);
-            let _ = read(&with_magic);
+            let _ = read_unverified(&with_magic);
         }
     }
 }

@@ -1076,6 +1076,7 @@ mod tests {
         let e = Engine::from_bundle(Bundle {
             library,
             search: b"WMSI\x01\x00 cut".to_vec(),
+            signer: None,
         });
         assert!(
             e.search_error().is_some_and(|m| m.contains("rebuild")),

@@ -11,7 +11,7 @@
 //! ```text
 //!  author files ──(feature "authoring": source)──▶ content::Library
 //!                                                        │
-//!                                          bundle::write │ bundle::read
+//!                            bundle::write, sign │ bundle::read_trusted
 //!                                                        ▼
 //!  agent facts ──▶ engine::Event ──▶ engine::Engine ──▶ engine::Command ──▶ agent / frame / storage
 //! ```

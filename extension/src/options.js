@@ -21,6 +21,7 @@ function show(status) {
     box.replaceChildren(
       line(`Bundle loaded (format v${status.format}, ${status.bytes} bytes) at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps, ${status.articles} articles.`),
       list,
+      line(`Signature verified against the ${status.keys}.`),
       line(status.search_error ? `Search is off: ${status.search_error}` : 'Search is on.'),
     );
   } else {

@@ -32,9 +32,30 @@ async function loadBundle() {
   } catch (e) {
     throw new Error(`the built-in bundle ${BUNDLE} could not be read (${e.message}); rebuild the extension with \`cargo xtask dist\``);
   }
-  const loaded = WaymarkEngine.fromBundle(bytes); // throws with the reason
-  await chrome.storage.local.set({ status: { ok: true, ...loaded.summary(), bytes: bytes.length, at: Date.now() } });
+  const trust = await trustedKeys();
+  let loaded;
+  try {
+    loaded = WaymarkEngine.fromBundle(bytes, trust.keys); // throws with the reason
+  } catch (e) {
+    throw new Error(`${e.message} (trusted keys: ${trust.source})`);
+  }
+  await chrome.storage.local.set({
+    status: { ok: true, ...loaded.summary(), bytes: bytes.length, keys: trust.source, at: Date.now() },
+  });
   return loaded;
+}
+
+// Admin policy names the keys bundles must be signed with; without policy,
+// the demo key shipped in the extension (for its built-in bundle).
+async function trustedKeys() {
+  try {
+    const { trusted_keys: keys } = await chrome.storage.managed.get('trusted_keys');
+    if (Array.isArray(keys) && keys.length) return { keys, source: 'admin policy' };
+  } catch {
+    // No managed storage (no policy support): fall through to the demo key.
+  }
+  const res = await fetch(chrome.runtime.getURL('demo-public-key.txt'));
+  return { keys: [(await res.text()).trim()], source: 'built-in demo key' };
 }
 
 function enqueue(tab, job) {

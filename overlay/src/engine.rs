@@ -19,10 +19,19 @@ pub struct WaymarkEngine {
 
 #[wasm_bindgen]
 impl WaymarkEngine {
-    /// Reads bundle bytes. Throws an `Error` whose message says what was wrong.
+    /// Reads bundle bytes signed by one of `trusted_keys` (base64 Ed25519
+    /// public keys). Throws an `Error` whose message says what was wrong.
     #[wasm_bindgen(js_name = fromBundle)]
-    pub fn from_bundle(bytes: &[u8]) -> Result<WaymarkEngine, JsError> {
-        let bundle = bundle::read(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+    pub fn from_bundle(bytes: &[u8], trusted_keys: Vec<String>) -> Result<WaymarkEngine, JsError> {
+        let mut keys = Vec::new();
+        for k in &trusted_keys {
+            match bundle::decode_key(k) {
+                Ok(key) => keys.push(key),
+                Err(e) => log(&format!("waymark: ignoring trusted key {k:?}: {e}")),
+            }
+        }
+        let bundle =
+            bundle::read_trusted(bytes, &keys).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(WaymarkEngine {
             engine: Engine::from_bundle(bundle),
             sessions: HashMap::new(),

@@ -2,6 +2,7 @@
 // console, and the options page says what is wrong.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,34 @@ const cases = {
     reason: /truncated/,
   },
   'not a bundle': { spoil: (dir) => writeFileSync(join(dir, 'content.wmb'), '<html>404</html>'), reason: /not a Waymark bundle/ },
+  // Built by the CLI without --sign-key: well formed, but nobody vouches for it.
+  unsigned: { spoil: (dir) => build(dir, []), reason: /not signed/ },
+  // Signed, but by a key the extension does not trust.
+  'signed by another key': { spoil: (dir) => build(dir, ['--sign-key', otherKey()]), reason: /does not verify against any trusted key/ },
+  // One byte of the signed bundle changed after signing.
+  tampered: {
+    spoil: (dir) => {
+      const p = join(dir, 'content.wmb');
+      const bytes = readFileSync(p);
+      bytes[40] ^= 1;
+      writeFileSync(p, bytes);
+    },
+    reason: /signature does not verify|corrupt/,
+  },
 };
+
+const WAYMARK = process.env.WAYMARK_BIN ?? join(import.meta.dirname, '../../target/debug/waymark');
+function build(dir, extra) {
+  execFileSync(WAYMARK, ['build', join(import.meta.dirname, '../../walkthroughs/library'), '--out', join(dir, 'content.wmb'), ...extra]);
+}
+let keyFile;
+function otherKey() {
+  if (!keyFile) {
+    keyFile = join(mkdtempSync(join(tmpdir(), 'waymark-key-')), 'other.key');
+    execFileSync(WAYMARK, ['keygen', '--out', keyFile]);
+  }
+  return keyFile;
+}
 
 describe('bad bundles', () => {
   let app;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod import;
+mod keys;
 
 use clap::{Parser, Subcommand};
 use waymark_core::search::{SearchIndex, SearchOptions};
@@ -45,6 +46,33 @@ enum Command {
         /// Where to write the bundle.
         #[arg(short, long, default_value = "content.wmb")]
         out: PathBuf,
+        /// Sign the bundle with this secret key (from `waymark keygen`).
+        #[arg(long)]
+        sign_key: Option<PathBuf>,
+    },
+    /// Make a new Ed25519 signing key: the secret goes to FILE (keep it out
+    /// of the content repository), the public key is printed for policy.
+    ///
+    /// Example: waymark keygen --out ~/.waymark/signing-key
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a bundle in place with a secret key from `waymark keygen`.
+    ///
+    /// Example: waymark sign content.wmb --key ~/.waymark/signing-key
+    Sign {
+        bundle: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+    },
+    /// Check a bundle's signature against public keys (base64, as in policy).
+    ///
+    /// Example: waymark verify content.wmb --public-key lYv...=
+    Verify {
+        bundle: PathBuf,
+        #[arg(long = "public-key", required = true)]
+        public_keys: Vec<String>,
     },
     /// Print what a bundle holds.
     ///
@@ -110,7 +138,17 @@ fn main() -> ExitCode {
             }
             Err(diags) => report(&diags, "no problems were fixed; nothing was written"),
         },
-        Command::Build { content, out } => build(&content, &out),
+        Command::Build {
+            content,
+            out,
+            sign_key,
+        } => build(&content, &out, sign_key.as_deref()),
+        Command::Keygen { out } => keys::keygen(&out),
+        Command::Sign { bundle: path, key } => keys::sign_file(&path, &key),
+        Command::Verify {
+            bundle: path,
+            public_keys,
+        } => keys::verify_file(&path, &public_keys),
         Command::Inspect { bundle: path } => inspect(&path),
         Command::Search {
             bundle: path,
@@ -153,7 +191,7 @@ fn report(diags: &[waymark_core::diagnostics::Diagnostic], tail: &str) -> ExitCo
     ExitCode::FAILURE
 }
 
-fn build(content: &Path, out: &Path) -> ExitCode {
+fn build(content: &Path, out: &Path, sign_key: Option<&Path>) -> ExitCode {
     let lib = match source::load_dir(content) {
         Ok(lib) => lib,
         Err(diags) => return report(&diags, "no bundle written"),
@@ -164,6 +202,18 @@ fn build(content: &Path, out: &Path) -> ExitCode {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
+    };
+    let bytes = match sign_key {
+        None => bytes,
+        Some(key) => match keys::read_secret(key)
+            .and_then(|k| bundle::sign(&bytes, &k).map_err(|e| e.to_string()))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     };
     // Write beside the target and rename, so a failed write never leaves a
     // half bundle where the old one was.
@@ -196,10 +246,12 @@ fn read_bundle(path: &Path) -> Result<(bundle::Bundle, usize), ExitCode> {
         eprintln!("error: cannot read {}: {e}", path.display());
         ExitCode::FAILURE
     })?;
-    bundle::read(&bytes).map(|b| (b, bytes.len())).map_err(|e| {
-        eprintln!("error: {}: {e}", path.display());
-        ExitCode::FAILURE
-    })
+    bundle::read_unverified(&bytes)
+        .map(|b| (b, bytes.len()))
+        .map_err(|e| {
+            eprintln!("error: {}: {e}", path.display());
+            ExitCode::FAILURE
+        })
 }
 
 fn search(path: &Path, query: &str, limit: usize) -> ExitCode {
@@ -245,11 +297,15 @@ fn inspect(path: &Path) -> ExitCode {
         Ok((b, len)) => {
             let lib = b.library;
             println!(
-                "{}: format v{}, {} bytes (search index {} bytes)",
+                "{}: format v{}, {} bytes (search index {} bytes), {}",
                 path.display(),
                 bundle::FORMAT_VERSION,
                 len,
-                b.search.len()
+                b.search.len(),
+                match b.signer {
+                    Some(hint) => format!("signed by a key starting {}", bundle::encode_key(&hint)),
+                    None => "unsigned".to_string(),
+                }
             );
             for a in &lib.articles {
                 println!(

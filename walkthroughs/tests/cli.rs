@@ -174,3 +174,83 @@ fn import_articles_names_bad_lines_and_builds() {
     assert!(String::from_utf8_lossy(&r.stderr).contains("kb.jsonl:2: skipped"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn keygen_sign_verify() {
+    let dir = std::env::temp_dir().join(format!("waymark-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = env!("CARGO_BIN_EXE_waymark");
+    let key = dir.join("signing.key");
+    let out = Command::new(bin)
+        .arg("keygen")
+        .arg("--out")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let public = text
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: "))
+        .unwrap()
+        .to_string();
+    // Never overwrites a key.
+    assert!(!Command::new(bin)
+        .arg("keygen")
+        .arg("--out")
+        .arg(&key)
+        .status()
+        .unwrap()
+        .success());
+
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("library");
+    let bundle = dir.join("b.wmb");
+    assert!(Command::new(bin)
+        .arg("build")
+        .arg(&lib)
+        .arg("-o")
+        .arg(&bundle)
+        .status()
+        .unwrap()
+        .success());
+    let verify = |k: &str| {
+        Command::new(bin)
+            .arg("verify")
+            .arg(&bundle)
+            .arg("--public-key")
+            .arg(k)
+            .output()
+            .unwrap()
+    };
+    let unsigned = verify(&public);
+    assert!(
+        String::from_utf8_lossy(&unsigned.stderr).contains("not signed"),
+        "{unsigned:?}"
+    );
+    assert!(Command::new(bin)
+        .arg("sign")
+        .arg(&bundle)
+        .arg("--key")
+        .arg(&key)
+        .status()
+        .unwrap()
+        .success());
+    let ok = verify(&public);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let other = verify("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("does not verify against any trusted key")
+    );
+    let inspect = Command::new(bin)
+        .arg("inspect")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&inspect.stdout).contains("signed by a key starting"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -65,6 +65,8 @@ pub fn dist() -> Result<PathBuf> {
         &out.join("wasm/waymark_overlay.js"),
     )?;
 
+    // The built-in bundle is signed with the demo key, which the extension
+    // trusts only when no policy names `trusted_keys`.
     run(cargo()
         .args([
             "run",
@@ -74,9 +76,19 @@ pub fn dist() -> Result<PathBuf> {
             "--",
             "build",
             "walkthroughs/library",
-            "--out",
+            "--sign-key",
         ])
+        .arg(root().join("extension/keys/demo-signing-key.txt"))
+        .arg("--out")
         .arg(out.join("content.wmb")))?;
+    copy(
+        &root().join("extension/keys/demo-public-key.txt"),
+        &out.join("demo-public-key.txt"),
+    )?;
+    copy(
+        &root().join("extension/managed_schema.json"),
+        &out.join("managed_schema.json"),
+    )?;
 
     let src = root().join("extension/src");
     for entry in fs::read_dir(&src).map_err(|e| e.to_string())? {

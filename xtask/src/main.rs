@@ -152,6 +152,7 @@ fn build_demo_app() -> Result {
 fn node_env(cmd: &mut Command) -> &mut Command {
     cmd.env("WAYMARK_DIST", dist::dist_dir())
         .env("DEMO_APP_BIN", root().join("target/debug/demo-app"))
+        .env("WAYMARK_BIN", root().join("target/debug/waymark"))
         .env("CHROMIUM", tools::CHROMIUM)
 }
 
