@@ -267,16 +267,13 @@ fn compile_article(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Optio
             Some("say what the article helps with".into()),
         ));
     }
-    let moment = Moment::parse(src.moment.get_ref());
-    if moment.is_none() {
-        diags.push(Diagnostic::at(
-            file,
-            text,
-            shift(src.moment.span()),
-            format!("unknown moment `{}`", src.moment.get_ref()),
-            Some("use one of: new, more, apply, change, solve".into()),
-        ));
-    }
+    let moment = parse_moment(
+        file,
+        text,
+        src.moment.get_ref(),
+        shift(src.moment.span()),
+        diags,
+    );
     let body = match compile_markdown(&text[body_start..]) {
         Ok(b) => b,
         Err(e) => {
@@ -347,15 +344,7 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
             "write a task-first title, like \"Refund a partial order\"",
         );
     }
-    let moment = Moment::parse(src.moment.get_ref());
-    if moment.is_none() {
-        d(
-            diags,
-            src.moment.span(),
-            format!("unknown moment `{}`", src.moment.get_ref()),
-            "use one of: new, more, apply, change, solve",
-        );
-    }
+    let moment = parse_moment(file, text, src.moment.get_ref(), src.moment.span(), diags);
     for p in &src.applies_to {
         if p.get_ref().trim().is_empty() {
             d(
@@ -494,6 +483,27 @@ fn compile_walkthrough(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> O
         version: version_of(text),
         steps,
     })
+}
+
+/// One of the five moments, or a diagnostic at `span`.
+fn parse_moment(
+    file: &str,
+    text: &str,
+    value: &str,
+    span: Range<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Moment> {
+    let moment = Moment::parse(value);
+    if moment.is_none() {
+        diags.push(Diagnostic::at(
+            file,
+            text,
+            span,
+            format!("unknown moment `{value}`"),
+            Some("use one of: new, more, apply, change, solve".into()),
+        ));
+    }
+    moment
 }
 
 fn check_id(file: &str, text: &str, id: &Spanned<String>, diags: &mut Vec<Diagnostic>) {

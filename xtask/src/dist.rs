@@ -39,27 +39,11 @@ pub fn dist() -> Result<PathBuf> {
     }
     fs::create_dir_all(out.join("wasm")).map_err(|e| e.to_string())?;
 
-    run(cargo().args([
-        "build",
-        "-q",
-        "--release",
-        "-p",
-        "waymark-overlay",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
-    let bindgen_out = root().join("target/wasm-bindgen");
-    run(Command::new(tools::wasm_bindgen())
-        .arg(root().join("target/wasm32-unknown-unknown/release/waymark_overlay.wasm"))
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&bindgen_out))?;
-    run(Command::new(tools::wasm_opt())
-        .args(["-Oz", "--strip-debug", "--strip-producers"])
-        .args(WASM_FEATURES)
-        .arg(bindgen_out.join("waymark_overlay_bg.wasm"))
-        .arg("-o")
-        .arg(out.join("wasm/waymark_overlay_bg.wasm")))?;
+    let bindgen_out = bind_wasm("web", &root().join("target/wasm-bindgen"))?;
+    copy(
+        &bindgen_out.join("waymark_overlay_bg.wasm"),
+        &out.join("wasm/waymark_overlay_bg.wasm"),
+    )?;
     copy(
         &bindgen_out.join("waymark_overlay.js"),
         &out.join("wasm/waymark_overlay.js"),
@@ -107,6 +91,16 @@ pub fn dist() -> Result<PathBuf> {
 
 /// The same release wasm the extension ships, bound for Node (benchmarks).
 pub fn build_wasm_for_node() -> Result<PathBuf> {
+    let out = bind_wasm("nodejs", &root().join("target/wasm-bindgen-node"))?;
+    // wasm-bindgen's nodejs output is CommonJS; the repository's package.json
+    // says "module", so mark this folder as CommonJS.
+    fs::write(out.join("package.json"), "{\"type\": \"commonjs\"}\n").map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Builds the release wasm, binds it for `target` (`web` or `nodejs`) into
+/// `out`, and optimises it there with wasm-opt.
+fn bind_wasm(target: &str, out: &Path) -> Result<PathBuf> {
     run(cargo().args([
         "build",
         "-q",
@@ -117,14 +111,10 @@ pub fn build_wasm_for_node() -> Result<PathBuf> {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
-    let out = root().join("target/wasm-bindgen-node");
     run(Command::new(tools::wasm_bindgen())
         .arg(root().join("target/wasm32-unknown-unknown/release/waymark_overlay.wasm"))
-        .args(["--target", "nodejs", "--no-typescript", "--out-dir"])
-        .arg(&out))?;
-    // wasm-bindgen's nodejs output is CommonJS; the repository's package.json
-    // says "module", so mark this folder as CommonJS.
-    fs::write(out.join("package.json"), "{\"type\": \"commonjs\"}\n").map_err(|e| e.to_string())?;
+        .args(["--target", target, "--no-typescript", "--out-dir"])
+        .arg(out))?;
     let wasm = out.join("waymark_overlay_bg.wasm");
     run(Command::new(tools::wasm_opt())
         .args(["-Oz", "--strip-debug", "--strip-producers"])
@@ -132,7 +122,7 @@ pub fn build_wasm_for_node() -> Result<PathBuf> {
         .arg(&wasm)
         .arg("-o")
         .arg(&wasm))?;
-    Ok(out)
+    Ok(out.to_path_buf())
 }
 
 fn copy(from: &Path, to: &Path) -> Result {
