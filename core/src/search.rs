@@ -555,6 +555,46 @@ fn lev(d: u8) -> &'static LevenshteinAutomatonBuilder {
     }
 }
 
+/// An automaton that requires one first byte, then runs `inner` on the rest.
+struct AfterFirstByte<'a, A> {
+    first: u8,
+    inner: &'a A,
+}
+
+enum Afb<S> {
+    Start,
+    Dead,
+    In(S),
+}
+
+impl<A: Automaton> Automaton for AfterFirstByte<'_, A> {
+    type State = Afb<A::State>;
+
+    fn start(&self) -> Self::State {
+        Afb::Start
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        matches!(state, Afb::In(s) if self.inner.is_match(s))
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        match state {
+            Afb::Start => true,
+            Afb::Dead => false,
+            Afb::In(s) => self.inner.can_match(s),
+        }
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        match state {
+            Afb::Start if byte == self.first => Afb::In(self.inner.start()),
+            Afb::Start | Afb::Dead => Afb::Dead,
+            Afb::In(s) => Afb::In(self.inner.accept(s, byte)),
+        }
+    }
+}
+
 fn df_of(v: u64) -> u32 {
     (v & ((1 << DF_BITS) - 1)) as u32
 }
@@ -841,25 +881,48 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         while tried < dist {
             tried += 1;
             let mut top = TopTerms::default();
+            // Two edits anywhere in a long word would walk most of the
+            // dictionary; keep its first letter (typos there are rare), so the
+            // walk stays under one first byte.
+            let anchored = tried == 2 && word.as_bytes()[0].is_ascii_alphanumeric();
+            let rest = if anchored { &word[1..] } else { word };
             let dfa = if prefix_typos {
-                lev(tried).build_prefix_dfa(word)
+                lev(tried).build_prefix_dfa(rest)
             } else {
-                lev(tried).build_dfa(word)
+                lev(tried).build_dfa(rest)
             };
-            let mut s = terms.search(&dfa).into_stream();
-            let mut scanned = 0;
-            while let Some((t, v)) = s.next() {
+            let offer = |t: &[u8], v: u64, top: &mut TopTerms| {
                 if t != word.as_bytes() {
-                    let d = match dfa.eval(t) {
+                    let d = match dfa.eval(if anchored { &t[1..] } else { t }) {
                         levenshtein_automata::Distance::Exact(d) => d,
                         levenshtein_automata::Distance::AtLeast(d) => d,
                     };
                     // Fewer edits first, then more frequent.
                     top.offer((u64::from(3 - d.min(2)) << 32) | u64::from(df_of(v)), t, v);
                 }
-                scanned += 1;
-                if scanned >= SCAN_LIMIT {
-                    break;
+            };
+            let mut scanned = 0;
+            if anchored {
+                let aut = AfterFirstByte {
+                    first: word.as_bytes()[0],
+                    inner: &dfa,
+                };
+                let mut s = terms.search(&aut).into_stream();
+                while let Some((t, v)) = s.next() {
+                    offer(t, v, &mut top);
+                    scanned += 1;
+                    if scanned >= SCAN_LIMIT {
+                        break;
+                    }
+                }
+            } else {
+                let mut s = terms.search(&dfa).into_stream();
+                while let Some((t, v)) = s.next() {
+                    offer(t, v, &mut top);
+                    scanned += 1;
+                    if scanned >= SCAN_LIMIT {
+                        break;
+                    }
                 }
             }
             let found = top.0.len();
