@@ -249,7 +249,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let mut argv = std::env::args();
+    argv.next(); // the program itself
+    let args = match parse_args(argv) {
         Ok(args) => args,
         Err(msg) if msg.is_empty() => {
             println!("{USAGE}");

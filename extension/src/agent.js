@@ -9,7 +9,7 @@
  * It adds exactly one element to the page: <waymark-host>, whose closed shadow
  * root holds the launcher button, the spotlight and the overlay <iframe> (an
  * extension page, where the Rust views run). No global CSS, no page globals
- * (content scripts run in an isolated world), no innerHTML, no console noise,
+ * (content scripts run in an isolated world), no HTML parsing, no console noise,
  * no focus taken. Everything here degrades silently if the extension goes
  * away (reload or update): the host page must never break.
  */

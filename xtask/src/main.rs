@@ -20,7 +20,8 @@ use std::time::Instant;
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // The first argument is the program itself.
+    let args: Vec<String> = std::env::args().collect::<Vec<_>>().split_off(1);
     let started = Instant::now();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist().map(|_| ()),
