@@ -103,15 +103,8 @@ pub struct Bundle {
 /// Serialises a library, and a search index built from it, into bundle bytes.
 pub fn write(library: &Library) -> Result<Vec<u8>, BundleError> {
     let content = postcard::to_allocvec(library).map_err(|e| BundleError::Encode(e.to_string()))?;
-    let mut index = crate::search::IndexBuilder::new();
-    for d in library.search_docs() {
-        index.add(d);
-    }
-    for g in &library.synonyms {
-        index.synonyms(g.clone());
-    }
-    let search = index
-        .build()
+    let search = library
+        .search_index()
         .map_err(|e| BundleError::Encode(e.to_string()))?;
     let mut body = Vec::with_capacity(content.len() + search.len() + 2 * SECTION_HEADER_LEN);
     push_section(&mut body, SECTION_CONTENT, &content)?;

@@ -25,6 +25,18 @@ impl Library {
         self.articles.iter().find(|a| a.id == id)
     }
 
+    /// The search index over this library, with its synonym groups.
+    pub fn search_index(&self) -> Result<Vec<u8>, crate::search::SearchError> {
+        let mut b = crate::search::IndexBuilder::new();
+        for d in self.search_docs() {
+            b.add(d);
+        }
+        for g in &self.synonyms {
+            b.synonyms(g.clone());
+        }
+        b.build()
+    }
+
     /// What search indexes, one entry per walkthrough and article. Step
     /// titles and bodies count as a walkthrough's body.
     pub fn search_docs(&self) -> Vec<SearchDoc> {

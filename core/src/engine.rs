@@ -27,7 +27,7 @@ use crate::bundle::Bundle;
 use crate::content::{Advance, Library, Moment, Step, Target, Walkthrough};
 use crate::geometry::{self, Rect, Size};
 use crate::richtext::RichText;
-use crate::search::{self, IndexBuilder, SearchIndex, SearchOptions};
+use crate::search::{self, SearchIndex, SearchOptions};
 use crate::urlmatch;
 
 /// Where the agent draws the launcher: bottom-right, this size and margin.
@@ -73,17 +73,14 @@ pub struct Session {
     shown: Shown,
 }
 
-impl Session {
-    pub fn tour(&self) -> Option<&Tour> {
-        self.tour.as_ref()
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Panel {
     query: String,
     /// An article opened from the panel.
     article: Option<String>,
+    /// The list for (query, url), computed once when either changes rather
+    /// than on every event while the panel is open (scrolls, resizes, ...).
+    list: Option<(String, String, PanelView)>,
 }
 
 /// What was last sent out, so only changes are sent again.
@@ -345,15 +342,8 @@ const SNIPPET_CHARS: usize = 140;
 impl Engine {
     /// An engine over `library`, indexing it here (tests, small libraries).
     pub fn new(library: Library) -> Engine {
-        let mut b = IndexBuilder::new();
-        for d in library.search_docs() {
-            b.add(d);
-        }
-        for g in &library.synonyms {
-            b.synonyms(g.clone());
-        }
-        let search = b
-            .build()
+        let search = library
+            .search_index()
             .map_err(|e| e.to_string())
             .and_then(|bytes| SearchIndex::open(bytes).map_err(|e| e.to_string()));
         Engine { library, search }
@@ -439,14 +429,10 @@ impl Engine {
                     p.query = query.clone();
                     p.article = None;
                     let searching = !query.trim().is_empty() && self.search.is_ok();
-                    if searching && self.results(&query, &s.url).is_empty() {
+                    let found_nothing = self.panel_list(s).is_some_and(|l| l.no_results);
+                    if found_nothing {
                         s.pending_zero = Some(query);
-                    } else if s
-                        .pending_zero
-                        .as_deref()
-                        .is_some_and(|z| !query.starts_with(z))
-                        || searching
-                    {
+                    } else if searching {
                         s.pending_zero = None;
                     }
                 }
@@ -530,6 +516,7 @@ impl Engine {
             }
         }
         if s.attached {
+            self.panel_list(s);
             self.sync(s, &mut out);
         }
         out.extend(load);
@@ -619,19 +606,44 @@ impl Engine {
     /// Content for the page the user is on: specific matches first, then
     /// content that applies everywhere.
     fn for_this_page(&self, url: &str) -> Vec<Item> {
-        let docs = self.library.search_docs();
-        let specific = docs
+        let lib = &self.library;
+        let all = lib
+            .walkthroughs
             .iter()
-            .filter(|d| !d.applies_to.is_empty() && urlmatch::any_matches(&d.applies_to, url));
-        let general = docs.iter().filter(|d| d.applies_to.is_empty());
+            .map(|w| (&w.applies_to, w.id.as_str(), "walkthrough"))
+            .chain(
+                lib.articles
+                    .iter()
+                    .map(|a| (&a.applies_to, a.id.as_str(), "article")),
+            );
+        let (specific, general): (Vec<_>, Vec<_>) = all
+            .filter(|(applies, _, _)| urlmatch::any_matches(applies, url))
+            .partition(|(applies, _, _)| !applies.is_empty());
         specific
+            .into_iter()
             .chain(general)
             .take(PANEL_ITEMS)
-            .filter_map(|d| self.item(&d.id, &d.kind, &[]))
+            .filter_map(|(_, id, kind)| self.item(id, kind, &[]))
             .collect()
     }
 
-    fn panel_view(&self, s: &Session, p: &Panel) -> View {
+    /// The panel's list for its current query and the session's URL,
+    /// recomputed only when one of them changed.
+    fn panel_list<'s>(&self, s: &'s mut Session) -> Option<&'s PanelView> {
+        let url = s.url.as_str();
+        let p = s.panel.as_mut()?;
+        let fresh = p
+            .list
+            .as_ref()
+            .is_some_and(|(q, u, _)| *q == p.query && u == url);
+        if !fresh {
+            let view = self.list_for(&p.query, url);
+            p.list = Some((p.query.clone(), url.to_string(), view));
+        }
+        p.list.as_ref().map(|(_, _, v)| v)
+    }
+
+    fn panel_view(&self, p: &Panel) -> View {
         if let Some(a) = p.article.as_deref().and_then(|id| self.library.article(id)) {
             return View::Article(ArticleView {
                 id: a.id.clone(),
@@ -640,38 +652,45 @@ impl Engine {
                 body: a.body.clone(),
             });
         }
+        match &p.list {
+            Some((_, _, list)) => View::Panel(list.clone()),
+            None => View::Hidden,
+        }
+    }
+
+    fn list_for(&self, query_text: &str, url: &str) -> PanelView {
         let search_error = self
             .search
             .as_ref()
             .err()
             .map(|e| format!("Search is unavailable: {e}"));
-        let query = p.query.trim();
+        let query = query_text.trim();
         if query.is_empty() || search_error.is_some() {
-            return View::Panel(PanelView {
-                query: p.query.clone(),
+            return PanelView {
+                query: query_text.to_string(),
                 heading: "For this page".into(),
-                items: self.for_this_page(&s.url),
+                items: self.for_this_page(url),
                 no_results: false,
                 search_error,
-            });
+            };
         }
-        let items = self.results(query, &s.url);
+        let items = self.results(query, url);
         if items.is_empty() {
-            return View::Panel(PanelView {
-                query: p.query.clone(),
+            return PanelView {
+                query: query_text.to_string(),
                 heading: format!("No results for “{query}”. Related to this page:"),
-                items: self.for_this_page(&s.url),
+                items: self.for_this_page(url),
                 no_results: true,
                 search_error: None,
-            });
+            };
         }
-        View::Panel(PanelView {
-            query: p.query.clone(),
+        PanelView {
+            query: query_text.to_string(),
             heading: "Results".into(),
             items,
             no_results: false,
             search_error: None,
-        })
+        }
     }
 
     fn advance(&self, s: &mut Session) {
@@ -708,7 +727,7 @@ impl Engine {
 
     fn view(&self, s: &Session) -> View {
         if let Some(p) = &s.panel {
-            return self.panel_view(s, p);
+            return self.panel_view(p);
         }
         if let Some(title) = &s.finished {
             return View::Done {

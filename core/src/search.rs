@@ -752,11 +752,6 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         Map::new(self.section(r)).ok()
     }
 
-    /// Size of the index in bytes.
-    pub fn byte_len(&self) -> usize {
-        self.data.as_ref().len()
-    }
-
     pub fn len(&self) -> usize {
         self.n_docs as usize
     }
@@ -796,20 +791,33 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         })
     }
 
-    /// All document numbers whose facet values pass `facets` (for listing
-    /// content without a query).
+    /// Does document `doc` pass `facets` (every named facet has one of the
+    /// accepted values)?
     pub fn facet_ok(&self, doc: u32, facets: &BTreeMap<String, Vec<String>>) -> bool {
+        self.facet_pass(doc, &self.facet_filter(facets))
+    }
+
+    /// Facet value ids accepted per named facet, resolved once per query.
+    fn facet_filter(&self, facets: &BTreeMap<String, Vec<String>>) -> Vec<Vec<u16>> {
+        facets
+            .iter()
+            .map(|(k, accepted)| {
+                accepted
+                    .iter()
+                    .filter_map(|v| self.facet_names.binary_search(&format!("{k}={v}")).ok())
+                    .map(|i| i as u16)
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn facet_pass(&self, doc: u32, filter: &[Vec<u16>]) -> bool {
         let Some(ids) = self.doc_facets.get(doc as usize) else {
             return false;
         };
-        facets.iter().all(|(k, accepted)| {
-            accepted.iter().any(|v| {
-                let name = format!("{k}={v}");
-                self.facet_names
-                    .binary_search(&name)
-                    .is_ok_and(|i| ids.contains(&(i as u16)))
-            })
-        })
+        filter
+            .iter()
+            .all(|accepted| accepted.iter().any(|a| ids.contains(a)))
     }
 
     /// Expansions of one query word: (index term, weight, df, postings offset).
@@ -1085,6 +1093,7 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
         }
 
         let nw = words.len() as f32;
+        let facet_filter = self.facet_filter(&opts.facets);
         let applies: Option<&str> = opts.url.as_deref();
         let mut hits: Vec<(f32, u32, u16)> = Vec::with_capacity(sc.touched.len());
         for &doc in &sc.touched {
@@ -1092,7 +1101,7 @@ impl<D: AsRef<[u8]>> SearchIndex<D> {
             let cover = f32::from(sc.matched[d]) / nw;
             let title = f32::from(sc.title_hits[d]) / nw;
             let mut s = sc.total[d] * (0.3 + 0.7 * cover * cover) * (1.0 + 0.5 * title * title);
-            if !opts.facets.is_empty() && !self.facet_ok(doc, &opts.facets) {
+            if !facet_filter.is_empty() && !self.facet_pass(doc, &facet_filter) {
                 s = -1.0;
             }
             if s > 0.0 {

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use wasm_bindgen::prelude::*;
+use waymark_core::bundle;
 use waymark_core::engine::{Engine, Event, Session, Source};
-use waymark_core::{bundle, content::Library};
 
 use crate::{log, to_js};
 
@@ -78,15 +78,6 @@ impl WaymarkEngine {
             search_error: self.engine.search_error().map(str::to_string),
         };
         to_js(&summary)
-    }
-}
-
-impl WaymarkEngine {
-    pub fn new(library: Library) -> WaymarkEngine {
-        WaymarkEngine {
-            engine: Engine::new(library),
-            sessions: HashMap::new(),
-        }
     }
 }
 
