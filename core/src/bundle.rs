@@ -19,22 +19,32 @@
 //! signed bundles ([`read_trusted`]).
 //!
 //! Section kinds: 1 = content (`content::Library`, postcard), 2 = search index
-//! (`search`'s own format, built from the content). Unknown kinds are
-//! skipped so that newer builders can add sections older readers ignore; an
-//! unknown *format version* is refused.
+//! (`search`'s own format, built from the content), 3 = manifest
+//! ([`Manifest`], postcard: bundle version, created, expires, scope, and the
+//! version of every piece of content). Unknown kinds are skipped so that
+//! newer builders can add sections older readers ignore; an unknown *format
+//! version* is refused.
+//!
+//! The manifest is under the signature like everything else, so whoever can
+//! serve bundle files but does not hold the key cannot extend an expiry,
+//! widen a scope or replay an older bundle ([`check_manifest`]).
 
 use std::fmt;
 
-use crate::content::Library;
+use serde::{Deserialize, Serialize};
+
+use crate::content::{Date, Env, Library, Status};
 
 pub const MAGIC: &[u8; 8] = b"WAYMARK\0";
-pub const FORMAT_VERSION: u16 = 2;
+/// 3: governance metadata, branches, checks, translations; the manifest.
+pub const FORMAT_VERSION: u16 = 3;
 const HEADER_LEN: usize = 16;
 const SECTION_HEADER_LEN: usize = 8;
 pub const TRAILER_LEN: usize = 72;
 
 const SECTION_CONTENT: u16 = 1;
 const SECTION_SEARCH: u16 = 2;
+const SECTION_MANIFEST: u16 = 3;
 const ALG_CHECKSUM: u8 = 0;
 const ALG_ED25519: u8 = 1;
 
@@ -54,6 +64,10 @@ pub enum BundleError {
     Encode(String),
     Unsigned,
     UntrustedSignature { hint: String },
+    /// The manifest's expiry date has passed.
+    Expired { expires: Date },
+    /// Older than the bundle already in use: a replayed or stale file.
+    Rollback { found: u64, in_use: u64 },
 }
 
 impl fmt::Display for BundleError {
@@ -79,6 +93,14 @@ impl fmt::Display for BundleError {
                 f,
                 "bundle is not signed; sign it with `waymark sign --key KEY` (only signed bundles are trusted)"
             ),
+            BundleError::Expired { expires } => write!(
+                f,
+                "bundle expired on {expires}; build and publish a new one with `waymark build` (its manifest sets the expiry)"
+            ),
+            BundleError::Rollback { found, in_use } => write!(
+                f,
+                "bundle version {found} is older than version {in_use} already in use (rollback refused); publish a bundle built after it"
+            ),
             BundleError::UntrustedSignature { hint } => write!(
                 f,
                 "bundle signature does not verify against any trusted key (signed by a key starting {hint}); sign it with a key in policy `trusted_keys`, or add its public key there"
@@ -96,19 +118,108 @@ pub struct Bundle {
     /// The search index section, opened by `search::SearchIndex` (kept apart
     /// so a search problem disables search only, not guidance).
     pub search: Vec<u8>,
+    pub manifest: Manifest,
     /// The first 7 bytes of the signer's public key, if signed.
     pub signer: Option<[u8; 7]>,
 }
 
-/// Serialises a library, and a search index built from it, into bundle bytes.
+/// What a bundle says about itself, under its signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Monotonic: the extension refuses a bundle older than the one it uses.
+    pub bundle_version: u64,
+    /// Unix seconds.
+    pub created: i64,
+    /// Unix seconds; the bundle is refused after this.
+    pub expires: i64,
+    pub env: Env,
+    /// Origin patterns the bundle may act on (`urlmatch::in_scope`).
+    pub scope: Vec<String>,
+    pub items: Vec<ManifestItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestItem {
+    /// `walkthrough` or `article`.
+    pub kind: String,
+    pub id: String,
+    pub version: String,
+    pub status: Status,
+}
+
+impl Manifest {
+    /// A manifest listing everything in `library`.
+    pub fn describe(
+        library: &Library,
+        bundle_version: u64,
+        created: i64,
+        expires: i64,
+        env: Env,
+        scope: Vec<String>,
+    ) -> Manifest {
+        Manifest {
+            bundle_version,
+            created,
+            expires,
+            env,
+            scope,
+            items: library
+                .items()
+                .into_iter()
+                .map(|i| ManifestItem {
+                    kind: i.kind.to_string(),
+                    id: i.id.to_string(),
+                    version: i.version.to_string(),
+                    status: i.meta.status,
+                })
+                .collect(),
+        }
+    }
+
+    /// Does the bundle cover the page at `url`?
+    pub fn covers(&self, url: &str) -> bool {
+        crate::urlmatch::in_scope(&self.scope, url)
+    }
+}
+
+/// Checks a verified bundle's manifest before use: not expired at `now`
+/// (unix seconds), and not older than the bundle version `in_use`, if any.
+pub fn check_manifest(m: &Manifest, now: i64, in_use: Option<u64>) -> Result<(), BundleError> {
+    if now >= m.expires {
+        return Err(BundleError::Expired {
+            expires: Date::from_unix(m.expires),
+        });
+    }
+    match in_use {
+        Some(v) if m.bundle_version < v => Err(BundleError::Rollback {
+            found: m.bundle_version,
+            in_use: v,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Serialises a library with a manifest that never expires and covers every
+/// origin: for tests and tools. Bundles for employees come from
+/// [`write_with`] (via `waymark build`).
 pub fn write(library: &Library) -> Result<Vec<u8>, BundleError> {
+    let m = Manifest::describe(library, 0, 0, i64::MAX, Env::Staging, vec!["*".into()]);
+    write_with(library, &m)
+}
+
+/// Serialises a library, a search index built from it, and its manifest
+/// into bundle bytes (unsigned: see [`sign`]).
+pub fn write_with(library: &Library, manifest: &Manifest) -> Result<Vec<u8>, BundleError> {
     let content = postcard::to_allocvec(library).map_err(|e| BundleError::Encode(e.to_string()))?;
+    let manifest =
+        postcard::to_allocvec(manifest).map_err(|e| BundleError::Encode(e.to_string()))?;
     let search = library
         .search_index()
         .map_err(|e| BundleError::Encode(e.to_string()))?;
     let mut body = Vec::with_capacity(content.len() + search.len() + 2 * SECTION_HEADER_LEN);
     push_section(&mut body, SECTION_CONTENT, &content)?;
     push_section(&mut body, SECTION_SEARCH, &search)?;
+    push_section(&mut body, SECTION_MANIFEST, &manifest)?;
 
     let body_len = u32::try_from(body.len())
         .map_err(|_| BundleError::Encode("content is larger than 4 GiB".into()))?;
@@ -203,6 +314,7 @@ fn parse(bytes: &[u8]) -> Result<(Bundle, Option<Signed>), BundleError> {
         }
     };
     let mut library = None;
+    let mut manifest = None;
     let mut search = Vec::new();
     let mut rest = &sealed[HEADER_LEN..];
     while !rest.is_empty() {
@@ -221,14 +333,21 @@ fn parse(bytes: &[u8]) -> Result<(Bundle, Option<Signed>), BundleError> {
             );
         } else if kind == SECTION_SEARCH {
             search = data.to_vec();
+        } else if kind == SECTION_MANIFEST {
+            manifest = Some(
+                postcard::from_bytes::<Manifest>(data)
+                    .map_err(|e| BundleError::Corrupt(format!("manifest section: {e}")))?,
+            );
         }
         rest = &rest[SECTION_HEADER_LEN + len..];
     }
     let library = library.ok_or_else(|| BundleError::Corrupt("no content section".into()))?;
+    let manifest = manifest.ok_or_else(|| BundleError::Corrupt("no manifest section".into()))?;
     Ok((
         Bundle {
             library,
             search,
+            manifest,
             signer: signer.as_ref().map(|s| s.hint),
         },
         signer,
@@ -376,7 +495,18 @@ mod tests {
                     ],
                     advance: Advance::Click,
                     placement: Placement::Auto,
+                    optional: false,
+                    branch: Branch::Next,
                 }],
+                meta: Meta {
+                    owner: "crm-team".into(),
+                    status: Status::Approved,
+                    review_by: Date::parse("2027-01-31"),
+                    ..Meta::default()
+                },
+                trigger: Trigger::Manual,
+                check: None,
+                translations: Default::default(),
             }],
             ..Default::default()
         }
@@ -417,6 +547,28 @@ mod tests {
             read_unverified(&extra),
             Err(BundleError::Corrupt(_))
         ));
+    }
+
+    #[test]
+    fn manifest_expiry_and_rollback() {
+        let lib = sample();
+        let m = Manifest::describe(&lib, 7, 1_000, 2_000, Env::Production, vec!["https://crm.acme.example".into()]);
+        let bytes = sign(&write_with(&lib, &m).unwrap(), &SECRET).unwrap();
+        let b = read_trusted(&bytes, &[public_key(&SECRET)]).unwrap();
+        assert_eq!(b.manifest, m);
+        assert_eq!(b.manifest.items[0].id, "create-deal");
+        assert_eq!(b.manifest.items[0].version, "abc");
+        assert_eq!(check_manifest(&m, 1_500, None), Ok(()));
+        assert_eq!(check_manifest(&m, 1_500, Some(7)), Ok(()));
+        assert_eq!(
+            check_manifest(&m, 1_500, Some(8)),
+            Err(BundleError::Rollback { found: 7, in_use: 8 })
+        );
+        let e = check_manifest(&m, 2_000, None).unwrap_err();
+        assert!(matches!(e, BundleError::Expired { .. }));
+        assert!(e.to_string().contains("expired on 1970-01-01"), "{e}");
+        assert!(m.covers("https://crm.acme.example/deals"));
+        assert!(!m.covers("https://evil.example/"));
     }
 
     #[test]

@@ -23,8 +23,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::Bundle;
-use crate::content::{Advance, Library, Moment, Step, Target, Walkthrough};
+use std::collections::BTreeMap;
+
+use crate::bundle::{Bundle, Manifest};
+use crate::content::{
+    Advance, Branch, Date, Library, Meta, Moment, Step, StepTexts, Target, Texts, Walkthrough,
+};
 use crate::geometry::{self, Rect, Size};
 use crate::richtext::RichText;
 use crate::search::{self, SearchIndex, SearchOptions};
@@ -50,6 +54,9 @@ pub struct Tour {
     /// Content version the tour started on (audit trail, SPEC §3).
     pub version: String,
     pub step: usize,
+    /// Steps visited before this one, so Back retraces branches.
+    #[serde(default)]
+    pub history: Vec<usize>,
 }
 
 /// One tab's state. Created by the glue per tab, fed to every `handle` call.
@@ -57,6 +64,8 @@ pub struct Tour {
 pub struct Session {
     pub url: String,
     pub viewport: Size,
+    /// The user's language (`fr-CA`), for translated content.
+    pub locale: String,
     attached: bool,
     restored: bool,
     /// The help panel, when open.
@@ -101,6 +110,9 @@ pub enum Event {
     Attached {
         url: String,
         viewport: Size,
+        /// The browser's language; empty means the content's source locale.
+        #[serde(default)]
+        locale: String,
     },
     /// Storage answered a `Load`.
     Restored {
@@ -133,6 +145,10 @@ pub enum Event {
     },
     Next,
     Back,
+    /// A decision step's answer, by index into its choices.
+    Choose {
+        index: usize,
+    },
     /// End the current walkthrough.
     Close,
     /// Close the menu or the completion card.
@@ -196,6 +212,7 @@ impl Event {
             Event::Start { .. }
             | Event::Next
             | Event::Back
+            | Event::Choose { .. }
             | Event::Close
             | Event::Dismiss
             | Event::Search { .. }
@@ -306,6 +323,8 @@ pub struct Item {
     pub moment: Moment,
     /// Text around the match; `true` parts are the matched words.
     pub snippet: Vec<(String, bool)>,
+    /// Two review cycles overdue: shown with an "under review" badge.
+    pub under_review: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -314,6 +333,7 @@ pub struct ArticleView {
     pub title: String,
     pub moment: Moment,
     pub body: RichText,
+    pub under_review: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -328,11 +348,18 @@ pub struct Card {
     pub can_next: bool,
     pub last: bool,
     pub hint: Option<String>,
+    /// A decision: the answers, in order (answered with `Choose`).
+    pub choices: Vec<String>,
+    pub under_review: bool,
 }
 
 pub struct Engine {
     library: Library,
     search: Result<SearchIndex<Vec<u8>>, String>,
+    /// From a bundle: the origins it may act on. None: everywhere (tests).
+    manifest: Option<Manifest>,
+    /// For "under review" badges; set by the glue from the clock.
+    today: Date,
 }
 
 /// Most items the panel lists.
@@ -346,7 +373,12 @@ impl Engine {
             .search_index()
             .map_err(|e| e.to_string())
             .and_then(|bytes| SearchIndex::open(bytes).map_err(|e| e.to_string()));
-        Engine { library, search }
+        Engine {
+            library,
+            search,
+            manifest: None,
+            today: Date(0),
+        }
     }
 
     /// An engine over a read bundle, using the index built with it. A bad
@@ -356,7 +388,36 @@ impl Engine {
         Engine {
             library: bundle.library,
             search,
+            manifest: Some(bundle.manifest),
+            today: Date(0),
         }
+    }
+
+    /// Today's date, for review badges (the core has no clock).
+    pub fn set_today(&mut self, today: Date) {
+        self.today = today;
+    }
+
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_ref()
+    }
+
+    fn under_review(&self, meta: &Meta) -> bool {
+        meta.under_review(self.today, self.library.review_cycle_days)
+    }
+
+    /// Translations to look strings up in for this session, best first
+    /// (the source text is the caller's last resort).
+    fn texts<'a>(&self, locale: &str, t: &'a BTreeMap<String, Texts>) -> Vec<&'a Texts> {
+        if t.is_empty() {
+            return Vec::new();
+        }
+        self.library
+            .locales
+            .chain(locale)
+            .into_iter()
+            .filter_map(|l| t.get(l))
+            .collect()
     }
 
     pub fn search_error(&self) -> Option<&str> {
@@ -373,12 +434,23 @@ impl Engine {
         // the answer's commands must not overtake the rest of this batch.
         let mut load = None;
         match event {
-            Event::Attached { url, viewport } => {
+            Event::Attached {
+                url,
+                viewport,
+                locale,
+            } => {
+                // A page outside the bundle's signed scope gets nothing: no
+                // launcher, no storage, no content.
+                if self.manifest.as_ref().is_some_and(|m| !m.covers(&url)) {
+                    *s = Session::default();
+                    return out;
+                }
                 // A re-attach (reload, service-worker restart) starts afresh:
                 // the agent has forgotten everything it was told.
                 *s = Session {
                     url,
                     viewport,
+                    locale,
                     attached: true,
                     ..Session::default()
                 };
@@ -469,10 +541,21 @@ impl Engine {
             }
             Event::Back => {
                 if let Some(t) = s.tour.as_mut() {
-                    if t.step > 0 {
-                        t.step -= 1;
+                    // Retrace the path taken; a tour saved without one
+                    // steps back through the file.
+                    if let Some(prev) = t.history.pop().or(t.step.checked_sub(1)) {
+                        t.step = prev;
                         s.target = None;
                     }
+                }
+            }
+            Event::Choose { index } => {
+                let goto = self.current(s).and_then(|(_, st, _)| match &st.branch {
+                    Branch::Choices(cs) => cs.get(index).map(|c| c.goto.clone()),
+                    _ => None,
+                });
+                if let Some(goto) = goto {
+                    self.go(s, &goto);
                 }
             }
             Event::Close => {
@@ -529,6 +612,7 @@ impl Engine {
                 walkthrough: w.id.clone(),
                 version: w.version.clone(),
                 step: 0,
+                history: Vec::new(),
             });
             s.finished = None;
             s.target = None;
@@ -553,7 +637,7 @@ impl Engine {
     }
 
     /// Ranked results for `query` on `url`, as panel items.
-    fn results(&self, query: &str, url: &str) -> Vec<Item> {
+    fn results(&self, query: &str, url: &str, locale: &str) -> Vec<Item> {
         let Ok(index) = &self.search else {
             return Vec::new();
         };
@@ -567,16 +651,17 @@ impl Engine {
             .into_iter()
             .filter_map(|h| {
                 let d = index.doc(h.doc)?;
-                self.item(&d.id, &d.kind, &h.matched)
+                self.item(locale, &d.id, &d.kind, &h.matched)
             })
             .collect()
     }
 
-    fn item(&self, id: &str, kind: &str, matched: &[String]) -> Option<Item> {
-        let (title, moment, text) = match kind {
+    fn item(&self, locale: &str, id: &str, kind: &str, matched: &[String]) -> Option<Item> {
+        let (title, moment, text, meta) = match kind {
             "article" => {
                 let a = self.library.article(id)?;
-                (a.title.clone(), a.moment, a.body.plain_text())
+                let title = self.localised_title(locale, &a.title, &a.translations);
+                (title, a.moment, a.body.plain_text(), &a.meta)
             }
             _ => {
                 let w = self.library.walkthrough(id)?;
@@ -586,7 +671,8 @@ impl Engine {
                     .map(|s| s.title.clone())
                     .collect::<Vec<_>>()
                     .join(" · ");
-                (w.title.clone(), w.moment, text)
+                let title = self.localised_title(locale, &w.title, &w.translations);
+                (title, w.moment, text, &w.meta)
             }
         };
         Some(Item {
@@ -600,12 +686,13 @@ impl Engine {
             title,
             moment,
             snippet: search::snippet(&text, matched, SNIPPET_CHARS),
+            under_review: self.under_review(meta),
         })
     }
 
     /// Content for the page the user is on: specific matches first, then
     /// content that applies everywhere.
-    fn for_this_page(&self, url: &str) -> Vec<Item> {
+    fn for_this_page(&self, url: &str, locale: &str) -> Vec<Item> {
         let lib = &self.library;
         let all = lib
             .walkthroughs
@@ -623,7 +710,7 @@ impl Engine {
             .into_iter()
             .chain(general)
             .take(PANEL_ITEMS)
-            .filter_map(|(_, id, kind)| self.item(id, kind, &[]))
+            .filter_map(|(_, id, kind)| self.item(locale, id, kind, &[]))
             .collect()
     }
 
@@ -631,25 +718,31 @@ impl Engine {
     /// recomputed only when one of them changed.
     fn panel_list<'s>(&self, s: &'s mut Session) -> Option<&'s PanelView> {
         let url = s.url.as_str();
+        let locale = s.locale.as_str();
         let p = s.panel.as_mut()?;
         let fresh = p
             .list
             .as_ref()
             .is_some_and(|(q, u, _)| *q == p.query && u == url);
         if !fresh {
-            let view = self.list_for(&p.query, url);
+            let view = self.list_for(&p.query, url, locale);
             p.list = Some((p.query.clone(), url.to_string(), view));
         }
         p.list.as_ref().map(|(_, _, v)| v)
     }
 
-    fn panel_view(&self, p: &Panel) -> View {
+    fn panel_view(&self, s: &Session, p: &Panel) -> View {
         if let Some(a) = p.article.as_deref().and_then(|id| self.library.article(id)) {
             return View::Article(ArticleView {
                 id: a.id.clone(),
-                title: a.title.clone(),
+                title: self.localised_title(&s.locale, &a.title, &a.translations),
                 moment: a.moment,
-                body: a.body.clone(),
+                body: self
+                    .texts(&s.locale, &a.translations)
+                    .into_iter()
+                    .find_map(|t| t.body.clone())
+                    .unwrap_or_else(|| a.body.clone()),
+                under_review: self.under_review(&a.meta),
             });
         }
         match &p.list {
@@ -658,7 +751,7 @@ impl Engine {
         }
     }
 
-    fn list_for(&self, query_text: &str, url: &str) -> PanelView {
+    fn list_for(&self, query_text: &str, url: &str, locale: &str) -> PanelView {
         let search_error = self
             .search
             .as_ref()
@@ -669,17 +762,17 @@ impl Engine {
             return PanelView {
                 query: query_text.to_string(),
                 heading: "For this page".into(),
-                items: self.for_this_page(url),
+                items: self.for_this_page(url, locale),
                 no_results: false,
                 search_error,
             };
         }
-        let items = self.results(query, url);
+        let items = self.results(query, url, locale);
         if items.is_empty() {
             return PanelView {
                 query: query_text.to_string(),
                 heading: format!("No results for “{query}”. Related to this page:"),
-                items: self.for_this_page(url),
+                items: self.for_this_page(url, locale),
                 no_results: true,
                 search_error: None,
             };
@@ -693,19 +786,47 @@ impl Engine {
         }
     }
 
+    /// Moves on from the current step as its branch says. A decision step
+    /// waits for `Choose` instead.
     fn advance(&self, s: &mut Session) {
+        let Some((w, st, i)) = self.current(s) else {
+            return;
+        };
+        let next = match &st.branch {
+            Branch::Choices(_) => return,
+            Branch::Next => w.steps.get(i + 1).map(|n| n.id.clone()),
+            Branch::Goto(id) => Some(id.clone()),
+            Branch::End => None,
+        };
+        self.go(s, next.as_deref().unwrap_or(crate::content::END));
+    }
+
+    /// Goes to step `id` of the current walkthrough, or finishes it when
+    /// `id` is `end` or unknown.
+    fn go(&self, s: &mut Session, id: &str) {
         let Some((w, _, i)) = self.current(s) else {
             return;
         };
         s.target = None;
-        if i + 1 < w.steps.len() {
-            if let Some(t) = s.tour.as_mut() {
-                t.step += 1;
+        match w.step_index(id) {
+            Some(j) => {
+                if let Some(t) = s.tour.as_mut() {
+                    t.history.push(i);
+                    t.step = j;
+                }
             }
-        } else {
-            s.finished = Some(w.title.clone());
-            s.tour = None;
+            None => {
+                s.finished = Some(self.localised_title(&s.locale, &w.title, &w.translations));
+                s.tour = None;
+            }
         }
+    }
+
+    fn localised_title(&self, locale: &str, title: &str, t: &BTreeMap<String, Texts>) -> String {
+        self.texts(locale, t)
+            .into_iter()
+            .find_map(|t| t.title.clone())
+            .unwrap_or_else(|| title.to_string())
     }
 
     fn current<'a>(&'a self, s: &Session) -> Option<(&'a Walkthrough, &'a Step, usize)> {
@@ -727,7 +848,7 @@ impl Engine {
 
     fn view(&self, s: &Session) -> View {
         if let Some(p) = &s.panel {
-            return self.panel_view(p);
+            return self.panel_view(s, p);
         }
         if let Some(title) = &s.finished {
             return View::Done {
@@ -735,18 +856,38 @@ impl Engine {
             };
         }
         match self.current(s) {
-            Some((w, st, i)) => View::Card(Card {
-                walkthrough: w.title.clone(),
-                title: st.title.clone(),
-                body: st.body.clone(),
-                index: i + 1,
-                count: w.steps.len(),
-                can_back: i > 0,
-                can_next: st.advance == Advance::Next,
-                last: i + 1 == w.steps.len(),
-                hint: (st.advance == Advance::Click)
-                    .then(|| "Click the highlighted element to continue.".to_string()),
-            }),
+            Some((w, st, i)) => {
+                let texts = self.texts(&s.locale, &w.translations);
+                let step = |f: &dyn Fn(&StepTexts) -> Option<&str>| {
+                    texts
+                        .iter()
+                        .find_map(|t| t.steps.get(&st.id).and_then(|x| f(x)))
+                };
+                let title = step(&|x| x.title.as_deref()).map_or_else(|| st.title.clone(), str::to_string);
+                let body = texts
+                    .iter()
+                    .find_map(|t| t.steps.get(&st.id).and_then(|x| x.body.clone()))
+                    .unwrap_or_else(|| st.body.clone());
+                let choices: Vec<String> = match &st.branch {
+                    Branch::Choices(cs) => cs.iter().map(|c| c.label.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                let decision = !choices.is_empty();
+                View::Card(Card {
+                    walkthrough: self.localised_title(&s.locale, &w.title, &w.translations),
+                    title,
+                    body,
+                    index: i + 1,
+                    count: w.steps.len(),
+                    can_back: s.tour.as_ref().is_some_and(|t| !t.history.is_empty() || t.step > 0),
+                    can_next: st.advance == Advance::Next && !decision,
+                    last: !decision && w.successors(i).is_empty(),
+                    hint: (st.advance == Advance::Click && !decision)
+                        .then(|| "Click the highlighted element to continue.".to_string()),
+                    choices,
+                    under_review: self.under_review(&w.meta),
+                })
+            }
             None => View::Hidden,
         }
     }
@@ -910,6 +1051,16 @@ mod tests {
             target: target.iter().map(|t| Target::parse(t).unwrap()).collect(),
             advance,
             placement: Placement::Auto,
+            optional: false,
+            branch: Branch::Next,
+        }
+    }
+
+    fn meta() -> Meta {
+        Meta {
+            owner: "crm-team".into(),
+            status: crate::content::Status::Approved,
+            ..Meta::default()
         }
     }
 
@@ -924,6 +1075,10 @@ mod tests {
                     tags: vec![],
                     synonyms: vec![],
                     version: "v1".into(),
+                    meta: meta(),
+                    trigger: Default::default(),
+                    check: None,
+                    translations: Default::default(),
                     steps: vec![
                         step(
                             "open",
@@ -942,6 +1097,10 @@ mod tests {
                     tags: vec![],
                     synonyms: vec![],
                     version: "v2".into(),
+                    meta: meta(),
+                    trigger: Default::default(),
+                    check: None,
+                    translations: Default::default(),
                     steps: vec![step("a", &["#x"], Advance::Next)],
                 },
             ],
@@ -953,6 +1112,8 @@ mod tests {
                 synonyms: vec![],
                 applies_to: vec!["/crm/*".into()],
                 version: "a1".into(),
+                meta: meta(),
+                translations: Default::default(),
                 body: RichText(vec![Block::Paragraph(vec![Inline::Text(
                     "Every deal moves through stages.".into(),
                 )])]),
@@ -973,6 +1134,7 @@ mod tests {
             Event::Attached {
                 url: URL.into(),
                 viewport: VP,
+                locale: String::new(),
             },
         );
         assert_eq!(
@@ -1095,6 +1257,14 @@ mod tests {
         let e = Engine::from_bundle(Bundle {
             library,
             search: b"WMSI\x01\x00 cut".to_vec(),
+            manifest: crate::bundle::Manifest::describe(
+                &Library::default(),
+                1,
+                0,
+                i64::MAX,
+                crate::content::Env::Staging,
+                vec!["http://127.0.0.1:*".into()],
+            ),
             signer: None,
         });
         assert!(
@@ -1201,7 +1371,8 @@ mod tests {
             tour: Some(Tour {
                 walkthrough: "create-deal".into(),
                 version: "v1".into(),
-                step: 0
+                step: 0,
+                history: vec![],
             })
         }));
         let key = watch_of(&c).unwrap();
@@ -1291,6 +1462,7 @@ mod tests {
             walkthrough: "create-deal".into(),
             version: "v1".into(),
             step: 2,
+            history: vec![],
         };
         let c = attach(&e, &mut s, Some(saved.clone()));
         assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
@@ -1302,6 +1474,7 @@ mod tests {
             walkthrough: "deleted".into(),
             version: "v0".into(),
             step: 0,
+            history: vec![],
         };
         let c = attach(&e, &mut s, Some(gone));
         assert!(c
@@ -1391,5 +1564,127 @@ mod tests {
         );
         let json = serde_json::to_string(&Command::Frame { rect: None }).unwrap();
         assert_eq!(json, r#"{"type":"frame","rect":null}"#);
+    }
+
+    fn source_engine(files: &[(&str, &str)]) -> Engine {
+        let sources: Vec<(String, String)> = files
+            .iter()
+            .map(|(f, t)| (f.to_string(), t.to_string()))
+            .collect();
+        Engine::new(crate::source::compile(&sources).unwrap())
+    }
+
+    fn card(e: &Engine, s: &mut Session, ev: Event) -> Card {
+        match view_of(&e.handle(s, ev)) {
+            Some(View::Card(c)) => c,
+            other => panic!("no card: {other:?}"),
+        }
+    }
+
+    const DECIDE: &str = "id = \"refund\"\ntitle = \"Refund\"\nmoment = \"more\"\nowner = \"pos\"\n\n[[steps]]\nid = \"ask\"\ntitle = \"How did they pay?\"\n[[steps.choices]]\nlabel = \"Card\"\ngoto = \"card\"\n[[steps.choices]]\nlabel = \"Cash\"\ngoto = \"cash\"\n\n[[steps]]\nid = \"card\"\ntitle = \"To the card\"\nbranch = \"end\"\n\n[[steps]]\nid = \"cash\"\ntitle = \"In cash\"\n\n[translations.fr]\ntitle = \"Rembourser\"\n[translations.fr.steps.ask]\ntitle = \"Comment ont-ils payé ?\"\n";
+
+    #[test]
+    fn decisions_branch_and_back_retraces_them() {
+        let e = source_engine(&[
+            ("waymark.toml", "[locales]\ntranslations = [\"fr\"]\n[locales.fallback]\nfr = \"en\"\n"),
+            ("refund.toml", DECIDE),
+        ]);
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        let c = card(&e, &mut s, Event::Start { id: "refund".into() });
+        assert_eq!(c.choices, vec!["Card", "Cash"]);
+        assert!(!c.can_next && !c.can_back && !c.last);
+        // Next does nothing on a decision; an answer out of range neither.
+        assert!(view_of(&e.handle(&mut s, Event::Next)).is_none());
+        assert!(view_of(&e.handle(&mut s, Event::Choose { index: 7 })).is_none());
+        let c = card(&e, &mut s, Event::Choose { index: 1 });
+        assert_eq!(c.title, "In cash");
+        assert!(c.last && c.can_back);
+        let c = card(&e, &mut s, Event::Back);
+        assert_eq!(c.title, "How did they pay?");
+        let c = card(&e, &mut s, Event::Choose { index: 0 });
+        assert_eq!(c.title, "To the card");
+        assert!(c.last, "branch = end makes it the last step");
+        match view_of(&e.handle(&mut s, Event::Next)) {
+            Some(View::Done { title }) => assert_eq!(title, "Refund"),
+            other => panic!("{other:?}"),
+        }
+        // In French, translated strings, and the source where there are none.
+        let mut s = Session::default();
+        e.handle(
+            &mut s,
+            Event::Attached {
+                url: URL.into(),
+                viewport: VP,
+                locale: "fr-FR".into(),
+            },
+        );
+        e.handle(&mut s, Event::Restored { tour: None });
+        let c = card(&e, &mut s, Event::Start { id: "refund".into() });
+        assert_eq!((c.walkthrough.as_str(), c.title.as_str()), ("Rembourser", "Comment ont-ils payé ?"));
+        let c = card(&e, &mut s, Event::Choose { index: 1 });
+        assert_eq!(c.title, "In cash");
+    }
+
+    #[test]
+    fn long_overdue_content_is_badged_under_review() {
+        let w = "id = \"w\"\ntitle = \"Old task\"\nmoment = \"apply\"\nowner = \"ops\"\nreview_by = 2026-01-01\n[[steps]]\nid = \"a\"\ntitle = \"A\"\n";
+        let mut e = source_engine(&[("waymark.toml", "review_cycle_days = 30\n"), ("w.toml", w)]);
+        let mut s = Session::default();
+        e.set_today(Date::parse("2025-12-20").unwrap()); // not due yet
+        attach(&e, &mut s, None);
+        assert!(!card(&e, &mut s, Event::Start { id: "w".into() }).under_review);
+        e.set_today(Date::parse("2026-01-20").unwrap()); // one cycle overdue: `stale` lists it
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        assert!(!card(&e, &mut s, Event::Start { id: "w".into() }).under_review);
+        e.set_today(Date::parse("2026-02-05").unwrap()); // the next cycle missed too
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        assert!(card(&e, &mut s, Event::Start { id: "w".into() }).under_review);
+        e.handle(&mut s, Event::Close);
+        match view_of(&e.handle(&mut s, Event::LauncherClicked)) {
+            Some(View::Panel(p)) => assert!(p.items.iter().all(|i| i.under_review), "{p:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pages_outside_the_signed_scope_get_nothing() {
+        let lib = engine().library.clone();
+        let manifest = crate::bundle::Manifest::describe(
+            &lib,
+            1,
+            0,
+            i64::MAX,
+            crate::content::Env::Production,
+            vec!["https://crm.acme.example".into()],
+        );
+        let e = Engine::from_bundle(Bundle {
+            search: lib.search_index().unwrap(),
+            library: lib,
+            manifest,
+            signer: None,
+        });
+        let mut s = Session::default();
+        let c = e.handle(
+            &mut s,
+            Event::Attached {
+                url: URL.into(),
+                viewport: VP,
+                locale: String::new(),
+            },
+        );
+        assert!(c.is_empty(), "{c:?}");
+        assert!(e.handle(&mut s, Event::LauncherClicked).is_empty());
+        let c = e.handle(
+            &mut s,
+            Event::Attached {
+                url: "https://crm.acme.example/crm/deals".into(),
+                viewport: VP,
+                locale: String::new(),
+            },
+        );
+        assert!(!c.is_empty());
     }
 }

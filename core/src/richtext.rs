@@ -30,6 +30,10 @@ pub enum Inline {
     Code(String),
     Link { href: String, children: Vec<Inline> },
     Break,
+    /// An image from an allow-listed host; `alt` is its text alternative.
+    Image { src: String, alt: String },
+    /// A video (`![title](https://host/clip.mp4)`), from an allow-listed host.
+    Video { src: String, title: String },
 }
 
 impl RichText {
@@ -72,8 +76,33 @@ fn inlines_text(is: &[Inline], out: &mut String) {
                 inlines_text(c, out)
             }
             Inline::Break => out.push(' '),
+            Inline::Image { alt: t, .. } | Inline::Video { title: t, .. } => out.push_str(t),
         }
     }
+}
+
+/// Is `src` an `https:` URL on one of `hosts` (exact, or `*.example.com`
+/// for any subdomain)? Media loads from the network, so only hosts the
+/// content owner vouches for may serve it.
+pub fn allowed_media(src: &str, hosts: &[String]) -> bool {
+    let Some(rest) = src.trim().strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if host.is_empty() || host.contains('@') {
+        return false;
+    }
+    hosts.iter().any(|h| {
+        let h = h.trim().to_ascii_lowercase();
+        match h.strip_prefix("*.") {
+            Some(suffix) => host.ends_with(&format!(".{suffix}")),
+            None => host == h,
+        }
+    })
 }
 
 /// Is `href` a link an author may use? `https:`, `mailto:` or app-relative (`/path`).
@@ -85,7 +114,7 @@ pub fn allowed_href(href: &str) -> bool {
 }
 
 #[cfg(feature = "authoring")]
-pub use markdown::{compile_markdown, MarkdownError};
+pub use markdown::{compile_markdown, compile_markdown_with, MarkdownError};
 
 #[cfg(feature = "authoring")]
 mod markdown {
@@ -115,9 +144,20 @@ mod markdown {
         Emph(Vec<Inline>),
         Link(String, Vec<Inline>),
         Code(String),
+        /// src, is it a video, alt text gathered from the children.
+        Media(String, bool, Vec<Inline>),
     }
 
+    /// Compiles Markdown with no media allowed (images are an error).
     pub fn compile_markdown(src: &str) -> Result<RichText, MarkdownError> {
+        compile_markdown_with(src, &[])
+    }
+
+    /// Compiles Markdown; images and videos may come from `media_hosts`.
+    pub fn compile_markdown_with(
+        src: &str,
+        media_hosts: &[String],
+    ) -> Result<RichText, MarkdownError> {
         let mut stack: Vec<Frame> = vec![Frame::Blocks(Vec::new())];
         for (ev, range) in Parser::new(src).into_offset_iter() {
             let err = |message: String, hint: &str| MarkdownError {
@@ -153,6 +193,25 @@ mod markdown {
                                 ));
                             }
                             Frame::Link(dest_url.to_string(), Vec::new())
+                        }
+                        Tag::Image { dest_url, .. } => {
+                            if !allowed_media(&dest_url, media_hosts) {
+                                let allowed = if media_hosts.is_empty() {
+                                    "none are allowed yet".to_string()
+                                } else {
+                                    media_hosts.join(", ")
+                                };
+                                return Err(err(
+                                    format!("media `{dest_url}` is not from an allowed host ({allowed})"),
+                                    "use an https: URL on a host listed under [media] allow in waymark.toml",
+                                ));
+                            }
+                            let lower = dest_url.to_ascii_lowercase();
+                            let path = lower.split(['?', '#']).next().unwrap_or("");
+                            let video = [".mp4", ".webm", ".ogv", ".mov"]
+                                .iter()
+                                .any(|e| path.ends_with(e));
+                            Frame::Media(dest_url.to_string(), video, Vec::new())
                         }
                         Tag::HtmlBlock => {
                             return Err(err(
@@ -241,6 +300,14 @@ mod markdown {
             Frame::Strong(i) => Done::Inline(Inline::Strong(i)),
             Frame::Emph(i) => Done::Inline(Inline::Emphasis(i)),
             Frame::Link(href, children) => Done::Inline(Inline::Link { href, children }),
+            Frame::Media(src, video, children) => {
+                let text = RichText(vec![Block::Paragraph(children)]).plain_text();
+                Done::Inline(if video {
+                    Inline::Video { src, title: text }
+                } else {
+                    Inline::Image { src, alt: text }
+                })
+            }
             Frame::Blocks(_) => Done::Nothing,
         }
     }
@@ -270,6 +337,7 @@ mod markdown {
             | Some(Frame::Strong(v))
             | Some(Frame::Emph(v))
             | Some(Frame::Link(_, v))
+            | Some(Frame::Media(_, _, v))
             | Some(Frame::Item(_, v)) => {
                 // Merge adjacent text so soft breaks do not fragment the tree.
                 if let (Some(Inline::Text(prev)), Inline::Text(t)) = (v.last_mut(), &i) {
@@ -325,6 +393,36 @@ mod markdown {
                     .is_ok()
             );
             assert!(compile_markdown("[x](//evil.example)").is_err());
+        }
+
+        #[test]
+        fn media_only_from_allowed_hosts() {
+            let hosts = vec!["media.acme.example".to_string(), "*.cdn.example".to_string()];
+            let t = compile_markdown_with(
+                "![The form](https://media.acme.example/form.png) ![Demo](https://a.cdn.example/v.mp4?x=1)",
+                &hosts,
+            )
+            .unwrap();
+            let Block::Paragraph(i) = &t.0[0] else { panic!() };
+            assert_eq!(
+                i[0],
+                Inline::Image {
+                    src: "https://media.acme.example/form.png".into(),
+                    alt: "The form".into()
+                }
+            );
+            assert!(matches!(&i[2], Inline::Video { title, .. } if title == "Demo"));
+            for bad in [
+                "![x](https://evil.example/a.png)",
+                "![x](http://media.acme.example/a.png)",
+                "![x](https://media.acme.example@evil.example/a.png)",
+                "![x](/local.png)",
+                "![x](https://cdn.example.evil/a.png)",
+            ] {
+                let e = compile_markdown_with(bad, &hosts).unwrap_err();
+                assert!(e.message.contains("not from an allowed host"), "{bad}: {e:?}");
+            }
+            assert!(compile_markdown("![x](https://media.acme.example/a.png)").is_err());
         }
 
         #[test]

@@ -66,6 +66,41 @@ pub fn any_matches(patterns: &[String], url: &str) -> bool {
     patterns.is_empty() || patterns.iter().any(|p| matches(p, url))
 }
 
+/// Checks a bundle scope entry: `scheme://host[:port]`, where `*` may stand
+/// for a host label run (`https://*.acme.example`) or the port
+/// (`http://127.0.0.1:*`). No path: scope is about origins.
+pub fn check_origin_pattern(pattern: &str) -> Result<(), String> {
+    let p = pattern.trim();
+    let Some((scheme, rest)) = p.split_once("://") else {
+        return Err("it has no scheme".into());
+    };
+    if scheme != "https" && scheme != "http" {
+        return Err(format!("the scheme `{scheme}` is not http or https"));
+    }
+    if rest.is_empty() {
+        return Err("it has no host".into());
+    }
+    if rest.contains(['/', '?', '#', '@']) {
+        return Err("it has a path, query or user part; scope is origins only".into());
+    }
+    if rest == "*" || rest.starts_with("*:") {
+        return Err("it matches every host; name the app's host".into());
+    }
+    Ok(())
+}
+
+/// Is `url`'s origin inside `scope` (patterns checked by
+/// [`check_origin_pattern`])? Ports count: `https://a.example` does not
+/// cover `https://a.example:8443`.
+pub fn in_scope(scope: &[String], url: &str) -> bool {
+    let o = origin(url);
+    match o.split_once("://") {
+        Some((_, authority)) if !authority.is_empty() && !authority.contains(['@', '/']) => {}
+        _ => return false,
+    }
+    scope.iter().any(|p| glob(p.trim(), o))
+}
+
 /// Iterative glob with `*` only: linear in practice, no recursion, so a hostile
 /// pattern cannot blow the stack.
 fn glob(pattern: &str, text: &str) -> bool {
@@ -94,6 +129,24 @@ fn glob(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scope_is_about_origins() {
+        let scope = vec![
+            "https://*.acme.example".to_string(),
+            "http://127.0.0.1:*".to_string(),
+        ];
+        assert!(in_scope(&scope, "https://crm.acme.example/deals?x=1"));
+        assert!(in_scope(&scope, "http://127.0.0.1:4242/pos"));
+        assert!(!in_scope(&scope, "https://acme.example.evil.example/"));
+        assert!(!in_scope(&scope, "https://crm.acme.example:8443/"));
+        assert!(!in_scope(&scope, "http://localhost:4242/"));
+        assert!(!in_scope(&[], "https://crm.acme.example/"));
+        assert!(check_origin_pattern("https://crm.acme.example").is_ok());
+        for bad in ["crm.acme.example", "ftp://x", "https://x/path", "https://*", "https://"] {
+            assert!(check_origin_pattern(bad).is_err(), "{bad}");
+        }
+    }
     use proptest::prelude::*;
 
     #[test]
