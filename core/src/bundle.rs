@@ -176,6 +176,10 @@ impl Manifest {
         }
     }
 
+    pub fn expiry_date(&self) -> Date {
+        Date::from_unix(self.expires)
+    }
+
     /// Does the bundle cover the page at `url`?
     pub fn covers(&self, url: &str) -> bool {
         crate::urlmatch::in_scope(&self.scope, url)

@@ -75,7 +75,7 @@
       // now so the engine restores it. Otherwise wait for the next event.
       if (watch || frameShown) send(null);
     });
-    port.postMessage({ type: 'attached', url: location.href, viewport: viewport() });
+    port.postMessage({ type: 'attached', url: location.href, viewport: viewport(), locale: navigator.language ?? '' });
     return true;
   }
 

@@ -18,10 +18,17 @@ function show(status) {
     box.className = 'ok';
     const list = document.createElement('ul');
     for (const t of status.titles ?? []) list.append(line(t, 'li'));
+    const parts = [];
+    if (status.refused) {
+      parts.push(line('A new content bundle was refused; the last good bundle stays in use.', 'strong'), line(`Reason: ${status.refused}`));
+    }
+    box.className = status.refused ? 'warn' : 'ok';
     box.replaceChildren(
-      line(`Bundle loaded (format v${status.format}, ${status.bytes} bytes) at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps, ${status.articles} articles.`),
+      ...parts,
+      line(`Bundle version ${status.bundle_version} (${status.env}, format v${status.format}, ${status.bytes} bytes) loaded at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps, ${status.articles} articles.`),
       list,
-      line(`Signature verified against the ${status.keys}.`),
+      line(`Signature verified against the ${status.keys}. Expires ${status.expires}.`),
+      line(`Acts only on: ${(status.scope ?? []).join(', ')}.`),
       line(status.search_error ? `Search is off: ${status.search_error}` : 'Search is on.'),
     );
   } else {

@@ -8,6 +8,18 @@
 // messages, keeps the ports, and performs the storage commands. Listeners are
 // registered synchronously at the top level, as MV3 requires; the wasm and the
 // bundle load once, and each handler awaits that promise.
+//
+// Which bundle is used (the checks themselves are Rust: bundle::read_trusted,
+// bundle::check_manifest):
+//
+//   content.wmb ──verify signature, expiry, not older than `inUse`──▶ use it;
+//        │                                                          save as last good,
+//        │ refused                                                  inUse = its version
+//        ▼
+//   last good bundle (storage.local) ──verify again──▶ use it, options page says why
+//        │ none, or refused too                         the new one was refused
+//        ▼
+//   no guidance; the options page says why
 import init, { WaymarkEngine } from './wasm/waymark_overlay.js';
 
 const BUNDLE = 'content.wmb';
@@ -24,25 +36,71 @@ const engine = init().then(loadBundle).catch(async (e) => {
 });
 
 async function loadBundle() {
-  let bytes;
+  const trust = await trustedKeys();
+  const { inUse = null, lastGood = null } = await chrome.storage.local.get(['inUse', 'lastGood']);
+  let refused;
+  try {
+    const bytes = await readBuiltIn();
+    const loaded = verify(bytes, trust, inUse);
+    const version = loaded.bundleVersion();
+    if (inUse === null || version >= inUse) {
+      await chrome.storage.local.set({ inUse: version, lastGood: toBase64(bytes) });
+    }
+    await report(loaded, bytes, trust, null);
+    return loaded;
+  } catch (e) {
+    refused = e.message;
+  }
+  // Keep the last good bundle: a refused update must not switch guidance off.
+  if (lastGood) {
+    try {
+      const bytes = fromBase64(lastGood);
+      const loaded = verify(bytes, trust, inUse);
+      console.warn('waymark: new bundle refused, using the last good one:', refused);
+      await report(loaded, bytes, trust, refused);
+      return loaded;
+    } catch (e) {
+      refused += `; the last good bundle is unusable too: ${e.message}`;
+    }
+  }
+  throw new Error(refused);
+}
+
+async function readBuiltIn() {
   try {
     const res = await fetch(chrome.runtime.getURL(BUNDLE));
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
+    return new Uint8Array(await res.arrayBuffer());
   } catch (e) {
     throw new Error(`the built-in bundle ${BUNDLE} could not be read (${e.message}); rebuild the extension with \`cargo xtask dist\``);
   }
-  const trust = await trustedKeys();
-  let loaded;
+}
+
+function verify(bytes, trust, inUse) {
   try {
-    loaded = WaymarkEngine.fromBundle(bytes, trust.keys); // throws with the reason
+    // Signature, format, expiry and rollback: all checked in Rust; throws with the reason.
+    return WaymarkEngine.fromBundle(bytes, trust.keys, Date.now(), inUse ?? undefined);
   } catch (e) {
     throw new Error(`${e.message} (trusted keys: ${trust.source})`);
   }
+}
+
+async function report(loaded, bytes, trust, refused) {
   await chrome.storage.local.set({
-    status: { ok: true, ...loaded.summary(), bytes: bytes.length, keys: trust.source, at: Date.now() },
+    status: { ok: true, ...loaded.summary(), bytes: bytes.length, keys: trust.source, refused, at: Date.now() },
   });
-  return loaded;
+}
+
+// Bundles are kept in storage.local as base64 (the Cache API refuses
+// chrome-extension: URLs; IndexedDB would be more code for the same result).
+function toBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 // Admin policy names the keys bundles must be signed with; without policy,
@@ -123,6 +181,10 @@ chrome.runtime.onConnect.addListener((port) => {
 });
 
 chrome.tabs?.onRemoved?.addListener((tab) => queues.delete(tab));
+
+// Verify the bundle when the browser starts, not at the first page that
+// needs it, so the options page is current and a refused bundle is noticed.
+chrome.runtime.onStartup.addListener(() => engine);
 
 // The help shortcut (manifest `commands`): works wherever focus is in the tab.
 chrome.commands?.onCommand?.addListener((command, tab) => {

@@ -224,6 +224,9 @@ impl App {
                                 <span class="meta">
                                     <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
                                     { &item.kind }
+                                    if item.under_review {
+                                        { under_review() }
+                                    }
                                 </span>
                                 if !item.snippet.is_empty() {
                                     <span class="snippet">
@@ -258,12 +261,25 @@ fn article(a: &ArticleView, send: &Callback<Event>, back: &NodeRef) -> Html {
                 <button ref={back.clone()} class="icon back" aria-label="Back to results"
                     onclick={intent(send, Event::CloseArticle)}>{ "←" }</button>
                 <span class={classes!("badge", format!("moment-{}", a.moment.as_str()))}>{ a.moment.as_str() }</span>
+                if a.under_review {
+                    { under_review() }
+                }
                 <span class="spacer"></span>
                 <button class="icon" aria-label="Close help" onclick={intent(send, Event::Dismiss)}>{ "×" }</button>
             </header>
             <h2>{ &a.title }</h2>
             <div class="body">{ rich_text(&a.body) }</div>
         </section>
+    }
+}
+
+/// Content two review cycles overdue: still shown, with a warning that it
+/// may be out of date.
+fn under_review() -> Html {
+    html! {
+        <span class="badge under-review" title="This content is overdue for review and may be out of date">
+            { "under review" }
+        </span>
     }
 }
 
@@ -282,10 +298,20 @@ fn step_card(card: &Card, send: &Callback<Event>) -> Html {
                 <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
             </header>
             <div class="bar"><div class="fill" style={format!("width:{pct}%")}></div></div>
+            if card.under_review {
+                <p class="review">{ under_review() }</p>
+            }
             <h2>{ &card.title }</h2>
             <div class="body">{ rich_text(&card.body) }</div>
             if let Some(hint) = &card.hint {
                 <p class="hint">{ hint }</p>
+            }
+            if !card.choices.is_empty() {
+                <div class="choices" role="group" aria-label={card.title.clone()}>
+                    { for card.choices.iter().enumerate().map(|(index, label)| html! {
+                        <button class="choice" onclick={intent(send, Event::Choose { index })}>{ label }</button>
+                    }) }
+                </div>
             }
             <footer>
                 <button class="secondary" disabled={!card.can_back} onclick={intent(send, Event::Back)}>{ "Back" }</button>
@@ -353,6 +379,14 @@ fn inline(i: &Inline) -> Html {
             <a href={href.clone()} target="_blank" rel="noopener noreferrer">{ inlines(children) }</a>
         },
         Inline::Link { children, .. } => html! { <span class="link">{ inlines(children) }</span> },
+        // Hosts were allow-listed at build time; https is checked again here.
+        Inline::Image { src, alt } if src.starts_with("https://") => html! {
+            <img src={src.clone()} alt={alt.clone()} loading="lazy" referrerpolicy="no-referrer" />
+        },
+        Inline::Video { src, title } if src.starts_with("https://") => html! {
+            <video src={src.clone()} title={title.clone()} aria-label={title.clone()} controls=true preload="metadata"></video>
+        },
+        Inline::Image { alt: t, .. } | Inline::Video { title: t, .. } => html! { <span>{ t }</span> },
     }
 }
 

@@ -80,6 +80,8 @@ fn card() -> Card {
         can_next: true,
         last: false,
         hint: None,
+        choices: vec![],
+        under_review: false,
     }
 }
 
@@ -137,6 +139,35 @@ async fn click_steps_disable_next_and_show_the_hint() {
         .contains("Click the highlighted element"));
 }
 
+#[wasm_bindgen_test]
+async fn decisions_offer_their_choices_and_media_renders_as_elements() {
+    let m = mount();
+    let c = Card {
+        can_next: false,
+        choices: vec!["Another card".into(), "Cash".into()],
+        under_review: true,
+        body: RichText(vec![Block::Paragraph(vec![
+            Inline::Image {
+                src: "https://media.acme.example/terminal.png".into(),
+                alt: "The terminal".into(),
+            },
+            Inline::Image {
+                src: "javascript:alert(1)".into(),
+                alt: "not loaded".into(),
+            },
+        ])]),
+        ..card()
+    };
+    m.overlay.render(js(&View::Card(c)));
+    tick().await;
+    let imgs = m.root.query_selector_all("img").unwrap();
+    assert_eq!(imgs.length(), 1, "only https media becomes an element");
+    assert!(m.root.text_content().unwrap().contains("not loaded"));
+    assert!(m.root.text_content().unwrap().contains("under review"));
+    click(&m.root, "button.choice:nth-of-type(2)");
+    assert_eq!(m.sent.borrow().last().unwrap(), r#"{"type":"choose","index":1}"#);
+}
+
 fn item(id: &str, kind: &str, title: &str) -> Item {
     Item {
         id: id.into(),
@@ -148,6 +179,7 @@ fn item(id: &str, kind: &str, title: &str) -> Item {
             ("token".into(), true),
             (" and reconnect".into(), false),
         ],
+        under_review: false,
     }
 }
 
@@ -216,10 +248,12 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         body: RichText(vec![Block::Paragraph(vec![Inline::Text(
             "Renew the token.".into(),
         )])]),
+        under_review: true,
     });
     m.overlay.render(js(&article));
     tick().await;
     assert!(m.root.text_content().unwrap().contains("Renew the token."));
+    assert!(m.root.query_selector(".badge.under-review").unwrap().is_some());
     click(&m.root, "button.back");
     assert_eq!(
         m.sent.borrow().last().unwrap(),

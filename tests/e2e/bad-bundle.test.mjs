@@ -37,7 +37,7 @@ const cases = {
 
 const WAYMARK = process.env.WAYMARK_BIN ?? join(import.meta.dirname, '../../target/debug/waymark');
 function build(dir, extra) {
-  execFileSync(WAYMARK, ['build', join(import.meta.dirname, '../../walkthroughs/library'), '--out', join(dir, 'content.wmb'), ...extra]);
+  execFileSync(WAYMARK, ['build', join(import.meta.dirname, '../../walkthroughs/library'), '--env', 'production', '--out', join(dir, 'content.wmb'), ...extra]);
 }
 let keyFile;
 function otherKey() {

@@ -36,8 +36,10 @@ export function startDemoApp({ csp = 'strict' } = {}) {
 }
 
 /** Launches Chromium with the unpacked extension from `dist`. */
-export async function launch({ dist = DIST, headless = true } = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
+/// `profile`: reuse a browser profile across launches (a restart); the
+/// caller removes it. Without it, a fresh profile is made and removed.
+export async function launch({ dist = DIST, headless = true, profile: keep } = {}) {
+  const profile = keep ?? mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless,
@@ -62,7 +64,7 @@ export async function launch({ dist = DIST, headless = true } = {}) {
     extensionId: new URL(worker.url()).host,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keep) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

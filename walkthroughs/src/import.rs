@@ -53,7 +53,32 @@ fn markdown_text(body: &str) -> String {
     body.replace('<', "\\<").replace('>', "\\>")
 }
 
-pub fn import_articles(file: &Path, out: &Path, moment: &str, strict: bool) -> ExitCode {
+/// Who owns imported articles and when they are next reviewed.
+pub struct Governance<'a> {
+    pub owner: &'a str,
+    pub review_by: Option<&'a str>,
+}
+
+pub fn import_articles(
+    file: &Path,
+    out: &Path,
+    moment: &str,
+    gov: &Governance,
+    strict: bool,
+) -> ExitCode {
+    if let Some(d) = gov.review_by {
+        if waymark_core::content::Date::parse(d).is_none() {
+            eprintln!("error: --review-by `{d}` is not a date; write YYYY-MM-DD");
+            return ExitCode::FAILURE;
+        }
+    } else if matches!(Moment::parse(moment), Some(Moment::Apply | Moment::Solve)) {
+        eprintln!("error: {moment} articles need a review date; pass --review-by YYYY-MM-DD");
+        return ExitCode::FAILURE;
+    }
+    if gov.owner.trim().is_empty() {
+        eprintln!("error: --owner is empty; name the team that will keep these articles current");
+        return ExitCode::FAILURE;
+    }
     if Moment::parse(moment).is_none() {
         eprintln!("error: unknown moment `{moment}`; use one of: new, more, apply, change, solve");
         return ExitCode::FAILURE;
@@ -101,11 +126,18 @@ pub fn import_articles(file: &Path, out: &Path, moment: &str, strict: bool) -> E
             id.push('_');
         }
         let tags: Vec<String> = item.tags.iter().map(|t| toml_string(t)).collect();
+        // Imported text has not been reviewed here yet: it ships to staging
+        // until someone approves it.
+        let review = gov
+            .review_by
+            .map(|d| format!("review_by = {d}\n"))
+            .unwrap_or_default();
         let doc = format!(
-            "+++\nid = {}\ntitle = {}\nmoment = {}\ntags = [{}]\n+++\n\n{}\n",
+            "+++\nid = {}\ntitle = {}\nmoment = {}\nowner = {}\nstatus = \"draft\"\n{review}tags = [{}]\n+++\n\n{}\n",
             toml_string(&id),
             toml_string(item.title.trim()),
             toml_string(moment),
+            toml_string(gov.owner.trim()),
             tags.join(", "),
             markdown_text(item.body.trim())
         );

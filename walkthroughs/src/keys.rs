@@ -94,7 +94,7 @@ pub fn sign_file(path: &Path, key: &Path) -> ExitCode {
     }
 }
 
-pub fn verify_file(path: &Path, public_keys: &[String]) -> ExitCode {
+pub fn verify_file(path: &Path, public_keys: &[String], in_use: Option<u64>) -> ExitCode {
     let mut keys = Vec::new();
     for k in public_keys {
         match bundle::decode_key(k) {
@@ -112,13 +112,22 @@ pub fn verify_file(path: &Path, public_keys: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match bundle::read_trusted(&bytes, &keys) {
+    // The same checks the extension makes: signature, then the manifest.
+    let now = crate::author::now_unix();
+    let checked = bundle::read_trusted(&bytes, &keys)
+        .and_then(|b| bundle::check_manifest(&b.manifest, now, in_use).map(|()| b));
+    match checked {
         Ok(b) => {
+            let m = &b.manifest;
             println!(
-                "ok: {} verifies ({} walkthroughs, {} articles)",
+                "ok: {} verifies ({} walkthroughs, {} articles; bundle version {}, {}, expires {}, scope {})",
                 path.display(),
                 b.library.walkthroughs.len(),
-                b.library.articles.len()
+                b.library.articles.len(),
+                m.bundle_version,
+                m.env.as_str(),
+                bundle::Manifest::expiry_date(m),
+                m.scope.join(" ")
             );
             ExitCode::SUCCESS
         }

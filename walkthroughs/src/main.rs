@@ -7,11 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod author;
 mod bench;
 mod import;
 mod keys;
 
 use clap::{Parser, Subcommand};
+use waymark_core::content::{Date, Env};
 use waymark_core::search::{SearchIndex, SearchOptions};
 use waymark_core::{bundle, source};
 
@@ -28,27 +30,72 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a content folder and report every problem at once.
+    /// Start a new content folder with commented examples, JSON Schemas and
+    /// editor settings.
+    ///
+    /// Example: waymark init help-content
+    Init { dir: PathBuf },
+    /// Check a content folder and report every problem at once (exit 1).
     ///
     /// Example: waymark validate walkthroughs/library
     Validate {
-        /// Folder of walkthrough .toml files.
+        /// The content folder.
         #[arg(default_value = "walkthroughs/library")]
         content: PathBuf,
     },
-    /// Compile a content folder into one bundle file.
+    /// Compile a content folder into one bundle file with a manifest.
     ///
-    /// Example: waymark build walkthroughs/library --out target/content.wmb
+    /// Example: waymark build walkthroughs/library --env production --out content.wmb --sign-key ~/.waymark/signing-key
     Build {
-        /// Folder of walkthrough .toml files.
+        /// The content folder.
         #[arg(default_value = "walkthroughs/library")]
         content: PathBuf,
+        /// Which statuses ship: staging takes draft, in_review and approved;
+        /// production only approved. Retired content never ships.
+        #[arg(long, value_parser = ["staging", "production"])]
+        env: String,
         /// Where to write the bundle.
         #[arg(short, long, default_value = "content.wmb")]
         out: PathBuf,
         /// Sign the bundle with this secret key (from `waymark keygen`).
         #[arg(long)]
         sign_key: Option<PathBuf>,
+        /// The manifest's bundle version; must grow with every release
+        /// (default: the build time in seconds, which does).
+        #[arg(long)]
+        bundle_version: Option<u64>,
+    },
+    /// List content past its review date, grouped by owner; flags content
+    /// two review cycles overdue.
+    ///
+    /// Example: waymark stale walkthroughs/library --today 2027-03-01
+    Stale {
+        #[arg(default_value = "walkthroughs/library")]
+        content: PathBuf,
+        /// The date to judge by (default: today, UTC).
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// What was added, changed or retired between two bundles.
+    ///
+    /// Example: waymark diff last-release.wmb content.wmb
+    Diff { old: PathBuf, new: PathBuf },
+    /// Rewrite content files in the canonical layout.
+    ///
+    /// Example: waymark fmt walkthroughs/library --check
+    Fmt {
+        #[arg(default_value = "walkthroughs/library")]
+        content: PathBuf,
+        /// Change nothing; list files that would change and exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write the JSON Schemas for content files (for editors and CI).
+    ///
+    /// Example: waymark schema --out walkthroughs/schema
+    Schema {
+        #[arg(long, default_value = ".waymark")]
+        out: PathBuf,
     },
     /// Make a new Ed25519 signing key: the secret goes to FILE (keep it out
     /// of the content repository), the public key is printed for policy.
@@ -73,6 +120,9 @@ enum Command {
         bundle: PathBuf,
         #[arg(long = "public-key", required = true)]
         public_keys: Vec<String>,
+        /// Also refuse a bundle older than this bundle version (rollback).
+        #[arg(long)]
+        in_use: Option<u64>,
     },
     /// Print what a bundle holds.
     ///
@@ -91,7 +141,7 @@ enum Command {
     /// Turn a knowledge-base export (JSONL of id, title, body, tags) into
     /// article files, so it becomes searchable content.
     ///
-    /// Example: waymark import-articles kb-export.jsonl --out walkthroughs/library/kb
+    /// Example: waymark import-articles kb-export.jsonl --owner it-service-desk --out walkthroughs/library/kb
     ImportArticles {
         file: PathBuf,
         /// Folder to write the article .md files into.
@@ -100,6 +150,12 @@ enum Command {
         /// Moment for imported articles.
         #[arg(long, default_value = "more")]
         moment: String,
+        /// The team that owns the imported articles.
+        #[arg(long)]
+        owner: String,
+        /// Their first review date (required for apply and solve).
+        #[arg(long)]
+        review_by: Option<String>,
         /// Stop at the first bad line instead of reporting it and going on.
         #[arg(long)]
         strict: bool,
@@ -126,29 +182,67 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate { content } => match source::load_dir(&content) {
-            Ok(lib) => {
+        Command::Init { dir } => author::init(&dir),
+        Command::Validate { content } => match source::load_project(&content) {
+            Ok(p) => {
+                let lib = &p.library;
                 let steps: usize = lib.walkthroughs.iter().map(|w| w.steps.len()).sum();
                 println!(
                     "ok: {} walkthroughs, {steps} steps, {} articles",
                     lib.walkthroughs.len(),
                     lib.articles.len()
                 );
+                let today = Date::from_unix(author::now_unix());
+                print!("{}", author::summary(lib, &p.config, today, &[], None));
                 ExitCode::SUCCESS
             }
-            Err(diags) => report(&diags, "no problems were fixed; nothing was written"),
+            Err(diags) => report(&diags, "nothing was written"),
         },
         Command::Build {
             content,
+            env,
             out,
             sign_key,
-        } => build(&content, &out, sign_key.as_deref()),
+            bundle_version,
+        } => {
+            let env = Env::parse(&env).unwrap_or(Env::Staging);
+            build(&content, env, &out, sign_key.as_deref(), bundle_version)
+        }
+        Command::Stale { content, today } => {
+            let today = match today.as_deref().map(author::parse_date) {
+                None => Date::from_unix(author::now_unix()),
+                Some(Ok(d)) => d,
+                Some(Err(e)) => {
+                    eprintln!("error: --today {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match source::load_project(&content) {
+                Ok(p) => author::stale(&p, today),
+                Err(diags) => report(&diags, "fix them first: `waymark validate`"),
+            }
+        }
+        Command::Diff { old, new } => author::diff(&old, &new),
+        Command::Fmt { content, check } => author::fmt(&content, check),
+        Command::Schema { out } => match author::write_schemas(&out) {
+            Ok(paths) => {
+                for p in paths {
+                    println!("wrote {}", p.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Keygen { out } => keys::keygen(&out),
         Command::Sign { bundle: path, key } => keys::sign_file(&path, &key),
         Command::Verify {
             bundle: path,
             public_keys,
-        } => keys::verify_file(&path, &public_keys),
+            in_use,
+        } => keys::verify_file(&path, &public_keys, in_use),
         Command::Inspect { bundle: path } => inspect(&path),
         Command::Search {
             bundle: path,
@@ -159,8 +253,19 @@ fn main() -> ExitCode {
             file,
             out,
             moment,
+            owner,
+            review_by,
             strict,
-        } => import::import_articles(&file, &out, &moment, strict),
+        } => import::import_articles(
+            &file,
+            &out,
+            &moment,
+            &import::Governance {
+                owner: &owner,
+                review_by: review_by.as_deref(),
+            },
+            strict,
+        ),
         Command::BenchSearch {
             corpus,
             queries,
@@ -191,18 +296,54 @@ fn report(diags: &[waymark_core::diagnostics::Diagnostic], tail: &str) -> ExitCo
     ExitCode::FAILURE
 }
 
-fn build(content: &Path, out: &Path, sign_key: Option<&Path>) -> ExitCode {
-    let lib = match source::load_dir(content) {
-        Ok(lib) => lib,
-        Err(diags) => return report(&diags, "no bundle written"),
+fn build(
+    content: &Path,
+    env: Env,
+    out: &Path,
+    sign_key: Option<&Path>,
+    bundle_version: Option<u64>,
+) -> ExitCode {
+    let bar = progress_bar();
+    let loaded = source::load_project_with(content, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    let project = match loaded {
+        Ok(p) => p,
+        Err(diags) => {
+            bar.finish_and_clear();
+            return report(&diags, "no bundle written");
+        }
     };
-    let bytes = match bundle::write(&lib) {
+    if project.config.scope.is_empty() {
+        bar.finish_and_clear();
+        eprintln!(
+            "error: {}: the bundle has no scope, so the extension would act nowhere; add `[bundle] scope = [\"https://your-app.example\"]` to {}",
+            content.join(source::CONFIG_FILE).display(),
+            source::CONFIG_FILE
+        );
+        return ExitCode::FAILURE;
+    }
+    bar.set_message("indexing");
+    let (lib, left_out) = project.library.for_env(env);
+    let now = author::now_unix();
+    let manifest = bundle::Manifest::describe(
+        &lib,
+        bundle_version.unwrap_or(now.max(0) as u64),
+        now,
+        now + i64::from(project.config.expires_after_days) * 86_400,
+        env,
+        project.config.scope.clone(),
+    );
+    let bytes = match bundle::write_with(&lib, &manifest) {
         Ok(b) => b,
         Err(e) => {
+            bar.finish_and_clear();
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    bar.finish_and_clear();
     let bytes = match sign_key {
         None => bytes,
         Some(key) => match keys::read_secret(key)
@@ -231,14 +372,33 @@ fn build(content: &Path, out: &Path, sign_key: Option<&Path>) -> ExitCode {
     }
     let steps: usize = lib.walkthroughs.iter().map(|w| w.steps.len()).sum();
     println!(
-        "built {}: {} walkthroughs, {steps} steps, {} articles, {} bytes (format v{})",
+        "built {} for {}: {} walkthroughs, {steps} steps, {} articles, {} bytes (format v{}, bundle version {}, expires {}, {})",
         out.display(),
+        env.as_str(),
         lib.walkthroughs.len(),
         lib.articles.len(),
         bytes.len(),
-        bundle::FORMAT_VERSION
+        bundle::FORMAT_VERSION,
+        manifest.bundle_version,
+        Date::from_unix(manifest.expires),
+        if sign_key.is_some() { "signed" } else { "unsigned: sign it before shipping" }
+    );
+    print!(
+        "{}",
+        author::summary(&lib, &project.config, Date::from_unix(now), &left_out, Some(env))
     );
     ExitCode::SUCCESS
+}
+
+/// A progress bar on stderr; hidden when stderr is not a terminal (CI,
+/// tests), so logs stay clean.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 fn read_bundle(path: &Path) -> Result<(bundle::Bundle, usize), ExitCode> {
@@ -306,6 +466,15 @@ fn inspect(path: &Path) -> ExitCode {
                     Some(hint) => format!("signed by a key starting {}", bundle::encode_key(&hint)),
                     None => "unsigned".to_string(),
                 }
+            );
+            let m = &b.manifest;
+            println!(
+                "  manifest: bundle version {}, {}, created {}, expires {}, scope {}",
+                m.bundle_version,
+                m.env.as_str(),
+                Date::from_unix(m.created),
+                Date::from_unix(m.expires),
+                m.scope.join(" ")
             );
             for a in &lib.articles {
                 println!(

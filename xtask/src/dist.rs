@@ -60,6 +60,8 @@ pub fn dist() -> Result<PathBuf> {
             "--",
             "build",
             "walkthroughs/library",
+            "--env",
+            "production",
             "--sign-key",
         ])
         .arg(root().join("extension/keys/demo-signing-key.txt"))

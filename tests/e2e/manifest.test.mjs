@@ -1,0 +1,125 @@
+// The signed manifest, end to end: a bundle older than the one in use
+// (rollback) or past its expiry is refused and the last good bundle stays in
+// use; a page outside the bundle's scope gets nothing. Each "release" is the
+// built-in bundle swapped on disk between two starts of the same profile.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, clickLauncher, hostShape, launch, overlayFrame, startDemoApp, until, watchConsole } from './harness.mjs';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
+const LIBRARY = join(ROOT, 'walkthroughs/library');
+const DEMO_KEY = join(ROOT, 'extension/keys/demo-signing-key.txt');
+
+function build(dir, { version, content = LIBRARY, epoch }) {
+  const env = { ...process.env };
+  if (epoch !== undefined) env.SOURCE_DATE_EPOCH = String(epoch);
+  execFileSync(
+    WAYMARK,
+    ['build', content, '--env', 'production', '--bundle-version', String(version), '--sign-key', DEMO_KEY, '--out', join(dir, 'content.wmb')],
+    { env, stdio: 'pipe' },
+  );
+}
+
+async function status(browser, expect) {
+  const options = await browser.context.newPage();
+  await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  let text = '';
+  await until(async () => {
+    text = await options.locator('#status').innerText();
+    return expect.every((re) => re.test(text));
+  }, `the options page to show ${expect.join(' and ')}`).catch((e) => {
+    throw new Error(`${e.message}; it shows: ${text}`);
+  });
+  await options.close();
+  return text;
+}
+
+async function guidanceWorks(browser, app) {
+  const page = await browser.context.newPage();
+  const problems = watchConsole(page);
+  await page.goto(`${app.url}/crm/deals`);
+  await page.getByTestId('new-deal').waitFor();
+  await clickLauncher(page);
+  const frame = await overlayFrame(page);
+  await frame.getByRole('button', { name: /Create a deal/ }).waitFor();
+  assert.deepEqual(problems, [], 'host console is clean');
+  await page.close();
+}
+
+describe('signed manifest', () => {
+  let app;
+  before(async () => {
+    app = await startDemoApp({ csp: 'strict' });
+  });
+  after(() => app?.stop());
+
+  test('a rolled-back or expired bundle is refused and the last good one stays in use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
+    const profile = mkdtempSync(join(tmpdir(), 'waymark-profile-'));
+    cpSync(DIST, dir, { recursive: true });
+    try {
+      build(dir, { version: 100 });
+      let browser = await launch({ dist: dir, profile });
+      await status(browser, [/Bundle version 100 /]);
+      await guidanceWorks(browser, app);
+      await browser.close();
+
+      // An older release replayed: refused, version 100 still serves.
+      build(dir, { version: 50 });
+      browser = await launch({ dist: dir, profile });
+      const text = await status(browser, [/refused/, /version 50 is older than version 100/, /Bundle version 100 /]);
+      assert.match(text, /last good bundle stays in use/);
+      await guidanceWorks(browser, app);
+      await browser.close();
+
+      // A newer version, but built 400 days ago: expired (180-day expiry).
+      build(dir, { version: 200, epoch: Math.floor(Date.now() / 1000) - 400 * 86400 });
+      browser = await launch({ dist: dir, profile });
+      await status(browser, [/refused/, /expired on \d{4}-\d\d-\d\d/, /Bundle version 100 /]);
+      await guidanceWorks(browser, app);
+      await browser.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('a page outside the bundle scope gets nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
+    const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
+    cpSync(DIST, dir, { recursive: true });
+    cpSync(LIBRARY, content, { recursive: true });
+    const config = join(content, 'waymark.toml');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(/^scope = .*$/m, 'scope = ["https://crm.acme.example"]'),
+    );
+    build(dir, { version: 1, content });
+    const browser = await launch({ dist: dir });
+    try {
+      await status(browser, [/Acts only on: https:\/\/crm\.acme\.example\./]);
+      const page = await browser.context.newPage();
+      const problems = watchConsole(page);
+      const cdp = await page.context().newCDPSession(page);
+      const worlds = [];
+      cdp.on('Runtime.executionContextCreated', (e) => worlds.push(e.context));
+      await cdp.send('Runtime.enable');
+      await page.goto(`${app.url}/crm/deals`);
+      await page.getByTestId('new-deal').waitFor();
+      await until(() => worlds.some((w) => w.auxData?.type === 'isolated' && w.name === 'Waymark'), 'the agent to be injected');
+      for (let i = 0; i < 10; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+      const shape = await hostShape(page);
+      assert.equal(shape.waymarkElements, 0, 'nothing drawn outside the scope');
+      assert.deepEqual(problems, [], 'host console is clean');
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(content, { recursive: true, force: true });
+    }
+  });
+});
