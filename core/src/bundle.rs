@@ -58,16 +58,28 @@ struct Signed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BundleError {
     NotABundle,
-    UnsupportedVersion { found: u16 },
-    Truncated { expected: usize, found: usize },
+    UnsupportedVersion {
+        found: u16,
+    },
+    Truncated {
+        expected: usize,
+        found: usize,
+    },
     Corrupt(String),
     Encode(String),
     Unsigned,
-    UntrustedSignature { hint: String },
+    UntrustedSignature {
+        hint: String,
+    },
     /// The manifest's expiry date has passed.
-    Expired { expires: Date },
+    Expired {
+        expires: Date,
+    },
     /// Older than the bundle already in use: a replayed or stale file.
-    Rollback { found: u64, in_use: u64 },
+    Rollback {
+        found: u64,
+        in_use: u64,
+    },
 }
 
 impl fmt::Display for BundleError {
@@ -556,7 +568,14 @@ mod tests {
     #[test]
     fn manifest_expiry_and_rollback() {
         let lib = sample();
-        let m = Manifest::describe(&lib, 7, 1_000, 2_000, Env::Production, vec!["https://crm.acme.example".into()]);
+        let m = Manifest::describe(
+            &lib,
+            7,
+            1_000,
+            2_000,
+            Env::Production,
+            vec!["https://crm.acme.example".into()],
+        );
         let bytes = sign(&write_with(&lib, &m).unwrap(), &SECRET).unwrap();
         let b = read_trusted(&bytes, &[public_key(&SECRET)]).unwrap();
         assert_eq!(b.manifest, m);
@@ -566,7 +585,10 @@ mod tests {
         assert_eq!(check_manifest(&m, 1_500, Some(7)), Ok(()));
         assert_eq!(
             check_manifest(&m, 1_500, Some(8)),
-            Err(BundleError::Rollback { found: 7, in_use: 8 })
+            Err(BundleError::Rollback {
+                found: 7,
+                in_use: 8
+            })
         );
         let e = check_manifest(&m, 2_000, None).unwrap_err();
         assert!(matches!(e, BundleError::Expired { .. }));

@@ -45,9 +45,11 @@ impl Locales {
             .keys()
             .find(|l| l.eq_ignore_ascii_case(wanted))
             .or_else(|| {
-                self.translated
-                    .keys()
-                    .find(|l| l.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(lang)))
+                self.translated.keys().find(|l| {
+                    l.split('-')
+                        .next()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(lang))
+                })
             });
         let mut out: Vec<&str> = Vec::new();
         let mut at = start.map(String::as_str);
@@ -487,9 +489,15 @@ pub enum Trigger {
     /// By itself, the first time a user of the audience reaches the screen.
     AutoFirstVisit,
     /// When an element matching `target` (and `text`, if given) appears.
-    OnElement { target: Vec<Target>, text: Option<String> },
+    OnElement {
+        target: Vec<Target>,
+        text: Option<String>,
+    },
     /// Like `OnElement`, for an error message on screen (Solve moment).
-    OnError { target: Vec<Target>, text: Option<String> },
+    OnError {
+        target: Vec<Target>,
+        text: Option<String>,
+    },
 }
 
 /// A comprehension check at the end of a walkthrough.

@@ -863,7 +863,8 @@ impl Engine {
                         .iter()
                         .find_map(|t| t.steps.get(&st.id).and_then(|x| f(x)))
                 };
-                let title = step(&|x| x.title.as_deref()).map_or_else(|| st.title.clone(), str::to_string);
+                let title =
+                    step(&|x| x.title.as_deref()).map_or_else(|| st.title.clone(), str::to_string);
                 let body = texts
                     .iter()
                     .find_map(|t| t.steps.get(&st.id).and_then(|x| x.body.clone()))
@@ -879,7 +880,10 @@ impl Engine {
                     body,
                     index: i + 1,
                     count: w.steps.len(),
-                    can_back: s.tour.as_ref().is_some_and(|t| !t.history.is_empty() || t.step > 0),
+                    can_back: s
+                        .tour
+                        .as_ref()
+                        .is_some_and(|t| !t.history.is_empty() || t.step > 0),
                     can_next: st.advance == Advance::Next && !decision,
                     last: !decision && w.successors(i).is_empty(),
                     hint: (st.advance == Advance::Click && !decision)
@@ -1586,12 +1590,21 @@ mod tests {
     #[test]
     fn decisions_branch_and_back_retraces_them() {
         let e = source_engine(&[
-            ("waymark.toml", "[locales]\ntranslations = [\"fr\"]\n[locales.fallback]\nfr = \"en\"\n"),
+            (
+                "waymark.toml",
+                "[locales]\ntranslations = [\"fr\"]\n[locales.fallback]\nfr = \"en\"\n",
+            ),
             ("refund.toml", DECIDE),
         ]);
         let mut s = Session::default();
         attach(&e, &mut s, None);
-        let c = card(&e, &mut s, Event::Start { id: "refund".into() });
+        let c = card(
+            &e,
+            &mut s,
+            Event::Start {
+                id: "refund".into(),
+            },
+        );
         assert_eq!(c.choices, vec!["Card", "Cash"]);
         assert!(!c.can_next && !c.can_back && !c.last);
         // Next does nothing on a decision; an answer out of range neither.
@@ -1620,8 +1633,17 @@ mod tests {
             },
         );
         e.handle(&mut s, Event::Restored { tour: None });
-        let c = card(&e, &mut s, Event::Start { id: "refund".into() });
-        assert_eq!((c.walkthrough.as_str(), c.title.as_str()), ("Rembourser", "Comment ont-ils payé ?"));
+        let c = card(
+            &e,
+            &mut s,
+            Event::Start {
+                id: "refund".into(),
+            },
+        );
+        assert_eq!(
+            (c.walkthrough.as_str(), c.title.as_str()),
+            ("Rembourser", "Comment ont-ils payé ?")
+        );
         let c = card(&e, &mut s, Event::Choose { index: 1 });
         assert_eq!(c.title, "In cash");
     }

@@ -28,12 +28,21 @@ pub enum Inline {
     Strong(Vec<Inline>),
     Emphasis(Vec<Inline>),
     Code(String),
-    Link { href: String, children: Vec<Inline> },
+    Link {
+        href: String,
+        children: Vec<Inline>,
+    },
     Break,
     /// An image from an allow-listed host; `alt` is its text alternative.
-    Image { src: String, alt: String },
+    Image {
+        src: String,
+        alt: String,
+    },
     /// A video (`![title](https://host/clip.mp4)`), from an allow-listed host.
-    Video { src: String, title: String },
+    Video {
+        src: String,
+        title: String,
+    },
 }
 
 impl RichText {
@@ -397,13 +406,18 @@ mod markdown {
 
         #[test]
         fn media_only_from_allowed_hosts() {
-            let hosts = vec!["media.acme.example".to_string(), "*.cdn.example".to_string()];
+            let hosts = vec![
+                "media.acme.example".to_string(),
+                "*.cdn.example".to_string(),
+            ];
             let t = compile_markdown_with(
                 "![The form](https://media.acme.example/form.png) ![Demo](https://a.cdn.example/v.mp4?x=1)",
                 &hosts,
             )
             .unwrap();
-            let Block::Paragraph(i) = &t.0[0] else { panic!() };
+            let Block::Paragraph(i) = &t.0[0] else {
+                panic!()
+            };
             assert_eq!(
                 i[0],
                 Inline::Image {
@@ -420,7 +434,10 @@ mod markdown {
                 "![x](https://cdn.example.evil/a.png)",
             ] {
                 let e = compile_markdown_with(bad, &hosts).unwrap_err();
-                assert!(e.message.contains("not from an allowed host"), "{bad}: {e:?}");
+                assert!(
+                    e.message.contains("not from an allowed host"),
+                    "{bad}: {e:?}"
+                );
             }
             assert!(compile_markdown("![x](https://media.acme.example/a.png)").is_err());
         }

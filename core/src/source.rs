@@ -437,7 +437,9 @@ struct StepSrc {
 
 impl StepSrc {
     fn choices(&self) -> &[ChoiceSrc] {
-        self.choices.as_ref().map_or(&[], |c| c.get_ref().as_slice())
+        self.choices
+            .as_ref()
+            .map_or(&[], |c| c.get_ref().as_slice())
     }
 
     fn choices_span(&self) -> Range<usize> {
@@ -483,7 +485,10 @@ struct QuestionSrc {
 /// Even Better TOML) and `waymark schema`.
 pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
     vec![
-        ("walkthrough.schema.json", schemars::schema_for!(WalkthroughSrc)),
+        (
+            "walkthrough.schema.json",
+            schemars::schema_for!(WalkthroughSrc),
+        ),
         ("article.schema.json", schemars::schema_for!(ArticleSrc)),
         ("waymark.schema.json", schemars::schema_for!(ConfigSrc)),
         ("synonyms.schema.json", schemars::schema_for!(SynonymsSrc)),
@@ -815,7 +820,10 @@ fn compile_config(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Config
                 cx.err(
                     diags,
                     to.span(),
-                    format!("`{from}` falls back to `{}`, which is not a locale of this content", to.get_ref()),
+                    format!(
+                        "`{from}` falls back to `{}`, which is not a locale of this content",
+                        to.get_ref()
+                    ),
                     "fall back to the source locale or to one in `translations`",
                 );
             } else {
@@ -1642,7 +1650,12 @@ fn compile_trigger(cx: &Cx, t: &Spanned<toml::Value>, diags: &mut Vec<Diagnostic
                 .filter(|k| !["type", "target", "text"].contains(&k.as_str()))
                 .collect();
             if let Some(k) = unknown.first() {
-                cx.err(diags, t.span(), format!("unknown trigger field `{k}`"), hint);
+                cx.err(
+                    diags,
+                    t.span(),
+                    format!("unknown trigger field `{k}`"),
+                    hint,
+                );
             }
             let mut target = Vec::new();
             match table.get("target").and_then(|v| v.as_array()) {
@@ -1656,12 +1669,9 @@ fn compile_trigger(cx: &Cx, t: &Spanned<toml::Value>, diags: &mut Vec<Diagnostic
                                 format!("trigger selector `{}` does not parse: {why}", v),
                                 "use CSS, `aria/Name[role=\"alert\"]` or `text/Visible text`",
                             ),
-                            None => cx.err(
-                                diags,
-                                t.span(),
-                                "trigger targets are strings".into(),
-                                hint,
-                            ),
+                            None => {
+                                cx.err(diags, t.span(), "trigger targets are strings".into(), hint)
+                            }
                         }
                     }
                 }
@@ -1710,7 +1720,10 @@ fn compile_check(cx: &Cx, c: &CheckSrc, diags: &mut Vec<Diagnostic>) -> Check {
             cx.err(
                 diags,
                 p.span(),
-                format!("`pass_score` is {}; it is a fraction from 0 to 1", p.get_ref()),
+                format!(
+                    "`pass_score` is {}; it is a fraction from 0 to 1",
+                    p.get_ref()
+                ),
                 "for 80 %, write 0.8",
             );
             0.8
@@ -1734,7 +1747,12 @@ fn compile_check(cx: &Cx, c: &CheckSrc, diags: &mut Vec<Diagnostic>) -> Check {
                 "ask something the walkthrough taught",
             );
         }
-        let choices: Vec<String> = q.choices.get_ref().iter().map(|c| c.trim().to_string()).collect();
+        let choices: Vec<String> = q
+            .choices
+            .get_ref()
+            .iter()
+            .map(|c| c.trim().to_string())
+            .collect();
         if choices.len() < 2 {
             cx.err(
                 diags,
@@ -1996,21 +2014,35 @@ title = "That's it"
         let m = messages(one(&GOOD.replace("review_by = 2027-01-31\n", "")));
         assert_eq!(m, vec!["`review_by` is required for apply content"]);
         // More content needs no review date.
-        assert!(one(&GOOD.replace("review_by = 2027-01-31\n", "").replace("\"apply\"", "\"more\"")).is_ok());
+        assert!(one(&GOOD
+            .replace("review_by = 2027-01-31\n", "")
+            .replace("\"apply\"", "\"more\""))
+        .is_ok());
         let m = messages(one(&GOOD.replace("2027-01-31", "\"2027-02-30\"")));
         assert!(m[0].contains("`review_by` is not a date"), "{m:?}");
         let m = messages(one(&GOOD.replace("2027-01-31", "\"next spring\"")));
         assert!(m[0].contains("not a date"), "{m:?}");
-        let m = messages(one(&GOOD.replace("owner =", "status = \"published\"\nowner =")));
+        let m = messages(one(
+            &GOOD.replace("owner =", "status = \"published\"\nowner =")
+        ));
         assert!(m[0].contains("unknown status `published`"), "{m:?}");
-        let regulated = GOOD.replace("owner =", "audience = { roles = [\"cashier\"], regulated = true }\nowner =");
+        let regulated = GOOD.replace(
+            "owner =",
+            "audience = { roles = [\"cashier\"], regulated = true }\nowner =",
+        );
         let m = messages(one(&regulated));
         assert!(m[0].contains("compliance_signoff"), "{m:?}");
-        let signed = regulated.replace("owner =", "compliance_signoff = \"J. Ortiz, 2026-11-02\"\nowner =");
+        let signed = regulated.replace(
+            "owner =",
+            "compliance_signoff = \"J. Ortiz, 2026-11-02\"\nowner =",
+        );
         let lib = one(&signed).unwrap();
         let meta = &lib.walkthroughs[0].meta;
         assert_eq!(meta.status, Status::Draft);
-        assert_eq!(meta.review_by.map(|d| d.to_string()), Some("2027-01-31".into()));
+        assert_eq!(
+            meta.review_by.map(|d| d.to_string()),
+            Some("2027-01-31".into())
+        );
         assert!(meta.audience.regulated);
     }
 
@@ -2053,9 +2085,13 @@ title = "Refund in cash"
         let d = one(&looped).unwrap_err().remove(0);
         assert_eq!(d.message, "branches loop: ask → card → ask");
         assert_eq!(d.line, 20, "{d}");
-        let m = messages(one(&BRANCHY.replace("branch = \"end\"", "branch = \"card\"")));
+        let m = messages(one(
+            &BRANCHY.replace("branch = \"end\"", "branch = \"card\"")
+        ));
         assert!(m[0].contains("branches to itself"), "{m:?}");
-        let m = messages(one(&BRANCHY.replace("id = \"cash\"", "id = \"end\"").replace("goto = \"cash\"", "goto = \"end\"")));
+        let m = messages(one(&BRANCHY
+            .replace("id = \"cash\"", "id = \"end\"")
+            .replace("goto = \"cash\"", "goto = \"end\"")));
         assert!(m[0].contains("reserved"), "{m:?}");
     }
 
@@ -2068,7 +2104,9 @@ title = "Refund in cash"
         let c = lib.walkthroughs[0].check.as_ref().unwrap();
         assert_eq!(c.questions[0].correct, vec![0]);
         assert_eq!(c.pass_score, 0.5);
-        let m = messages(one(&with.replace("correct = [\"A manager\"]", "correct = [\"a boss\"]")));
+        let m = messages(one(
+            &with.replace("correct = [\"A manager\"]", "correct = [\"a boss\"]")
+        ));
         assert!(m[0].contains("`a boss` is not one of the choices"), "{m:?}");
         let m = messages(one(&with.replace("0.5", "80.0")));
         assert!(m[0].contains("fraction"), "{m:?}");
@@ -2078,8 +2116,12 @@ title = "Refund in cash"
     fn triggers() {
         let t = GOOD.replace("owner =", "trigger = { type = \"on_error\", target = [\"[role=alert]\"], text = \"declined\" }\nowner =");
         let lib = one(&t).unwrap();
-        assert!(matches!(&lib.walkthroughs[0].trigger, Trigger::OnError { text: Some(x), .. } if x == "declined"));
-        let m = messages(one(&GOOD.replace("owner =", "trigger = \"sometimes\"\nowner =")));
+        assert!(
+            matches!(&lib.walkthroughs[0].trigger, Trigger::OnError { text: Some(x), .. } if x == "declined")
+        );
+        let m = messages(one(
+            &GOOD.replace("owner =", "trigger = \"sometimes\"\nowner =")
+        ));
         assert!(m[0].contains("unknown trigger `sometimes`"), "{m:?}");
     }
 
@@ -2094,7 +2136,10 @@ title = "Refund in cash"
         ])
         .unwrap();
         let w = &ok.walkthroughs[0];
-        assert_eq!(w.translations["fr"].steps["open"].title.as_deref(), Some("Ouvrir"));
+        assert_eq!(
+            w.translations["fr"].steps["open"].title.as_deref(),
+            Some("Ouvrir")
+        );
         assert_eq!(ok.locales.chain("fr-CA"), vec!["fr-CA", "fr", "en"]);
         assert_eq!(ok.locales.chain("de-AT"), vec!["de", "en"]);
         assert_eq!(ok.locales.chain("ja"), vec!["en"]);
@@ -2106,14 +2151,26 @@ title = "Refund in cash"
         ])
         .unwrap_err()
         .remove(0);
-        assert!(d.message.contains("translation `fr` is missing step `done` title"), "{d}");
+        assert!(
+            d.message
+                .contains("translation `fr` is missing step `done` title"),
+            "{d}"
+        );
         // fr-CA inherits from fr, which lacks it too.
         let d = compile(&[
             ("waymark.toml".into(), CONFIG.into()),
-            ("a.toml".into(), format!("{GOOD}{partial}\n[translations.fr-CA]\ntitle = \"Créer\"\n")),
+            (
+                "a.toml".into(),
+                format!("{GOOD}{partial}\n[translations.fr-CA]\ntitle = \"Créer\"\n"),
+            ),
         ])
         .unwrap_err();
-        assert!(d.iter().any(|d| d.message.contains("translation `fr-CA` is missing step `done` title (nor does its fallback chain fr)")), "{d:?}");
+        assert!(
+            d.iter().any(|d| d.message.contains(
+                "translation `fr-CA` is missing step `done` title (nor does its fallback chain fr)"
+            )),
+            "{d:?}"
+        );
         // A translation into a locale the settings do not list.
         let m = messages(compile(&[("a.toml".into(), format!("{GOOD}{fr}"))]));
         assert!(m[0].contains("does not list"), "{m:?}");
@@ -2139,11 +2196,17 @@ title = "Refund in cash"
         .unwrap();
         assert_eq!(p.config.scope, vec!["https://*.acme.example"]);
         assert_eq!(p.config.expires_after_days, 30);
-        let img = GOOD.replace("Click **New deal**.", "![The form](https://media.acme.example/f.png)");
+        let img = GOOD.replace(
+            "Click **New deal**.",
+            "![The form](https://media.acme.example/f.png)",
+        );
         let m = messages(compile(&[("a.toml".into(), img.clone())]));
         assert!(m[0].contains("not from an allowed host"), "{m:?}");
         assert!(compile(&[
-            ("waymark.toml".into(), "[media]\nallow = [\"media.acme.example\"]\n".into()),
+            (
+                "waymark.toml".into(),
+                "[media]\nallow = [\"media.acme.example\"]\n".into()
+            ),
             ("a.toml".into(), img),
         ])
         .is_ok());
@@ -2164,7 +2227,12 @@ title = "Refund in cash"
             ("c.toml".into(), retired),
         ])
         .unwrap();
-        let ids = |l: &Library| l.walkthroughs.iter().map(|w| w.id.clone()).collect::<Vec<_>>();
+        let ids = |l: &Library| {
+            l.walkthroughs
+                .iter()
+                .map(|w| w.id.clone())
+                .collect::<Vec<_>>()
+        };
         let (staging, left) = lib.for_env(crate::content::Env::Staging);
         assert_eq!(ids(&staging), vec!["create-deal", "approved-one"]);
         assert_eq!(left, vec![("old-one".to_string(), Status::Retired)]);

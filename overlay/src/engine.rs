@@ -88,7 +88,9 @@ impl WaymarkEngine {
     /// it has trusted, for rollback protection).
     #[wasm_bindgen(js_name = bundleVersion)]
     pub fn bundle_version(&self) -> f64 {
-        self.engine.manifest().map_or(0.0, |m| m.bundle_version as f64)
+        self.engine
+            .manifest()
+            .map_or(0.0, |m| m.bundle_version as f64)
     }
 
     /// What the loaded bundle holds, for the options page.

@@ -386,7 +386,9 @@ fn inline(i: &Inline) -> Html {
         Inline::Video { src, title } if src.starts_with("https://") => html! {
             <video src={src.clone()} title={title.clone()} aria-label={title.clone()} controls=true preload="metadata"></video>
         },
-        Inline::Image { alt: t, .. } | Inline::Video { title: t, .. } => html! { <span>{ t }</span> },
+        Inline::Image { alt: t, .. } | Inline::Video { title: t, .. } => {
+            html! { <span>{ t }</span> }
+        }
     }
 }
 

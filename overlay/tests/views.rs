@@ -165,7 +165,10 @@ async fn decisions_offer_their_choices_and_media_renders_as_elements() {
     assert!(m.root.text_content().unwrap().contains("not loaded"));
     assert!(m.root.text_content().unwrap().contains("under review"));
     click(&m.root, "button.choice:nth-of-type(2)");
-    assert_eq!(m.sent.borrow().last().unwrap(), r#"{"type":"choose","index":1}"#);
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"choose","index":1}"#
+    );
 }
 
 fn item(id: &str, kind: &str, title: &str) -> Item {
@@ -253,7 +256,11 @@ async fn panel_lists_results_and_is_keyboard_driven() {
     m.overlay.render(js(&article));
     tick().await;
     assert!(m.root.text_content().unwrap().contains("Renew the token."));
-    assert!(m.root.query_selector(".badge.under-review").unwrap().is_some());
+    assert!(m
+        .root
+        .query_selector(".badge.under-review")
+        .unwrap()
+        .is_some());
     click(&m.root, "button.back");
     assert_eq!(
         m.sent.borrow().last().unwrap(),

@@ -38,7 +38,7 @@ export function startDemoApp({ csp = 'strict' } = {}) {
 /** Launches Chromium with the unpacked extension from `dist`. */
 /// `profile`: reuse a browser profile across launches (a restart); the
 /// caller removes it. Without it, a fresh profile is made and removed.
-export async function launch({ dist = DIST, headless = true, profile: keep } = {}) {
+export async function launch({ dist = DIST, headless = true, profile: keep, locale } = {}) {
   const profile = keep ?? mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -56,6 +56,7 @@ export async function launch({ dist = DIST, headless = true, profile: keep } = {
       '--disable-dev-shm-usage',
     ],
     viewport: { width: 1280, height: 800 },
+    ...(locale ? { locale } : {}),
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   return {

@@ -32,7 +32,7 @@ async function status(browser, expect) {
   await until(async () => {
     text = await options.locator('#status').innerText();
     return expect.every((re) => re.test(text));
-  }, `the options page to show ${expect.join(' and ')}`).catch((e) => {
+  }, `the options page to show ${expect.join(' and ')}`, 30_000).catch((e) => {
     throw new Error(`${e.message}; it shows: ${text}`);
   });
   await options.close();

@@ -96,7 +96,9 @@ pub fn stale(project: &Project, today: Date) -> ExitCode {
     let mut count = 0;
     let mut flagged = 0;
     for i in project.library.items() {
-        let Some(due) = i.meta.review_by else { continue };
+        let Some(due) = i.meta.review_by else {
+            continue;
+        };
         if due >= today || i.meta.status == Status::Retired {
             continue;
         }
@@ -159,7 +161,12 @@ pub fn diff(a: &Path, b: &Path) -> ExitCode {
         match oi.get(id) {
             None => {
                 added += 1;
-                println!("+ {:<11} {id:<28} v{} ({})", n.kind, n.version, n.status.as_str());
+                println!(
+                    "+ {:<11} {id:<28} v{} ({})",
+                    n.kind,
+                    n.version,
+                    n.status.as_str()
+                );
             }
             Some(o) if o.version != n.version || o.status != n.status => {
                 changed += 1;
@@ -179,7 +186,10 @@ pub fn diff(a: &Path, b: &Path) -> ExitCode {
     for (id, o) in &oi {
         if !ni.contains_key(id) {
             removed += 1;
-            println!("- {:<11} {id:<28} v{} (retired or removed)", o.kind, o.version);
+            println!(
+                "- {:<11} {id:<28} v{} (retired or removed)",
+                o.kind, o.version
+            );
         }
     }
     if om.scope != nm.scope {
@@ -249,7 +259,11 @@ pub fn fmt(dir: &Path, check: bool) -> ExitCode {
             println!("formatted {}", f.display());
         }
     }
-    let verb = if check { "would be reformatted" } else { "reformatted" };
+    let verb = if check {
+        "would be reformatted"
+    } else {
+        "reformatted"
+    };
     println!("{changed} of {} files {verb}", files.len());
     if failed > 0 || (check && changed > 0) {
         ExitCode::FAILURE
@@ -264,7 +278,8 @@ pub fn fmt(dir: &Path, check: bool) -> ExitCode {
 /// are (trailing spaces in Markdown are line breaks). The result must
 /// parse to the same values, or the file is left alone.
 pub fn format_toml(text: &str) -> Result<String, String> {
-    let before: toml::Table = toml::from_str(text).map_err(|e| format!("not valid TOML: {}", e.message()))?;
+    let before: toml::Table =
+        toml::from_str(text).map_err(|e| format!("not valid TOML: {}", e.message()))?;
     let text = text.replace("\r\n", "\n");
     let mut out: Vec<String> = Vec::new();
     let mut in_multiline: Option<&str> = None;
@@ -319,7 +334,8 @@ pub fn format_toml(text: &str) -> Result<String, String> {
         out.remove(0);
     }
     let formatted = out.join("\n") + "\n";
-    let after: toml::Table = toml::from_str(&formatted).map_err(|e| format!("formatting would break it ({})", e.message()))?;
+    let after: toml::Table = toml::from_str(&formatted)
+        .map_err(|e| format!("formatting would break it ({})", e.message()))?;
     if after != before {
         return Err("formatting would change its values; please report this file".into());
     }
@@ -400,9 +416,7 @@ pub fn format_article(text: &str) -> Result<String, String> {
 /// `waymark init`: a new content folder with commented examples, the
 /// schemas and the editor settings that use them.
 pub fn init(dir: &Path) -> ExitCode {
-    if dir.exists()
-        && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some())
-    {
+    if dir.exists() && std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
         eprintln!(
             "error: {} is not empty; `waymark init` only creates new content folders",
             dir.display()
@@ -600,7 +614,10 @@ mod tests {
     #[test]
     fn formats_articles() {
         let a = "+++\r\nid=\"a\"\r\n+++\r\nBody  \r\n\r\n\r\n\r\nmore\r\n\r\n";
-        assert_eq!(format_article(a).unwrap(), "+++\nid = \"a\"\n+++\n\nBody  \n\nmore\n");
+        assert_eq!(
+            format_article(a).unwrap(),
+            "+++\nid = \"a\"\n+++\n\nBody  \n\nmore\n"
+        );
     }
 
     #[test]

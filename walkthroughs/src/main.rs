@@ -385,7 +385,13 @@ fn build(
     );
     print!(
         "{}",
-        author::summary(&lib, &project.config, Date::from_unix(now), &left_out, Some(env))
+        author::summary(
+            &lib,
+            &project.config,
+            Date::from_unix(now),
+            &left_out,
+            Some(env)
+        )
     );
     ExitCode::SUCCESS
 }

@@ -307,11 +307,17 @@ fn init_then_validate_fmt_and_build_for_both_environments() {
     let out = waymark(&["init".as_ref(), dir.as_os_str()]);
     assert!(out.status.success(), "{out:?}");
     // Never over an existing folder's files.
-    assert!(!waymark(&["init".as_ref(), dir.as_os_str()]).status.success());
+    assert!(!waymark(&["init".as_ref(), dir.as_os_str()])
+        .status
+        .success());
     assert!(dir.join(".waymark/walkthrough.schema.json").exists());
     assert!(dir.join(".taplo.toml").exists());
     let out = waymark(&["validate".as_ref(), dir.as_os_str()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = waymark(&["fmt".as_ref(), dir.as_os_str(), "--check".as_ref()]);
     assert!(out.status.success(), "the templates are canonical: {out:?}");
     let bundle = dir.join("staging.wmb");
@@ -324,7 +330,10 @@ fn init_then_validate_fmt_and_build_for_both_environments() {
         bundle.as_os_str(),
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains("1 walkthroughs, 4 steps, 1 articles"), "{text}");
+    assert!(
+        out.status.success() && text.contains("1 walkthroughs, 4 steps, 1 articles"),
+        "{text}"
+    );
     // The examples are drafts: production leaves them out and says so.
     let prod = dir.join("production.wmb");
     let out = waymark(&[
@@ -336,10 +345,20 @@ fn init_then_validate_fmt_and_build_for_both_environments() {
         prod.as_os_str(),
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("0 walkthroughs") && text.contains("`first-walkthrough` left out of production: draft content ships to staging only"), "{text}");
+    assert!(
+        text.contains("0 walkthroughs")
+            && text.contains(
+                "`first-walkthrough` left out of production: draft content ships to staging only"
+            ),
+        "{text}"
+    );
     let out = waymark(&["diff".as_ref(), prod.as_os_str(), bundle.as_os_str()]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("+ walkthrough first-walkthrough") && text.contains("2 added, 0 changed, 0 retired"), "{text}");
+    assert!(
+        text.contains("+ walkthrough first-walkthrough")
+            && text.contains("2 added, 0 changed, 0 retired"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -349,17 +368,29 @@ fn fmt_rewrites_and_then_checks_clean() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("a.toml");
     std::fs::write(&file, "id=\"a\"\r\ntitle = \"A\"  \r\nmoment=\"more\"\r\nowner = \"x\"\r\n[[steps]]\r\nid = \"s\"\r\ntitle = \"S\"\r\n").unwrap();
-    assert!(!waymark(&["fmt".as_ref(), dir.as_os_str(), "--check".as_ref()]).status.success());
+    assert!(
+        !waymark(&["fmt".as_ref(), dir.as_os_str(), "--check".as_ref()])
+            .status
+            .success()
+    );
     assert!(waymark(&["fmt".as_ref(), dir.as_os_str()]).status.success());
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "id = \"a\"\ntitle = \"A\"\nmoment = \"more\"\nowner = \"x\"\n\n[[steps]]\nid = \"s\"\ntitle = \"S\"\n"
     );
-    assert!(waymark(&["fmt".as_ref(), dir.as_os_str(), "--check".as_ref()]).status.success());
+    assert!(
+        waymark(&["fmt".as_ref(), dir.as_os_str(), "--check".as_ref()])
+            .status
+            .success()
+    );
     // The shipped library is kept canonical.
     let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("library");
     let out = waymark(&["fmt".as_ref(), lib.as_os_str(), "--check".as_ref()]);
-    assert!(out.status.success(), "run `waymark fmt walkthroughs/library`: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "run `waymark fmt walkthroughs/library`: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -372,7 +403,10 @@ fn a_50_mb_file_is_refused_without_reading_it() {
     let out = waymark(&["validate".as_ref(), dir.as_os_str()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("huge.toml:1:1: error: file is 52428800 bytes; content files are at most"), "{err}");
+    assert!(
+        err.contains("huge.toml:1:1: error: file is 52428800 bytes; content files are at most"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -381,7 +415,11 @@ fn a_50_mb_file_is_refused_without_reading_it() {
 #[test]
 fn checked_in_schemas_are_current() {
     let dir = temp_dir("schema");
-    assert!(waymark(&["schema".as_ref(), "--out".as_ref(), dir.as_os_str()]).status.success());
+    assert!(
+        waymark(&["schema".as_ref(), "--out".as_ref(), dir.as_os_str()])
+            .status
+            .success()
+    );
     let checked_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -394,7 +432,11 @@ fn checked_in_schemas_are_current() {
             continue;
         }
         let old = std::fs::read_to_string(checked_in.join(name)).unwrap_or_default();
-        assert!(old == fresh, "{} is stale: run `cargo run -p waymark -- schema --out walkthroughs/schema`", name.to_string_lossy());
+        assert!(
+            old == fresh,
+            "{} is stale: run `cargo run -p waymark -- schema --out walkthroughs/schema`",
+            name.to_string_lossy()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
