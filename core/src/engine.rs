@@ -859,9 +859,7 @@ impl Engine {
             Some((w, st, i)) => {
                 let texts = self.texts(&s.locale, &w.translations);
                 let step = |f: &dyn Fn(&StepTexts) -> Option<&str>| {
-                    texts
-                        .iter()
-                        .find_map(|t| t.steps.get(&st.id).and_then(|x| f(x)))
+                    texts.iter().find_map(|t| t.steps.get(&st.id).and_then(f))
                 };
                 let title =
                     step(&|x| x.title.as_deref()).map_or_else(|| st.title.clone(), str::to_string);

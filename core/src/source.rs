@@ -1267,9 +1267,7 @@ fn check_complete(
         }
         for (step, has_body) in &needs.steps {
             let st = |f: &dyn Fn(&StepTexts) -> bool| {
-                translated
-                    .iter()
-                    .any(|t| t.steps.get(step).is_some_and(|s| f(s)))
+                translated.iter().any(|t| t.steps.get(step).is_some_and(f))
             };
             if !st(&|s| s.title.is_some()) {
                 missing.push(format!("step `{step}` title"));
