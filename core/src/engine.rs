@@ -76,7 +76,11 @@ pub struct Session {
     /// the panel: focus follows their intent; never otherwise).
     focus: bool,
     tour: Option<Tour>,
+    /// The comprehension check after a walkthrough, while it is answered.
+    quiz: Option<Quiz>,
     finished: Option<String>,
+    /// The check's outcome, shown on the completion card.
+    result: Option<CheckOutcome>,
     target: Option<Rect>,
     card: Option<Size>,
     shown: Shown,
@@ -90,6 +94,26 @@ struct Panel {
     /// The list for (query, url), computed once when either changes rather
     /// than on every event while the panel is open (scrolls, resizes, ...).
     list: Option<(String, String, PanelView)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Quiz {
+    walkthrough: String,
+    version: String,
+    /// Localised walkthrough title, for the view and the completion card.
+    title: String,
+    question: usize,
+    correct: usize,
+}
+
+/// How the user did on a walkthrough's check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub correct: usize,
+    pub total: usize,
+    pub passed: bool,
+    /// The pass mark, in percent.
+    pub pass_percent: u32,
 }
 
 /// What was last sent out, so only changes are sent again.
@@ -148,6 +172,11 @@ pub enum Event {
     /// A decision step's answer, by index into its choices.
     Choose {
         index: usize,
+    },
+    /// The answer to the check's current question: indexes of the chosen
+    /// choices.
+    Answer {
+        choices: Vec<usize>,
     },
     /// End the current walkthrough.
     Close,
@@ -213,6 +242,7 @@ impl Event {
             | Event::Next
             | Event::Back
             | Event::Choose { .. }
+            | Event::Answer { .. }
             | Event::Close
             | Event::Dismiss
             | Event::Search { .. }
@@ -285,10 +315,43 @@ pub enum Command {
 /// Something worth counting, with where it happened.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
-    /// `search_zero`: a query that found nothing.
+    /// `search_zero`: a query that found nothing; `answered`: one check
+    /// question; `check_completed`: the check's score.
     pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub query: String,
     pub url: String,
+    /// The content and its version (audit trail, SPEC §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// 0-based question index (`answered`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct: Option<bool>,
+    /// Fraction right, 0 to 1 (`check_completed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+}
+
+impl Record {
+    fn new(kind: &str, url: &str) -> Record {
+        Record {
+            kind: kind.into(),
+            query: String::new(),
+            url: url.into(),
+            id: None,
+            version: None,
+            question: None,
+            correct: None,
+            score: None,
+            passed: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -298,7 +361,26 @@ pub enum View {
     Panel(PanelView),
     Article(ArticleView),
     Card(Card),
-    Done { title: String },
+    /// A comprehension question after a walkthrough.
+    Check(CheckView),
+    Done {
+        title: String,
+        /// The check's outcome, if the walkthrough had one.
+        #[serde(default)]
+        result: Option<CheckOutcome>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub walkthrough: String,
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+    pub prompt: String,
+    pub choices: Vec<String>,
+    /// More than one answer is right: "select all that apply".
+    pub multiple: bool,
 }
 
 /// The help panel: search box, then results (or, before typing, what applies
@@ -558,15 +640,19 @@ impl Engine {
                     self.go(s, &goto);
                 }
             }
+            Event::Answer { choices } => self.answer(s, choices, &mut out),
             Event::Close => {
                 s.tour = None;
+                s.quiz = None;
                 self.close_panel(s, &mut out);
                 s.finished = None;
+                s.result = None;
                 s.target = None;
             }
             Event::Dismiss => {
                 self.close_panel(s, &mut out);
                 s.finished = None;
+                s.result = None;
             }
             Event::Target {
                 watch,
@@ -629,9 +715,8 @@ impl Engine {
     fn zero_record(&self, query: &str, url: &str) -> Command {
         Command::Record {
             record: Record {
-                kind: "search_zero".into(),
                 query: query.trim().to_string(),
-                url: url.to_string(),
+                ..Record::new("search_zero", url)
             },
         }
     }
@@ -816,10 +901,79 @@ impl Engine {
                 }
             }
             None => {
-                s.finished = Some(self.localised_title(&s.locale, &w.title, &w.translations));
+                let title = self.localised_title(&s.locale, &w.title, &w.translations);
                 s.tour = None;
+                s.result = None;
+                if w.check.as_ref().is_some_and(|c| !c.questions.is_empty()) {
+                    s.quiz = Some(Quiz {
+                        walkthrough: w.id.clone(),
+                        version: w.version.clone(),
+                        title,
+                        question: 0,
+                        correct: 0,
+                    });
+                } else {
+                    s.finished = Some(title);
+                }
             }
         }
+    }
+
+    /// Scores one answer of the check; after the last, records the result
+    /// and shows it on the completion card.
+    fn answer(&self, s: &mut Session, mut choices: Vec<usize>, out: &mut Vec<Command>) {
+        let Some(q) = s.quiz.as_mut() else { return };
+        let Some(check) = self
+            .library
+            .walkthrough(&q.walkthrough)
+            .and_then(|w| w.check.as_ref())
+        else {
+            s.quiz = None;
+            return;
+        };
+        let Some(question) = check.questions.get(q.question) else {
+            s.quiz = None;
+            return;
+        };
+        choices.sort_unstable();
+        choices.dedup();
+        let mut right = question.correct.clone();
+        right.sort_unstable();
+        let correct = choices == right;
+        out.push(Command::Record {
+            record: Record {
+                id: Some(q.walkthrough.clone()),
+                version: Some(q.version.clone()),
+                question: Some(q.question),
+                correct: Some(correct),
+                ..Record::new("answered", &s.url)
+            },
+        });
+        q.correct += usize::from(correct);
+        q.question += 1;
+        if q.question < check.questions.len() {
+            return;
+        }
+        let total = check.questions.len();
+        let score = q.correct as f32 / total as f32;
+        let passed = score + 1e-6 >= check.pass_score;
+        out.push(Command::Record {
+            record: Record {
+                id: Some(q.walkthrough.clone()),
+                version: Some(q.version.clone()),
+                score: Some(score),
+                passed: Some(passed),
+                ..Record::new("check_completed", &s.url)
+            },
+        });
+        s.finished = Some(q.title.clone());
+        s.result = Some(CheckOutcome {
+            correct: q.correct,
+            total,
+            passed,
+            pass_percent: (check.pass_score * 100.0).round() as u32,
+        });
+        s.quiz = None;
     }
 
     fn localised_title(&self, locale: &str, title: &str, t: &BTreeMap<String, Texts>) -> String {
@@ -853,7 +1007,25 @@ impl Engine {
         if let Some(title) = &s.finished {
             return View::Done {
                 title: title.clone(),
+                result: s.result.clone(),
             };
+        }
+        if let Some(q) = &s.quiz {
+            let question = self
+                .library
+                .walkthrough(&q.walkthrough)
+                .and_then(|w| w.check.as_ref())
+                .and_then(|c| Some((c.questions.get(q.question)?, c.questions.len())));
+            if let Some((question, count)) = question {
+                return View::Check(CheckView {
+                    walkthrough: q.title.clone(),
+                    index: q.question + 1,
+                    count,
+                    prompt: question.prompt.clone(),
+                    choices: question.choices.clone(),
+                    multiple: question.correct.len() > 1,
+                });
+            }
         }
         match self.current(s) {
             Some((w, st, i)) => {
@@ -907,7 +1079,7 @@ impl Engine {
         let card = s.card.unwrap_or(DEFAULT_CARD);
         match view {
             View::Hidden => None,
-            View::Panel(_) | View::Article(_) | View::Done { .. } => Some(
+            View::Panel(_) | View::Article(_) | View::Check(_) | View::Done { .. } => Some(
                 geometry::above_launcher(card, s.viewport, self.launcher_rect(s.viewport)),
             ),
             View::Card(_) => {
@@ -1445,7 +1617,8 @@ mod tests {
         assert_eq!(
             view_of(&c),
             Some(View::Done {
-                title: "Create a deal".into()
+                title: "Create a deal".into(),
+                result: None,
             })
         );
         assert!(c.contains(&Command::Save {
@@ -1568,6 +1741,7 @@ mod tests {
         assert_eq!(json, r#"{"type":"frame","rect":null}"#);
     }
 
+    #[cfg(feature = "authoring")]
     fn source_engine(files: &[(&str, &str)]) -> Engine {
         let sources: Vec<(String, String)> = files
             .iter()
@@ -1576,6 +1750,7 @@ mod tests {
         Engine::new(crate::source::compile(&sources).unwrap())
     }
 
+    #[cfg(feature = "authoring")]
     fn card(e: &Engine, s: &mut Session, ev: Event) -> Card {
         match view_of(&e.handle(s, ev)) {
             Some(View::Card(c)) => c,
@@ -1583,8 +1758,10 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "authoring")]
     const DECIDE: &str = "id = \"refund\"\ntitle = \"Refund\"\nmoment = \"more\"\nowner = \"pos\"\n\n[[steps]]\nid = \"ask\"\ntitle = \"How did they pay?\"\n[[steps.choices]]\nlabel = \"Card\"\ngoto = \"card\"\n[[steps.choices]]\nlabel = \"Cash\"\ngoto = \"cash\"\n\n[[steps]]\nid = \"card\"\ntitle = \"To the card\"\nbranch = \"end\"\n\n[[steps]]\nid = \"cash\"\ntitle = \"In cash\"\n\n[translations.fr]\ntitle = \"Rembourser\"\n[translations.fr.steps.ask]\ntitle = \"Comment ont-ils payé ?\"\n";
 
+    #[cfg(feature = "authoring")]
     #[test]
     fn decisions_branch_and_back_retraces_them() {
         let e = source_engine(&[
@@ -1617,7 +1794,10 @@ mod tests {
         assert_eq!(c.title, "To the card");
         assert!(c.last, "branch = end makes it the last step");
         match view_of(&e.handle(&mut s, Event::Next)) {
-            Some(View::Done { title }) => assert_eq!(title, "Refund"),
+            Some(View::Done { title, result }) => {
+                assert_eq!(title, "Refund");
+                assert_eq!(result, None);
+            }
             other => panic!("{other:?}"),
         }
         // In French, translated strings, and the source where there are none.
@@ -1646,6 +1826,7 @@ mod tests {
         assert_eq!(c.title, "In cash");
     }
 
+    #[cfg(feature = "authoring")]
     #[test]
     fn long_overdue_content_is_badged_under_review() {
         let w = "id = \"w\"\ntitle = \"Old task\"\nmoment = \"apply\"\nowner = \"ops\"\nreview_by = 2026-01-01\n[[steps]]\nid = \"a\"\ntitle = \"A\"\n";
@@ -1706,5 +1887,69 @@ mod tests {
             },
         );
         assert!(!c.is_empty());
+    }
+
+    #[cfg(feature = "authoring")]
+    #[test]
+    fn a_check_follows_the_walkthrough_is_scored_and_recorded() {
+        let w = "id = \"w\"\ntitle = \"Till\"\nmoment = \"more\"\nowner = \"ops\"\n[[steps]]\nid = \"a\"\ntitle = \"A\"\n[check]\npass_score = 0.5\n[[check.questions]]\nprompt = \"One?\"\nchoices = [\"x\", \"y\"]\ncorrect = [\"y\"]\n[[check.questions]]\nprompt = \"All that apply?\"\nchoices = [\"p\", \"q\", \"r\"]\ncorrect = [\"p\", \"r\"]\n";
+        let e = source_engine(&[("w.toml", w)]);
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::Start { id: "w".into() });
+        let c = e.handle(&mut s, Event::Next);
+        match view_of(&c) {
+            Some(View::Check(v)) => {
+                assert_eq!(
+                    (v.index, v.count, v.prompt.as_str(), v.multiple),
+                    (1, 2, "One?", false)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let records = |c: &[Command]| -> Vec<Record> {
+            c.iter()
+                .filter_map(|c| match c {
+                    Command::Record { record } => Some(record.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let c = e.handle(&mut s, Event::Answer { choices: vec![0] });
+        let r = records(&c);
+        assert_eq!(
+            (r[0].kind.as_str(), r[0].question, r[0].correct),
+            ("answered", Some(0), Some(false))
+        );
+        assert_eq!(r[0].id.as_deref(), Some("w"));
+        assert!(matches!(view_of(&c), Some(View::Check(v)) if v.multiple && v.index == 2));
+        // Order and repeats do not matter; the set must be exact.
+        let c = e.handle(
+            &mut s,
+            Event::Answer {
+                choices: vec![2, 0, 2],
+            },
+        );
+        let r = records(&c);
+        assert_eq!(r[0].correct, Some(true));
+        assert_eq!(
+            (r[1].kind.as_str(), r[1].score, r[1].passed),
+            ("check_completed", Some(0.5), Some(true))
+        );
+        match view_of(&c) {
+            Some(View::Done {
+                title,
+                result: Some(o),
+            }) => {
+                assert_eq!(title, "Till");
+                assert_eq!(
+                    (o.correct, o.total, o.passed, o.pass_percent),
+                    (1, 2, true, 50)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Answers outside a check are ignored.
+        assert!(records(&e.handle(&mut s, Event::Answer { choices: vec![1] })).is_empty());
     }
 }

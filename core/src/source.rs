@@ -2258,4 +2258,86 @@ title = "Refund in cash"
         let w = serde_json::to_string(&s[0].1).unwrap();
         assert!(w.contains("\"owner\"") && w.contains("review_by"), "{w}");
     }
+
+    mod round_trip {
+        use super::*;
+        use crate::bundle;
+        use proptest::prelude::*;
+
+        /// Any text an author might type in a title: letters, punctuation,
+        /// quotes, backslashes, emoji, right-to-left script.
+        fn text() -> impl Strategy<Value = String> {
+            "[A-Za-z0-9 ,.!?'\"\\\\()\\-é€日本🙂שלום]{1,40}"
+                .prop_filter("not blank", |s| !s.trim().is_empty())
+        }
+
+        fn walkthrough_source(
+            id: usize,
+            title: String,
+            steps: Vec<(String, String)>,
+            fr: Option<String>,
+        ) -> String {
+            let mut doc = toml::Table::new();
+            doc.insert("id".into(), format!("w{id}").into());
+            doc.insert("title".into(), title.into());
+            doc.insert("moment".into(), "more".into());
+            doc.insert("owner".into(), "team".into());
+            doc.insert("status".into(), "approved".into());
+            let steps: Vec<toml::Value> = steps
+                .into_iter()
+                .enumerate()
+                .map(|(i, (t, b))| {
+                    let mut st = toml::Table::new();
+                    st.insert("id".into(), format!("s{i}").into());
+                    st.insert("title".into(), t.into());
+                    st.insert("body".into(), b.into());
+                    st.into()
+                })
+                .collect();
+            doc.insert("steps".into(), steps.into());
+            if let Some(fr) = fr {
+                let mut t = toml::Table::new();
+                let mut fr_t = toml::Table::new();
+                fr_t.insert("title".into(), fr.into());
+                t.insert("fr".into(), fr_t.into());
+                doc.insert("translations".into(), t.into());
+            }
+            toml::to_string(&doc).unwrap()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+            /// Build, read back, same content: whatever the author wrote
+            /// comes out of the bundle exactly as it was compiled.
+            #[test]
+            fn build_then_read_back_gives_the_same_content(
+                items in proptest::collection::vec(
+                    (text(), proptest::collection::vec((text(), text()), 1..4), proptest::option::of(text())),
+                    1..5,
+                )
+            ) {
+                let mut sources = vec![(
+                    "waymark.toml".to_string(),
+                    "[locales]\ntranslations = [\"fr\"]\n[locales.fallback]\nfr = \"en\"\n[bundle]\nscope = [\"https://a.example\"]\n".to_string(),
+                )];
+                for (i, (title, steps, fr)) in items.iter().enumerate() {
+                    sources.push((format!("w{i}.toml"), walkthrough_source(i, title.clone(), steps.clone(), fr.clone())));
+                }
+                let project = compile_project(&sources).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+                let lib = project.library;
+                for (w, (title, steps, _)) in lib.walkthroughs.iter().zip(&items) {
+                    prop_assert_eq!(&w.title, title.trim());
+                    prop_assert_eq!(w.steps.len(), steps.len());
+                }
+                let m = bundle::Manifest::describe(&lib, 7, 0, 100, crate::content::Env::Production, project.config.scope.clone());
+                let bytes = bundle::write_with(&lib, &m).unwrap();
+                let back = bundle::read_unverified(&bytes).unwrap();
+                prop_assert_eq!(&back.library, &lib);
+                prop_assert_eq!(&back.manifest, &m);
+                // And the search index built with it finds every title.
+                let index = crate::search::SearchIndex::open(&back.search[..]).unwrap();
+                prop_assert_eq!(index.len(), lib.walkthroughs.len());
+            }
+        }
+    }
 }

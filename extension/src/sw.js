@@ -107,15 +107,23 @@ function fromBase64(text) {
 // the demo key shipped in the extension (for its built-in bundle).
 //
 // chrome.storage.managed.get() takes seconds at browser startup while
-// Chromium's policy service initialises (measured here: ~3 s; see
+// Chromium's policy service initialises (measured here: 3 s, and up to 15 s
+// right after another browser session; see
 // https://github.com/ghostery/ghostery-extension/issues/3367 and
 // https://github.com/EFForg/privacybadger/pull/2982). So the last policy
-// read is cached in storage.local and used at once; when the fresh read
-// differs, the extension restarts under the new policy.
+// read is cached in storage.local and used at once. On the very first start
+// there is no cache: policy gets one second, after which "no policy" is
+// assumed (only the bundle inside the extension package itself is then
+// trusted, with the demo key). Whenever the fresh read differs from what was
+// used, the extension restarts under the real policy.
 async function trustedKeys() {
   const fresh = readPolicyKeys();
-  const { policyKeys } = await chrome.storage.local.get('policyKeys');
-  if (policyKeys === undefined) return resolveKeys(await fresh);
+  let { policyKeys } = await chrome.storage.local.get('policyKeys');
+  if (policyKeys === undefined) {
+    const first = await Promise.race([fresh, new Promise((r) => setTimeout(r, 1000))]);
+    if (first !== undefined) return resolveKeys(first);
+    policyKeys = null;
+  }
   fresh.then((keys) => {
     if (JSON.stringify(keys) !== JSON.stringify(policyKeys)) chrome.runtime.reload();
   });

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use waymark_core::engine::{ArticleView, Card, Event, PanelView, View};
+use waymark_core::engine::{ArticleView, Card, CheckOutcome, CheckView, Event, PanelView, View};
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
 
@@ -51,6 +51,8 @@ pub struct App {
     selected: usize,
     input: NodeRef,
     back: NodeRef,
+    /// The check question's choices, read when the answer is submitted.
+    answers: NodeRef,
     /// Focus the search box (or the article's back button) after the next
     /// render, if this frame has focus.
     focus_next: bool,
@@ -77,6 +79,7 @@ impl Component for App {
             selected: 0,
             input: NodeRef::default(),
             back: NodeRef::default(),
+            answers: NodeRef::default(),
             restore_query: None,
         }
     }
@@ -150,7 +153,8 @@ impl Component for App {
             View::Panel(p) => self.panel(ctx, p),
             View::Article(a) => article(a, send, &self.back),
             View::Card(card) => step_card(card, send),
-            View::Done { title } => done(title, send),
+            View::Check(c) => check(c, send, &self.answers),
+            View::Done { title, result } => done(title, result.as_ref(), send),
         }
     }
 }
@@ -323,11 +327,69 @@ fn step_card(card: &Card, send: &Callback<Event>) -> Html {
     }
 }
 
-fn done(title: &str, send: &Callback<Event>) -> Html {
+/// One comprehension question: radio buttons, or checkboxes when more than
+/// one answer is right; the engine scores what is submitted.
+fn check(c: &CheckView, send: &Callback<Event>, answers: &NodeRef) -> Html {
+    let kind = if c.multiple { "checkbox" } else { "radio" };
+    let submit = {
+        let send = send.clone();
+        let answers = answers.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(fieldset) = answers.cast::<web_sys::Element>() else {
+                return;
+            };
+            let mut choices = Vec::new();
+            if let Ok(checked) = fieldset.query_selector_all("input:checked") {
+                for i in 0..checked.length() {
+                    let value = checked
+                        .item(i)
+                        .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .and_then(|input| input.value().parse::<usize>().ok());
+                    choices.extend(value);
+                }
+            }
+            if !choices.is_empty() {
+                send.emit(Event::Answer { choices });
+            }
+        })
+    };
+    html! {
+        <section class="panel check" role="dialog" aria-label={format!("Check: {}", c.walkthrough)}>
+            <header>
+                <span class="walkthrough">{ &c.walkthrough }</span>
+                <span class="progress">{ format!("Question {} of {}", c.index, c.count) }</span>
+                <button class="icon" aria-label="Skip the check" onclick={intent(send, Event::Close)}>{ "×" }</button>
+            </header>
+            <fieldset ref={answers.clone()} key={format!("q{}", c.index)}>
+                <legend>{ &c.prompt }</legend>
+                if c.multiple {
+                    <p class="hint">{ "Select all that apply." }</p>
+                }
+                { for c.choices.iter().enumerate().map(|(i, label)| html! {
+                    <label class="answer">
+                        <input type={kind} name="answer" value={i.to_string()} />
+                        { label }
+                    </label>
+                }) }
+            </fieldset>
+            <footer>
+                <button class="primary" onclick={submit}>{ "Submit" }</button>
+            </footer>
+        </section>
+    }
+}
+
+fn done(title: &str, result: Option<&CheckOutcome>, send: &Callback<Event>) -> Html {
     html! {
         <section class="panel done" role="status">
             <p class="done-title">{ "✓ Done: " }<strong>{ title }</strong></p>
             <p>{ "You completed this walkthrough." }</p>
+            if let Some(r) = result {
+                <p class={classes!("score", if r.passed { "passed" } else { "failed" })}>
+                    { format!("Check: {} of {} right. ", r.correct, r.total) }
+                    { if r.passed { "Passed.".to_string() } else { format!("Not passed ({}% needed).", r.pass_percent) } }
+                </p>
+            }
             <footer>
                 <button class="primary" onclick={intent(send, Event::Dismiss)}>{ "Close" }</button>
             </footer>

@@ -171,6 +171,52 @@ async fn decisions_offer_their_choices_and_media_renders_as_elements() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn a_check_question_submits_the_chosen_answers() {
+    let m = mount();
+    m.overlay
+        .render(js(&View::Check(waymark_core::engine::CheckView {
+            walkthrough: "Create a deal".into(),
+            index: 1,
+            count: 2,
+            prompt: "Which apply?".into(),
+            choices: vec!["a".into(), "b".into(), "c".into()],
+            multiple: true,
+        })));
+    tick().await;
+    assert_eq!(
+        m.root
+            .query_selector_all("input[type=checkbox]")
+            .unwrap()
+            .length(),
+        3
+    );
+    click(&m.root, "button.primary");
+    assert!(m.sent.borrow().is_empty(), "nothing chosen, nothing sent");
+    click(&m.root, "label.answer:nth-of-type(1) input");
+    click(&m.root, "label.answer:nth-of-type(3) input");
+    click(&m.root, "button.primary");
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"answer","choices":[0,2]}"#
+    );
+    m.overlay.render(js(&View::Done {
+        title: "Create a deal".into(),
+        result: Some(waymark_core::engine::CheckOutcome {
+            correct: 1,
+            total: 2,
+            passed: false,
+            pass_percent: 80,
+        }),
+    }));
+    tick().await;
+    assert!(m
+        .root
+        .text_content()
+        .unwrap()
+        .contains("1 of 2 right. Not passed (80% needed)."));
+}
+
 fn item(id: &str, kind: &str, title: &str) -> Item {
     Item {
         id: id.into(),
@@ -301,6 +347,7 @@ fn search_reader_opens_bundle_index_and_refuses_garbage() {
 async fn malformed_views_are_ignored() {
     let m = mount();
     m.overlay.render(js(&View::Done {
+        result: None,
         title: "Create a deal".into(),
     }));
     m.overlay.render(JsValue::from_str("not a view"));

@@ -84,7 +84,22 @@ for (const csp of ['off', 'strict']) {
       await frameAfter.getByText('5 of 5').waitFor();
       await until(() => frameBox(frameAfter), 'the card beside Save deal');
       await page.getByTestId('save-deal').click();
+
+      // The comprehension check follows, is scored, and lands in the queue.
+      await frameAfter.getByText('Question 1 of 1').waitFor();
+      await settled(frameAfter, 'answering');
+      await frameAfter.getByLabel('Prospecting').check();
+      await clickInCard(frameAfter, 'Submit');
       await frameAfter.getByText('You completed this walkthrough.').waitFor();
+      await frameAfter.getByText('Check: 1 of 1 right. Passed.').waitFor();
+      const queue = await until(async () => {
+        const { queue = [] } = await browser.worker.evaluate(() => chrome.storage.local.get('queue'));
+        return queue.some((r) => r.kind === 'check_completed') ? queue : null;
+      }, 'the check records');
+      const answered = queue.find((r) => r.kind === 'answered');
+      assert.deepEqual([answered.id, answered.question, answered.correct], ['create-deal', 0, true]);
+      assert.match(answered.version, /^[0-9a-f]{16}$/);
+      assert.equal(queue.find((r) => r.kind === 'check_completed').passed, true);
       await page.getByRole('heading', { name: 'Deals' }).waitFor();
       await page.getByRole('cell', { name: 'Globex – 40 POS terminals', exact: true }).waitFor();
       await clickInCard(frameAfter, 'Close');
