@@ -188,3 +188,25 @@ export async function settled(frame, why = 'a click') {
     return still;
   }, `the overlay frame to show and settle before ${why}`);
 }
+
+/** Opens `url` in a new page and checks that the agent ran but drew nothing
+ * (no usable bundle, or a page outside its scope), with a clean console. */
+export async function expectNothingDrawn(browser, url, testId = 'new-deal') {
+  const page = await browser.context.newPage();
+  const problems = watchConsole(page);
+  const cdp = await page.context().newCDPSession(page);
+  const worlds = [];
+  cdp.on('Runtime.executionContextCreated', (e) => worlds.push(e.context));
+  await cdp.send('Runtime.enable');
+  await page.goto(url);
+  await page.getByTestId(testId).waitFor();
+  // The agent did run (its isolated world exists) ...
+  await until(() => worlds.some((w) => w.auxData?.type === 'isolated' && w.name === 'Waymark'), 'the agent to be injected');
+  // ... and a few frames later it has still drawn nothing.
+  for (let i = 0; i < 10; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const shape = await hostShape(page);
+  if (shape.waymarkElements !== 0) throw new Error(`${shape.waymarkElements} Waymark elements drawn on ${url}`);
+  if (problems.length) throw new Error(`host console: ${problems.join('; ')}`);
+  await page.close();
+}
+

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, clickLauncher, hostShape, launch, overlayFrame, startDemoApp, until, watchConsole } from './harness.mjs';
+import { DIST, clickLauncher, expectNothingDrawn, launch, overlayFrame, startDemoApp, until, watchConsole } from './harness.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
 const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
@@ -103,19 +103,7 @@ describe('signed manifest', () => {
     const browser = await launch({ dist: dir });
     try {
       await status(browser, [/Acts only on: https:\/\/crm\.acme\.example\./]);
-      const page = await browser.context.newPage();
-      const problems = watchConsole(page);
-      const cdp = await page.context().newCDPSession(page);
-      const worlds = [];
-      cdp.on('Runtime.executionContextCreated', (e) => worlds.push(e.context));
-      await cdp.send('Runtime.enable');
-      await page.goto(`${app.url}/crm/deals`);
-      await page.getByTestId('new-deal').waitFor();
-      await until(() => worlds.some((w) => w.auxData?.type === 'isolated' && w.name === 'Waymark'), 'the agent to be injected');
-      for (let i = 0; i < 10; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
-      const shape = await hostShape(page);
-      assert.equal(shape.waymarkElements, 0, 'nothing drawn outside the scope');
-      assert.deepEqual(problems, [], 'host console is clean');
+      await expectNothingDrawn(browser, `${app.url}/crm/deals`);
     } finally {
       await browser.close();
       rmSync(dir, { recursive: true, force: true });
