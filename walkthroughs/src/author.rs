@@ -23,7 +23,17 @@ pub fn summary(
 ) -> String {
     let items = lib.items();
     let mut out = String::new();
+    if items.is_empty() {
+        let _ = writeln!(
+            out,
+            "warning: the bundle holds no content{}",
+            env.map_or(String::new(), |e| format!(" for {}", e.as_str()))
+        );
+    }
     let mut table = |title: &str, counts: BTreeMap<String, usize>| {
+        if counts.is_empty() {
+            return;
+        }
         let cells: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let _ = writeln!(out, "  {title:<8} {}", cells.join(" · "));
     };
