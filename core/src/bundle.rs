@@ -513,6 +513,8 @@ mod tests {
                     placement: Placement::Auto,
                     optional: false,
                     branch: Branch::Next,
+                    url: None,
+                    timeout_ms: DEFAULT_TIMEOUT_MS,
                 }],
                 meta: Meta {
                     owner: "crm-team".into(),

@@ -549,7 +549,15 @@ pub struct Step {
     /// be found.
     pub optional: bool,
     pub branch: Branch,
+    /// The page this step happens on (a `urlmatch` pattern); elsewhere the
+    /// card says where to go instead of looking for the target.
+    pub url: Option<String>,
+    /// How long to look for the target before saying it cannot be found.
+    pub timeout_ms: u32,
 }
+
+/// How long a step looks for its target by default.
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
 /// One way of finding a step's element, in the style of the Chrome DevTools
 /// Recorder's selector list.
@@ -609,12 +617,39 @@ pub fn normalise_space(s: &str) -> String {
 }
 
 /// What moves a walkthrough on from a step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Advance {
     /// The user clicks the real target.
     Click,
     /// The user presses Next on the card.
     Next,
+    /// The user types into the target; with a pattern (`*` wildcards), once
+    /// the value matches it.
+    Input(Option<String>),
+    /// The target's value is committed (a select, a checkbox, a blurred
+    /// field); with a pattern, once it matches.
+    Change(Option<String>),
+    /// An element matching any of these appears (a confirmation, a dialog).
+    Appear(Vec<Target>),
+    /// The target goes away (a dialog closes, a banner is dismissed).
+    Disappear,
+    /// The page's URL matches this pattern (see `urlmatch`).
+    Url(String),
+}
+
+impl Advance {
+    /// Does a typed or committed `value` satisfy this rule?
+    pub fn accepts_value(&self, committed: bool, value: &str) -> bool {
+        let pattern = match self {
+            Advance::Input(p) => p,
+            Advance::Change(p) if committed => p,
+            _ => return false,
+        };
+        match pattern {
+            None => !value.trim().is_empty(),
+            Some(p) => crate::urlmatch::glob_matches(p, value.trim()),
+        }
+    }
 }
 
 /// Preferred side of the target for the card.

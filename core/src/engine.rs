@@ -82,8 +82,20 @@ pub struct Session {
     /// The check's outcome, shown on the completion card.
     result: Option<CheckOutcome>,
     target: Option<Rect>,
+    /// The current step's step-local state (reset whenever the step changes).
+    step: StepState,
     card: Option<Size>,
     shown: Shown,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct StepState {
+    /// The target was not found in time: the card says so.
+    missing: bool,
+    /// Retries so far: part of the watch key, so the agent starts afresh.
+    attempt: u32,
+    /// The target was seen at least once (for `disappear`).
+    found: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -173,6 +185,9 @@ pub enum Event {
     Choose {
         index: usize,
     },
+    /// On the "can't find this" card: look again, skip the step.
+    Retry,
+    Skip,
     /// The answer to the check's current question: indexes of the chosen
     /// choices.
     Answer {
@@ -192,6 +207,21 @@ pub enum Event {
         watch: String,
     },
     TargetClicked {
+        watch: String,
+    },
+    /// The watched target was not found within the step's timeout.
+    TargetMissing {
+        watch: String,
+    },
+    /// The user typed into (`committed: false`) or committed (`true`) the
+    /// watched target; `value` is its current value.
+    TargetInput {
+        watch: String,
+        value: String,
+        committed: bool,
+    },
+    /// An element of the watch's `appear` queries is on the page.
+    Appeared {
         watch: String,
     },
     /// The frame's rendered content size.
@@ -237,12 +267,17 @@ impl Event {
             | Event::LauncherClicked
             | Event::Target { .. }
             | Event::TargetLost { .. }
-            | Event::TargetClicked { .. } => Source::Agent,
+            | Event::TargetClicked { .. }
+            | Event::TargetMissing { .. }
+            | Event::TargetInput { .. }
+            | Event::Appeared { .. } => Source::Agent,
             Event::Start { .. }
             | Event::Next
             | Event::Back
             | Event::Choose { .. }
             | Event::Answer { .. }
+            | Event::Retry
+            | Event::Skip
             | Event::Close
             | Event::Dismiss
             | Event::Search { .. }
@@ -291,6 +326,13 @@ pub enum Command {
         watch: String,
         queries: Vec<Query>,
         click: bool,
+        /// Report `TargetMissing` when no target is found for this long
+        /// (restarted whenever the target goes away). 0: never.
+        timeout_ms: u32,
+        /// Report the target's `input` and `change` events.
+        input: bool,
+        /// Report `Appeared` once any of these matches.
+        appear: Vec<Query>,
     },
     Unwatch,
     Spotlight {
@@ -316,7 +358,8 @@ pub enum Command {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// `search_zero`: a query that found nothing; `answered`: one check
-    /// question; `check_completed`: the check's score.
+    /// question; `check_completed`: the check's score; `target_missing`: a
+    /// step whose target was not found in time.
     pub kind: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub query: String,
@@ -326,6 +369,9 @@ pub struct Record {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The step id (`target_missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     /// 0-based question index (`answered`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<usize>,
@@ -346,6 +392,7 @@ impl Record {
             url: url.into(),
             id: None,
             version: None,
+            step: None,
             question: None,
             correct: None,
             score: None,
@@ -433,6 +480,9 @@ pub struct Card {
     /// A decision: the answers, in order (answered with `Choose`).
     pub choices: Vec<String>,
     pub under_review: bool,
+    /// The target was not found in time: offer Retry, Skip and End.
+    #[serde(default)]
+    pub missing: bool,
 }
 
 pub struct Engine {
@@ -550,7 +600,15 @@ impl Engine {
                         .is_some_and(|w| t.step < w.steps.len())
                 });
             }
-            Event::UrlChanged { url } => s.url = url,
+            Event::UrlChanged { url } => {
+                s.url = url;
+                let reached = self.current(s).is_some_and(|(_, st, _)| {
+                    matches!(&st.advance, Advance::Url(p) if urlmatch::matches(p, &s.url))
+                });
+                if reached {
+                    self.advance(s);
+                }
+            }
             Event::Resized { viewport } => s.viewport = viewport,
             Event::LauncherClicked => {
                 s.finished = None;
@@ -628,6 +686,7 @@ impl Engine {
                     if let Some(prev) = t.history.pop().or(t.step.checked_sub(1)) {
                         t.step = prev;
                         s.target = None;
+                        s.step = StepState::default();
                     }
                 }
             }
@@ -641,6 +700,58 @@ impl Engine {
                 }
             }
             Event::Answer { choices } => self.answer(s, choices, &mut out),
+            Event::Retry => {
+                if s.step.missing {
+                    s.step.missing = false;
+                    s.step.attempt += 1;
+                }
+            }
+            Event::Skip => {
+                if self.current(s).is_some() {
+                    self.skip(s);
+                }
+            }
+            Event::TargetMissing { watch } => {
+                if self.is_current(s, &watch) && s.target.is_none() {
+                    if let Some((w, st, _)) = self.current(s) {
+                        out.push(Command::Record {
+                            record: Record {
+                                id: Some(w.id.clone()),
+                                version: Some(w.version.clone()),
+                                step: Some(st.id.clone()),
+                                ..Record::new("target_missing", &s.url)
+                            },
+                        });
+                        if st.optional {
+                            self.skip(s);
+                        } else {
+                            s.step.missing = true;
+                        }
+                    }
+                }
+            }
+            Event::TargetInput {
+                watch,
+                value,
+                committed,
+            } => {
+                if self.is_current(s, &watch)
+                    && self
+                        .current(s)
+                        .is_some_and(|(_, st, _)| st.advance.accepts_value(committed, &value))
+                {
+                    self.advance(s);
+                }
+            }
+            Event::Appeared { watch } => {
+                if self.is_current(s, &watch)
+                    && self
+                        .current(s)
+                        .is_some_and(|(_, st, _)| matches!(st.advance, Advance::Appear(_)))
+                {
+                    self.advance(s);
+                }
+            }
             Event::Close => {
                 s.tour = None;
                 s.quiz = None;
@@ -662,11 +773,20 @@ impl Engine {
                 if self.is_current(s, &watch) {
                     s.target = Some(rect.sane());
                     s.viewport = viewport;
+                    s.step.found = true;
+                    s.step.missing = false;
                 }
             }
             Event::TargetLost { watch } => {
                 if self.is_current(s, &watch) {
                     s.target = None;
+                    let gone = s.step.found
+                        && self
+                            .current(s)
+                            .is_some_and(|(_, st, _)| st.advance == Advance::Disappear);
+                    if gone {
+                        self.advance(s);
+                    }
                 }
             }
             Event::TargetClicked { watch } => {
@@ -702,7 +822,22 @@ impl Engine {
             });
             s.finished = None;
             s.target = None;
+            s.step = StepState::default();
         }
+    }
+
+    /// Leaves the current step without doing it: on to the next one (a
+    /// decision's first successor is the next step in the file).
+    fn skip(&self, s: &mut Session) {
+        let Some((w, st, i)) = self.current(s) else {
+            return;
+        };
+        let next = match &st.branch {
+            Branch::Next | Branch::Choices(_) => w.steps.get(i + 1).map(|n| n.id.clone()),
+            Branch::Goto(id) => Some(id.clone()),
+            Branch::End => None,
+        };
+        self.go(s, next.as_deref().unwrap_or(crate::content::END));
     }
 
     fn close_panel(&self, s: &mut Session, out: &mut Vec<Command>) {
@@ -893,6 +1028,7 @@ impl Engine {
             return;
         };
         s.target = None;
+        s.step = StepState::default();
         match w.step_index(id) {
             Some(j) => {
                 if let Some(t) = s.tour.as_mut() {
@@ -997,7 +1133,21 @@ impl Engine {
     /// still refers to the same step.
     fn watch_key(&self, s: &Session) -> Option<String> {
         let (w, st, i) = self.current(s)?;
-        (!st.target.is_empty()).then(|| format!("{}/{}/{}", w.id, i, st.id))
+        let looks = !st.target.is_empty() || matches!(st.advance, Advance::Appear(_));
+        if !looks || s.step.missing || !self.on_step_page(s, st) {
+            return None;
+        }
+        let retry = if s.step.attempt > 0 {
+            format!("#{}", s.step.attempt)
+        } else {
+            String::new()
+        };
+        Some(format!("{}/{}/{}{retry}", w.id, i, st.id))
+    }
+
+    /// Is the user on the page the step happens on?
+    fn on_step_page(&self, s: &Session, st: &Step) -> bool {
+        st.url.as_ref().is_none_or(|p| urlmatch::matches(p, &s.url))
     }
 
     fn view(&self, s: &Session) -> View {
@@ -1056,10 +1206,19 @@ impl Engine {
                         .is_some_and(|t| !t.history.is_empty() || t.step > 0),
                     can_next: st.advance == Advance::Next && !decision,
                     last: !decision && w.successors(i).is_empty(),
-                    hint: (st.advance == Advance::Click && !decision)
-                        .then(|| "Click the highlighted element to continue.".to_string()),
+                    hint: if decision {
+                        None
+                    } else if !self.on_step_page(s, st) {
+                        Some(format!(
+                            "This step is on another page ({}). Go there to continue.",
+                            st.url.as_deref().unwrap_or("")
+                        ))
+                    } else {
+                        hint(&st.advance).map(str::to_string)
+                    },
                     choices,
                     under_review: self.under_review(&w.meta),
+                    missing: s.step.missing,
                 })
             }
             None => View::Hidden,
@@ -1084,7 +1243,7 @@ impl Engine {
             ),
             View::Card(_) => {
                 let (_, st, _) = self.current(s)?;
-                if st.target.is_empty() {
+                if st.target.is_empty() || s.step.missing || !self.on_step_page(s, st) {
                     Some(geometry::centre(card, s.viewport))
                 } else {
                     let t = s.target?;
@@ -1118,6 +1277,16 @@ impl Engine {
                     watch: key.clone(),
                     queries: st.target.iter().map(compile_target).collect(),
                     click: st.advance == Advance::Click,
+                    timeout_ms: if st.target.is_empty() {
+                        0
+                    } else {
+                        st.timeout_ms
+                    },
+                    input: matches!(st.advance, Advance::Input(_) | Advance::Change(_)),
+                    appear: match &st.advance {
+                        Advance::Appear(ts) => ts.iter().map(compile_target).collect(),
+                        _ => Vec::new(),
+                    },
                 },
                 _ => Command::Unwatch,
             });
@@ -1158,6 +1327,19 @@ impl Engine {
             }
         }
     }
+}
+
+/// What the card tells the user to do, by advance rule.
+fn hint(a: &Advance) -> Option<&'static str> {
+    Some(match a {
+        Advance::Next => return None,
+        Advance::Click => "Click the highlighted element to continue.",
+        Advance::Input(_) => "Type in the highlighted field to continue.",
+        Advance::Change(_) => "Make your choice in the highlighted field to continue.",
+        Advance::Appear(_) | Advance::Disappear | Advance::Url(_) => {
+            "Carry on in the page; this moves on by itself."
+        }
+    })
 }
 
 /// Progress is kept per origin, so it survives reloads and route changes.
@@ -1227,6 +1409,8 @@ mod tests {
             placement: Placement::Auto,
             optional: false,
             branch: Branch::Next,
+            url: None,
+            timeout_ms: crate::content::DEFAULT_TIMEOUT_MS,
         }
     }
 
@@ -1951,5 +2135,211 @@ mod tests {
         }
         // Answers outside a check are ignored.
         assert!(records(&e.handle(&mut s, Event::Answer { choices: vec![1] })).is_empty());
+    }
+
+    #[cfg(feature = "authoring")]
+    const RULES: &str = r##"id = "rules"
+title = "Every rule"
+moment = "more"
+owner = "ops"
+
+[[steps]]
+id = "name"
+title = "Name it"
+target = ["#name"]
+advance = "input"
+value = "*@*"
+
+[[steps]]
+id = "stage"
+title = "Pick a stage"
+target = ["#stage"]
+advance = "change"
+
+[[steps]]
+id = "save"
+title = "Save"
+target = ["#save"]
+advance = "appear"
+appear = ["text/Saved"]
+
+[[steps]]
+id = "dialog"
+title = "Close the dialog"
+target = ["dialog"]
+advance = "disappear"
+optional = true
+timeout = 2
+
+[[steps]]
+id = "list"
+title = "Back to the list"
+url = "/crm/deals/new*"
+target = ["#back"]
+advance = "url"
+reach = "/crm/deals"
+
+[[steps]]
+id = "end"
+title = "Done"
+"##;
+
+    #[cfg(feature = "authoring")]
+    fn watch_cmd(c: &[Command]) -> Option<(String, u32, bool, usize)> {
+        c.iter().find_map(|c| match c {
+            Command::Watch {
+                watch,
+                timeout_ms,
+                input,
+                appear,
+                ..
+            } => Some((watch.clone(), *timeout_ms, *input, appear.len())),
+            _ => None,
+        })
+    }
+
+    #[cfg(feature = "authoring")]
+    #[test]
+    fn every_advance_rule_and_a_missing_target() {
+        let src = RULES.replace("id = \"end\"", "id = \"fin\"");
+        let e = source_engine(&[("rules.toml", src.as_str())]);
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        let c = e.handle(&mut s, Event::Start { id: "rules".into() });
+        let (w, timeout, input, _) = watch_cmd(&c).unwrap();
+        assert_eq!((w.as_str(), timeout, input), ("rules/0/name", 10_000, true));
+        let typed = |s: &mut Session, w: &str, v: &str, committed: bool| {
+            e.handle(
+                s,
+                Event::TargetInput {
+                    watch: w.into(),
+                    value: v.into(),
+                    committed,
+                },
+            )
+        };
+        // Typing that does not match the pattern yet stays; a match moves on.
+        assert!(watch_cmd(&typed(&mut s, &w, "ana", false)).is_none());
+        let c = typed(&mut s, &w, "ana@acme.example", false);
+        let (w, ..) = watch_cmd(&c).unwrap();
+        assert_eq!(w, "rules/1/stage");
+        // `change` waits for the committed value, not keystrokes.
+        assert!(watch_cmd(&typed(&mut s, &w, "Won", false)).is_none());
+        let (w, _, _, appear) = watch_cmd(&typed(&mut s, &w, "Won", true)).unwrap();
+        assert_eq!((w.as_str(), appear), ("rules/2/save", 1));
+        let (w, timeout, ..) = watch_cmd(&e.handle(&mut s, Event::Appeared { watch: w })).unwrap();
+        assert_eq!((w.as_str(), timeout), ("rules/3/dialog", 2_000));
+        // Disappear needs the target seen first.
+        let rect = Rect {
+            x: 10.0,
+            y: 10.0,
+            width: 50.0,
+            height: 20.0,
+        };
+        assert!(watch_cmd(&e.handle(&mut s, Event::TargetLost { watch: w.clone() })).is_none());
+        e.handle(
+            &mut s,
+            Event::Target {
+                watch: w.clone(),
+                rect,
+                viewport: VP,
+            },
+        );
+        let c = e.handle(&mut s, Event::TargetLost { watch: w });
+        // Step 5 happens on /crm/deals/new: elsewhere, no watch, and the
+        // card says where to go.
+        assert_eq!(watch_cmd(&c), None);
+        match view_of(&c) {
+            Some(View::Card(card)) => {
+                assert!(card.hint.unwrap().contains("/crm/deals/new*"), "{c:?}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let c = e.handle(
+            &mut s,
+            Event::UrlChanged {
+                url: "http://127.0.0.1:4000/crm/deals/new".into(),
+            },
+        );
+        let (w, ..) = watch_cmd(&c).unwrap();
+        assert_eq!(w, "rules/4/list");
+        let c = e.handle(
+            &mut s,
+            Event::UrlChanged {
+                url: "http://127.0.0.1:4000/crm/deals".into(),
+            },
+        );
+        match view_of(&c) {
+            Some(View::Card(card)) => assert_eq!(card.title, "Done"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[cfg(feature = "authoring")]
+    #[test]
+    fn a_target_not_found_in_time_offers_retry_skip_and_end_and_is_recorded() {
+        let e = source_engine(&[(
+            "rules.toml",
+            RULES.replace("id = \"end\"", "id = \"fin\"").as_str(),
+        )]);
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        let (w, ..) = watch_cmd(&e.handle(&mut s, Event::Start { id: "rules".into() })).unwrap();
+        let c = e.handle(&mut s, Event::TargetMissing { watch: w.clone() });
+        let record = c.iter().find_map(|c| match c {
+            Command::Record { record } => Some(record.clone()),
+            _ => None,
+        });
+        let record = record.unwrap();
+        assert_eq!(
+            (
+                record.kind.as_str(),
+                record.id.as_deref(),
+                record.step.as_deref()
+            ),
+            ("target_missing", Some("rules"), Some("name"))
+        );
+        assert!(record.version.is_some());
+        assert!(c.contains(&Command::Unwatch), "{c:?}");
+        match view_of(&c) {
+            Some(View::Card(card)) => assert!(card.missing),
+            other => panic!("{other:?}"),
+        }
+        // A stale timeout (another watch) is ignored.
+        assert!(e
+            .handle(
+                &mut s,
+                Event::TargetMissing {
+                    watch: "rules/9/x".into()
+                }
+            )
+            .is_empty());
+        // Retry looks again under a new key.
+        let (w2, ..) = watch_cmd(&e.handle(&mut s, Event::Retry)).unwrap();
+        assert_eq!(w2, "rules/0/name#1");
+        e.handle(&mut s, Event::TargetMissing { watch: w2 });
+        let (w3, ..) = watch_cmd(&e.handle(&mut s, Event::Skip)).unwrap();
+        assert_eq!(w3, "rules/1/stage");
+        // An optional step is skipped by itself when its target never comes.
+        e.handle(
+            &mut s,
+            Event::TargetInput {
+                watch: w3,
+                value: "x".into(),
+                committed: true,
+            },
+        );
+        let (w, ..) = watch_cmd(&e.handle(
+            &mut s,
+            Event::Appeared {
+                watch: "rules/2/save".into(),
+            },
+        ))
+        .unwrap();
+        assert_eq!(w, "rules/3/dialog");
+        let c = e.handle(&mut s, Event::TargetMissing { watch: w });
+        assert!(
+            matches!(view_of(&c), Some(View::Card(card)) if card.title == "Back to the list" && !card.missing)
+        );
     }
 }

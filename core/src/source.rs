@@ -205,6 +205,11 @@ enum StatusSchema {
 enum AdvanceSchema {
     Click,
     Next,
+    Input,
+    Change,
+    Appear,
+    Disappear,
+    Url,
 }
 
 #[allow(dead_code)]
@@ -415,10 +420,36 @@ struct StepSrc {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     target: Vec<Spanned<String>>,
-    /// Default: "click" with a target, "next" without.
+    /// What moves on from this step. Default: "click" with a target, "next"
+    /// without. "input"/"change": the user types or commits a value in the
+    /// target (see `value`); "appear": an element of `appear` shows up;
+    /// "disappear": the target goes away; "url": the page reaches `reach`.
     #[serde(default)]
     #[schemars(with = "Option<AdvanceSchema>")]
     advance: Option<Spanned<String>>,
+    /// For "input"/"change": the value to wait for, `*` as wildcard
+    /// ("*@*"). Default: any non-empty value.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    value: Option<Spanned<String>>,
+    /// For "appear": selectors of the element to wait for, most robust first.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    appear: Vec<Spanned<String>>,
+    /// For "url": the URL pattern to wait for ("/crm/deals/*").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    reach: Option<Spanned<String>>,
+    /// The page this step happens on ("/crm/deals/new*"); elsewhere the card
+    /// tells the user where to go.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    url: Option<Spanned<String>>,
+    /// Seconds to look for the target before offering Retry, Skip and End
+    /// (default 10).
+    #[serde(default)]
+    #[schemars(with = "Option<u32>")]
+    timeout: Option<Spanned<i64>>,
     #[serde(default)]
     #[schemars(with = "Option<PlacementSchema>")]
     placement: Option<Spanned<String>>,
@@ -1362,31 +1393,33 @@ fn compile_walkthrough(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<Walkthrou
             );
         }
         let targets = compile_targets(cx, &s.target, diags);
-        let advance = match s.advance.as_ref().map(|a| (a.get_ref().as_str(), a.span())) {
-            None if s.target.is_empty() => Advance::Next,
-            None => Advance::Click,
-            Some(("click", span)) => {
-                if s.target.is_empty() {
+        let advance = compile_advance(cx, s, diags);
+        let timeout_ms = match &s.timeout {
+            None => crate::content::DEFAULT_TIMEOUT_MS,
+            Some(t) => match u32::try_from(*t.get_ref()) {
+                Ok(secs) if (1..=600).contains(&secs) => secs * 1000,
+                _ => {
                     d(
                         diags,
-                        span,
-                        "`advance = \"click\"` needs a target".into(),
-                        "add `target = [...]` or use `advance = \"next\"`",
+                        t.span(),
+                        "`timeout` is seconds, from 1 to 600".into(),
+                        "for example 10",
                     );
+                    crate::content::DEFAULT_TIMEOUT_MS
                 }
-                Advance::Click
-            }
-            Some(("next", _)) => Advance::Next,
-            Some((other, span)) => {
+            },
+        };
+        let url = s.url.as_ref().map(|u| u.get_ref().trim().to_string());
+        if let Some(u) = &s.url {
+            if u.get_ref().trim().is_empty() {
                 d(
                     diags,
-                    span,
-                    format!("unknown advance rule `{other}`"),
-                    "use \"click\" or \"next\"",
+                    u.span(),
+                    "empty URL pattern".into(),
+                    "write a path like \"/crm/deals/new*\"",
                 );
-                Advance::Next
             }
-        };
+        }
         let placement = match &s.placement {
             None => Placement::Auto,
             Some(p) => Placement::parse(p.get_ref()).unwrap_or_else(|| {
@@ -1437,7 +1470,7 @@ fn compile_walkthrough(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<Walkthrou
                 )
             }
         };
-        if matches!(branch, Branch::Choices(_)) && advance == Advance::Click {
+        if matches!(branch, Branch::Choices(_)) && s.advance.is_some() {
             if let Some(a) = &s.advance {
                 d(
                     diags,
@@ -1461,6 +1494,8 @@ fn compile_walkthrough(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<Walkthrou
             placement,
             optional: s.optional,
             branch,
+            url,
+            timeout_ms,
         });
     }
     check_branches(cx, &src.steps, &steps, diags);
@@ -1493,6 +1528,96 @@ fn compile_walkthrough(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<Walkthrou
         diags,
     );
     Some(w)
+}
+
+/// The step's advance rule and the fields that go with it.
+fn compile_advance(cx: &Cx, s: &StepSrc, diags: &mut Vec<Diagnostic>) -> Advance {
+    let rule = s.advance.as_ref().map(|a| (a.get_ref().as_str(), a.span()));
+    let needs_target = |diags: &mut Vec<Diagnostic>, what: &str, span: Range<usize>| {
+        if s.target.is_empty() {
+            cx.err(
+                diags,
+                span,
+                format!("`advance = \"{what}\"` needs a target"),
+                "add `target = [...]`, or use another advance rule",
+            );
+        }
+    };
+    let stray = |diags: &mut Vec<Diagnostic>, field: &str, span: Range<usize>, rule: &str| {
+        cx.err(
+            diags,
+            span,
+            format!("`{field}` only applies to `advance = \"{rule}\"`"),
+            &format!("remove it, or set `advance = \"{rule}\"`"),
+        );
+    };
+    let kind = rule
+        .as_ref()
+        .map_or(if s.target.is_empty() { "next" } else { "click" }, |r| r.0);
+    if let (Some(v), false) = (&s.value, matches!(kind, "input" | "change")) {
+        stray(diags, "value", v.span(), "input");
+    }
+    if let (Some(a), false) = (s.appear.first(), kind == "appear") {
+        stray(diags, "appear", a.span(), "appear");
+    }
+    if let (Some(r), false) = (&s.reach, kind == "url") {
+        stray(diags, "reach", r.span(), "url");
+    }
+    let span = rule.map_or(s.id.span(), |r| r.1);
+    let value = s.value.as_ref().map(|v| v.get_ref().clone());
+    match kind {
+        "click" => {
+            needs_target(diags, "click", span);
+            Advance::Click
+        }
+        "next" => Advance::Next,
+        "input" => {
+            needs_target(diags, "input", span);
+            Advance::Input(value)
+        }
+        "change" => {
+            needs_target(diags, "change", span);
+            Advance::Change(value)
+        }
+        "disappear" => {
+            needs_target(diags, "disappear", span);
+            Advance::Disappear
+        }
+        "appear" => {
+            if s.appear.is_empty() {
+                cx.err(
+                    diags,
+                    span,
+                    "`advance = \"appear\"` needs `appear = [...]`".into(),
+                    "name the element to wait for, like `appear = [\"[role=alert]\"]`",
+                );
+            }
+            Advance::Appear(compile_targets(cx, &s.appear, diags))
+        }
+        "url" => match &s.reach {
+            Some(r) if !r.get_ref().trim().is_empty() => {
+                Advance::Url(r.get_ref().trim().to_string())
+            }
+            _ => {
+                cx.err(
+                    diags,
+                    span,
+                    "`advance = \"url\"` needs `reach = \"...\"`".into(),
+                    "give the URL pattern to wait for, like `reach = \"/crm/deals/*\"`",
+                );
+                Advance::Next
+            }
+        },
+        other => {
+            cx.err(
+                diags,
+                span,
+                format!("unknown advance rule `{other}`"),
+                "use click, next, input, change, appear, disappear or url",
+            );
+            Advance::Next
+        }
+    }
 }
 
 fn compile_targets(cx: &Cx, src: &[Spanned<String>], diags: &mut Vec<Diagnostic>) -> Vec<Target> {

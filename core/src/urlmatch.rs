@@ -101,6 +101,11 @@ pub fn in_scope(scope: &[String], url: &str) -> bool {
     scope.iter().any(|p| glob(p.trim(), o))
 }
 
+/// Does `text` match `pattern`, where `*` matches any run of characters?
+pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    glob(pattern, text)
+}
+
 /// Iterative glob with `*` only: linear in practice, no recursion, so a hostile
 /// pattern cannot blow the stack.
 fn glob(pattern: &str, text: &str) -> bool {

@@ -51,7 +51,7 @@
   let returnFocus = null;
   let port = null;
   let dead = false;
-  let watch = null; // { key, queries, click, el, rect, revealed }
+  let watch = null; // { key, queries, click, el, rect, revealed, timeoutMs, timer, appear, appeared }
   let observer = null;
   let scheduled = false;
 
@@ -209,7 +209,10 @@
 
   function startWatch(c) {
     stopWatch();
-    watch = { key: c.watch, queries: c.queries ?? [], click: c.click, el: null, rect: null, revealed: false };
+    watch = {
+      key: c.watch, queries: c.queries ?? [], click: c.click, el: null, rect: null, revealed: false,
+      timeoutMs: c.timeout_ms ?? 0, timer: null, appear: c.appear ?? [], appeared: false,
+    };
     // One observer, batched per animation frame; it exists only while a
     // target is watched, so an idle page pays nothing.
     observer = new MutationObserver(schedule);
@@ -217,15 +220,40 @@
     addEventListener('scroll', schedule, { capture: true, passive: true });
     addEventListener('resize', schedule, { passive: true });
     if (c.click) addEventListener('click', onClick, true);
+    if (c.input) {
+      addEventListener('input', onInput, true);
+      addEventListener('change', onInput, true);
+    }
     check();
+    if (!watch?.el) armTimer();
+  }
+
+  // One timer per watch, running only while the target is absent: the engine
+  // decides what "not found in time" means (engine::Event::TargetMissing).
+  function armTimer() {
+    if (!watch || watch.timer || !watch.timeoutMs || !watch.queries.length) return;
+    const key = watch.key;
+    watch.timer = setTimeout(() => {
+      if (watch?.key !== key) return;
+      watch.timer = null;
+      if (!watch.el) send({ type: 'target_missing', watch: key });
+    }, watch.timeoutMs);
+  }
+
+  function disarmTimer() {
+    if (watch?.timer) clearTimeout(watch.timer);
+    if (watch) watch.timer = null;
   }
 
   function stopWatch() {
+    disarmTimer();
     observer?.disconnect();
     observer = null;
     removeEventListener('scroll', schedule, { capture: true });
     removeEventListener('resize', schedule);
     removeEventListener('click', onClick, true);
+    removeEventListener('input', onInput, true);
+    removeEventListener('change', onInput, true);
     watch = null;
   }
 
@@ -240,13 +268,19 @@
 
   function check() {
     if (!watch) return;
+    if (watch.appear.length && !watch.appeared && resolve(watch.appear)) {
+      watch.appeared = true;
+      send({ type: 'appeared', watch: watch.key });
+    }
     if (watch.el && !(watch.el.isConnected && visible(watch.el))) {
       watch.el = null;
       watch.rect = null;
       send({ type: 'target_lost', watch: watch.key });
+      armTimer();
     }
     if (!watch.el) watch.el = resolve(watch.queries);
     if (!watch.el) return;
+    disarmTimer();
     if (!watch.revealed) {
       // Part of the Watch contract: a found target is brought into view once.
       watch.revealed = true;
@@ -266,6 +300,19 @@
 
   function onClick(e) {
     if (watch?.el && e.composedPath().includes(watch.el)) send({ type: 'target_clicked', watch: watch.key });
+  }
+
+  // Typing (`input`) and committed values (`change`) in the target: the
+  // engine matches the value against the step's pattern.
+  function onInput(e) {
+    if (!watch?.el || !e.composedPath().includes(watch.el)) return;
+    send({ type: 'target_input', watch: watch.key, value: valueOf(e.target), committed: e.type === 'change' });
+  }
+
+  function valueOf(el) {
+    if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return el.checked ? (el.value || 'on') : '';
+    if ('value' in el && typeof el.value === 'string') return el.value;
+    return norm(el.textContent);
   }
 
   // ---- executing queries (see engine::Query) ---------------------------------

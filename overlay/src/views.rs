@@ -293,6 +293,9 @@ fn intent(send: &Callback<Event>, event: Event) -> Callback<MouseEvent> {
 }
 
 fn step_card(card: &Card, send: &Callback<Event>) -> Html {
+    if card.missing {
+        return missing_card(card, send);
+    }
     let pct = (card.index * 100).checked_div(card.count).unwrap_or(0);
     html! {
         <section class="panel card" role="dialog" aria-label={card.walkthrough.clone()}>
@@ -374,6 +377,27 @@ fn check(c: &CheckView, send: &Callback<Event>, answers: &NodeRef) -> Html {
             </fieldset>
             <footer>
                 <button class="primary" onclick={submit}>{ "Submit" }</button>
+            </footer>
+        </section>
+    }
+}
+
+/// The step's target did not show up in time: say so plainly and let the
+/// user decide, rather than pointing at nothing or ending by itself.
+fn missing_card(card: &Card, send: &Callback<Event>) -> Html {
+    html! {
+        <section class="panel card missing" role="alertdialog" aria-label={card.walkthrough.clone()}>
+            <header>
+                <span class="walkthrough">{ &card.walkthrough }</span>
+                <span class="progress">{ format!("{} of {}", card.index, card.count) }</span>
+                <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
+            </header>
+            <h2>{ "Can't find this on the page" }</h2>
+            <p>{ format!("The next step, “{}”, needs something that isn't on this page yet. It may still be loading, or the page may have changed.", card.title) }</p>
+            <footer>
+                <button class="secondary" onclick={intent(send, Event::Close)}>{ "End" }</button>
+                <button class="secondary" onclick={intent(send, Event::Skip)}>{ "Skip step" }</button>
+                <button class="primary" onclick={intent(send, Event::Retry)}>{ "Try again" }</button>
             </footer>
         </section>
     }

@@ -82,6 +82,7 @@ fn card() -> Card {
         hint: None,
         choices: vec![],
         under_review: false,
+        missing: false,
     }
 }
 
@@ -215,6 +216,32 @@ async fn a_check_question_submits_the_chosen_answers() {
         .text_content()
         .unwrap()
         .contains("1 of 2 right. Not passed (80% needed)."));
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_target_offers_retry_skip_and_end() {
+    let m = mount();
+    m.overlay.render(js(&View::Card(Card {
+        missing: true,
+        ..card()
+    })));
+    tick().await;
+    let text = m.root.text_content().unwrap();
+    assert!(
+        text.contains("Can't find this on the page") && text.contains("“Name the deal”"),
+        "{text}"
+    );
+    click(&m.root, "button.primary");
+    click(&m.root, "footer button.secondary:nth-of-type(2)");
+    click(&m.root, "footer button.secondary:nth-of-type(1)");
+    assert_eq!(
+        *m.sent.borrow(),
+        [
+            r#"{"type":"retry"}"#,
+            r#"{"type":"skip"}"#,
+            r#"{"type":"close"}"#
+        ]
+    );
 }
 
 fn item(id: &str, kind: &str, title: &str) -> Item {

@@ -180,6 +180,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `waymark stale | head` must end quietly when the reader goes away, as
+    // Unix tools do, instead of panicking on a closed stdout.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of one signal before any
+    // other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Init { dir } => author::init(&dir),

@@ -1,0 +1,87 @@
+// Waiting for targets, end to end: a step whose element never shows up says
+// so after its timeout (no silent centring, no dead tour), offers Try again,
+// Skip and End, records each miss with the step and content version, and a
+// skip carries on to the next step, which is found and spotlit.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIST, clickInCard, clickLauncher, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole } from './harness.mjs';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
+
+const GHOST = `id = "ghost"
+title = "Find a missing button"
+moment = "more"
+owner = "qa"
+status = "approved"
+applies_to = ["/crm/deals*"]
+
+[[steps]]
+id = "ghost-step"
+title = "Press the export button"
+target = ["[data-testid=export-deals]", "text/Export"]
+timeout = 1
+
+[[steps]]
+id = "open-form"
+title = "Start a new deal"
+target = ["[data-testid=new-deal]"]
+`;
+
+describe('waiting for targets', () => {
+  let app;
+  let browser;
+  let dir;
+  before(async () => {
+    app = await startDemoApp({ csp: 'strict' });
+    const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
+    writeFileSync(join(content, 'waymark.toml'), '[bundle]\nscope = ["http://127.0.0.1:*"]\n');
+    writeFileSync(join(content, 'ghost.toml'), GHOST);
+    dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
+    cpSync(DIST, dir, { recursive: true });
+    execFileSync(WAYMARK, ['build', content, '--env', 'production', '--sign-key', join(ROOT, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
+    rmSync(content, { recursive: true, force: true });
+    browser = await launch({ dist: dir });
+  });
+  after(async () => {
+    await browser?.close();
+    app?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a target that never appears: the card says so, Try again, Skip', async () => {
+    const page = await browser.context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/crm/deals`);
+    await page.getByTestId('new-deal').waitFor();
+    await clickLauncher(page);
+    const frame = await overlayFrame(page);
+    const item = frame.locator('button.item', { hasText: 'Find a missing button' });
+    await item.waitFor();
+    await settled(frame, 'choosing the walkthrough');
+    await item.click();
+
+    await frame.getByRole('heading', { name: "Can't find this on the page" }).waitFor();
+    await frame.getByText('“Press the export button”').waitFor();
+    assert.equal(await shadowBox(page, '.spot:not([hidden])'), null, 'no spotlight on nothing');
+    await clickInCard(frame, 'Try again');
+    await frame.getByRole('heading', { name: 'Press the export button' }).waitFor();
+    await frame.getByRole('heading', { name: "Can't find this on the page" }).waitFor();
+    await clickInCard(frame, 'Skip step');
+    await frame.getByRole('heading', { name: 'Start a new deal' }).waitFor();
+    await until(() => shadowBox(page, '.spot:not([hidden])'), 'the spotlight on New deal');
+
+    const { queue } = await until(async () => {
+      const got = await browser.worker.evaluate(() => chrome.storage.local.get('queue'));
+      return (got.queue ?? []).filter((r) => r.kind === 'target_missing').length >= 2 ? got : null;
+    }, 'two target_missing records');
+    const missed = queue.filter((r) => r.kind === 'target_missing');
+    assert.deepEqual(missed.map((r) => [r.id, r.step]), [['ghost', 'ghost-step'], ['ghost', 'ghost-step']]);
+    assert.ok(missed.every((r) => /^[0-9a-f]{16}$/.test(r.version) && r.url.endsWith('/crm/deals')));
+    assert.deepEqual(problems, [], 'host console is clean');
+  });
+});
