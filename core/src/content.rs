@@ -569,6 +569,9 @@ pub enum Target {
     Aria { name: String, role: Option<String> },
     /// Exact visible text, whitespace-normalised: `text/New deal`.
     Text(String),
+    /// CSS searched also inside shadow roots (open or closed) and
+    /// same-origin frames: `pierce/button.save`.
+    Pierce(String),
 }
 
 impl Target {
@@ -602,6 +605,13 @@ impl Target {
                 return Err("`text/` needs the visible text after the slash".into());
             }
             return Ok(Target::Text(text));
+        }
+        if let Some(rest) = s.strip_prefix("pierce/") {
+            let css = rest.trim();
+            if css.is_empty() {
+                return Err("`pierce/` needs a CSS selector after the slash".into());
+            }
+            return Ok(Target::Pierce(css.to_string()));
         }
         if let Some(rest) = s.strip_prefix("css/") {
             return Ok(Target::Css(rest.trim().to_string()));
@@ -704,6 +714,11 @@ mod tests {
             Ok(Target::Css("[data-testid=new-deal]".into()))
         );
         assert_eq!(Target::parse("css/#x"), Ok(Target::Css("#x".into())));
+        assert_eq!(
+            Target::parse("pierce/button.save"),
+            Ok(Target::Pierce("button.save".into()))
+        );
+        assert!(Target::parse("pierce/ ").is_err());
         assert!(Target::parse("aria/").is_err());
         assert!(Target::parse("text/   ").is_err());
         assert!(Target::parse("  ").is_err());

@@ -293,9 +293,14 @@ impl Event {
 
 /// How the agent finds an element: elements matching `css`, then, if given,
 /// whose whitespace-normalised accessible `name` or visible `text` equals it.
+/// A `deep` query also searches shadow roots (open or closed) and
+/// same-origin frames, as the DevTools Recorder's `aria/`, `text/` and
+/// `pierce/` selectors do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Query {
     pub css: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub deep: bool,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -1352,6 +1357,13 @@ pub fn compile_target(t: &Target) -> Query {
     match t {
         Target::Css(css) => Query {
             css: css.clone(),
+            deep: false,
+            name: None,
+            text: None,
+        },
+        Target::Pierce(css) => Query {
+            css: css.clone(),
+            deep: true,
             name: None,
             text: None,
         },
@@ -1360,11 +1372,13 @@ pub fn compile_target(t: &Target) -> Query {
                 .as_deref()
                 .map(role_selector)
                 .unwrap_or_else(|| "*".into()),
+            deep: true,
             name: Some(name.clone()),
             text: None,
         },
         Target::Text(text) => Query {
             css: "*".into(),
+            deep: true,
             name: None,
             text: Some(text.clone()),
         },
@@ -2341,5 +2355,37 @@ title = "Done"
         assert!(
             matches!(view_of(&c), Some(View::Card(card)) if card.title == "Back to the list" && !card.missing)
         );
+    }
+
+    #[test]
+    fn two_walkthroughs_asked_at_once_the_last_wins_cleanly() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        );
+        let c = e.handle(
+            &mut s,
+            Event::Start {
+                id: "refund".into(),
+            },
+        );
+        match view_of(&c) {
+            Some(View::Card(card)) => assert_eq!(card.walkthrough, "Refund a partial order"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(watch_of(&c).as_deref(), Some("refund/0/a"));
+        // A late event for the first one changes nothing.
+        let late = e.handle(
+            &mut s,
+            Event::TargetClicked {
+                watch: "create-deal/0/open".into(),
+            },
+        );
+        assert!(view_of(&late).is_none(), "{late:?}");
     }
 }

@@ -1958,7 +1958,7 @@ fn check_id(file: &str, text: &str, id: &Spanned<String>, diags: &mut Vec<Diagno
 /// CSS parser (the one Servo uses), so a typo fails the build, not the tour.
 pub fn parse_target(s: &str) -> Result<Target, String> {
     let t = Target::parse(s)?;
-    if let Target::Css(css) = &t {
+    if let Target::Css(css) | Target::Pierce(css) = &t {
         scraper::Selector::parse(css).map_err(|e| e.to_string().to_lowercase())?;
     }
     Ok(t)

@@ -38,6 +38,22 @@ const ASSETS: &[(&str, &[u8])] = &[
         "/fixtures/blank.html",
         include_bytes!("../static/fixtures/blank.html"),
     ),
+    (
+        "/fixtures/chaos.html",
+        include_bytes!("../static/fixtures/chaos.html"),
+    ),
+    (
+        "/fixtures/chaos.js",
+        include_bytes!("../static/fixtures/chaos.js"),
+    ),
+    (
+        "/fixtures/chaos.css",
+        include_bytes!("../static/fixtures/chaos.css"),
+    ),
+    (
+        "/fixtures/frame.html",
+        include_bytes!("../static/fixtures/frame.html"),
+    ),
 ];
 
 /// Whether HTML responses carry the strict CSP.

@@ -12,6 +12,12 @@
  * (content scripts run in an isolated world), no HTML parsing, no console noise,
  * no focus taken. Everything here degrades silently if the extension goes
  * away (reload or update): the host page must never break.
+ *
+ * The host is a `popover="manual"` shown with showPopover(), so it sits in
+ * the top layer above any z-index. A modal <dialog> the page opens later
+ * covers the top layer and makes the rest of the page inert; the host then
+ * moves into that dialog and is shown again (../shared/PLATFORM.md,
+ * "Stacking"), and moves back when the dialog closes.
  */
 (() => {
   'use strict';
@@ -156,15 +162,21 @@
   function ensureHost() {
     if (host) {
       // The page may have removed or replaced our element: put it back.
-      if (!host.isConnected) document.documentElement.append(host);
+      if (!host.isConnected) {
+        document.documentElement.append(host);
+        raise();
+      }
       return;
     }
     host = document.createElement(HOST_TAG);
     const hs = host.style;
-    for (const [k, v] of [['position', 'fixed'], ['top', '0'], ['left', '0'], ['width', '0'], ['height', '0'],
+    // The UA styles a popover as a centred, bordered box: undo all of it.
+    for (const [k, v] of [['position', 'fixed'], ['inset', '0 auto auto 0'], ['width', '0'], ['height', '0'],
+      ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent'], ['overflow', 'visible'],
       ['z-index', '2147483647'], ['display', 'block'], ['pointer-events', 'none']]) {
       hs.setProperty(k, v, 'important');
     }
+    if ('popover' in host) host.popover = 'manual';
     root = host.attachShadow({ mode: 'closed' });
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
@@ -184,6 +196,41 @@
     spot.hidden = true;
     root.append(spot, launcher);
     document.documentElement.append(host);
+    raise();
+    watchDialogs();
+  }
+
+  // ---- stacking: the top layer, and modal dialogs ----------------------------
+
+  function raise() {
+    if (!host) return;
+    const modals = [...document.querySelectorAll('dialog[open]')].filter((d) => d.matches(':modal'));
+    const parent = modals.at(-1) ?? document.documentElement;
+    if (host.parentNode !== parent) {
+      // moveBefore keeps the overlay frame's document alive across the move
+      // (https://developer.mozilla.org/docs/Web/API/Element/moveBefore).
+      try {
+        if (parent.moveBefore && host.isConnected) parent.moveBefore(host, null);
+        else parent.append(host);
+      } catch {
+        parent.append(host);
+      }
+    }
+    try {
+      if (host.matches(':popover-open')) host.hidePopover();
+      host.showPopover?.();
+    } catch {
+      // Not connected or not a popover (older browser): z-index still applies.
+    }
+  }
+
+  let dialogObserver = null;
+  function watchDialogs() {
+    if (dialogObserver) return;
+    // Only `open` attributes: quiet unless a dialog opens or closes.
+    dialogObserver = new MutationObserver(raise);
+    dialogObserver.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['open'] });
+    document.addEventListener('close', raise, true);
   }
 
   function place(el, rect, keepVisible) {
@@ -200,6 +247,8 @@
 
   function teardown() {
     dead = true;
+    dialogObserver?.disconnect();
+    document.removeEventListener('close', raise, true);
     stopWatch();
     host?.remove();
     host = null;
@@ -207,11 +256,32 @@
 
   // ---- watching a target -----------------------------------------------------
 
+  // Roots (shadow roots, frame documents) the observer also watches for
+  // this watch. They get their own click/input listeners: a listener on this
+  // window sees neither events inside a frame nor, for a closed shadow root,
+  // the element inside it (the event is retargeted to the host).
+  let observedRoots = new WeakSet();
+  let listened = [];
+
+  function observeRoot(r) {
+    if (!observer || observedRoots.has(r)) return;
+    observedRoots.add(r);
+    observer.observe(r, { childList: true, subtree: true, attributes: true, characterData: true });
+    listened.push(r);
+    if (watch?.click) r.addEventListener('click', onClick, true);
+    if (watch?.input) {
+      r.addEventListener('input', onInput, true);
+      r.addEventListener('change', onInput, true);
+    }
+    const win = r.defaultView;
+    if (win && win !== window) win.addEventListener('scroll', schedule, { capture: true, passive: true });
+  }
+
   function startWatch(c) {
     stopWatch();
     watch = {
       key: c.watch, queries: c.queries ?? [], click: c.click, el: null, rect: null, revealed: false,
-      timeoutMs: c.timeout_ms ?? 0, timer: null, appear: c.appear ?? [], appeared: false,
+      timeoutMs: c.timeout_ms ?? 0, timer: null, appear: c.appear ?? [], appeared: false, input: c.input,
     };
     // One observer, batched per animation frame; it exists only while a
     // target is watched, so an idle page pays nothing.
@@ -254,6 +324,14 @@
     removeEventListener('click', onClick, true);
     removeEventListener('input', onInput, true);
     removeEventListener('change', onInput, true);
+    for (const r of listened) {
+      r.removeEventListener('click', onClick, true);
+      r.removeEventListener('input', onInput, true);
+      r.removeEventListener('change', onInput, true);
+      r.defaultView?.removeEventListener('scroll', schedule, { capture: true });
+    }
+    listened = [];
+    observedRoots = new WeakSet();
     watch = null;
   }
 
@@ -282,16 +360,15 @@
     if (!watch.el) return;
     disarmTimer();
     if (!watch.revealed) {
-      // Part of the Watch contract: a found target is brought into view once.
+      // Part of the Watch contract: a found target is brought into view once
+      // (its scroll containers too), unless it already is.
       watch.revealed = true;
-      const r = watch.el.getBoundingClientRect();
-      if (r.bottom < 0 || r.top > innerHeight || r.right < 0 || r.left > innerWidth) {
+      if (!inView(watch.el)) {
         const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
         watch.el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
       }
     }
-    const r = watch.el.getBoundingClientRect();
-    const rect = { x: r.x, y: r.y, width: r.width, height: r.height };
+    const rect = rectOf(watch.el);
     const old = watch.rect;
     if (old && old.x === rect.x && old.y === rect.y && old.width === rect.width && old.height === rect.height) return;
     watch.rect = rect;
@@ -299,18 +376,24 @@
   }
 
   function onClick(e) {
-    if (watch?.el && e.composedPath().includes(watch.el)) send({ type: 'target_clicked', watch: watch.key });
+    if (!watch?.el || !e.composedPath().includes(watch.el)) return;
+    // One click can pass a shadow root's listener and this window's.
+    if (watch.clicked === e) return;
+    watch.clicked = e;
+    send({ type: 'target_clicked', watch: watch.key });
   }
 
   // Typing (`input`) and committed values (`change`) in the target: the
   // engine matches the value against the step's pattern.
   function onInput(e) {
-    if (!watch?.el || !e.composedPath().includes(watch.el)) return;
+    if (!watch?.el || !e.composedPath().includes(watch.el) || watch.inputSeen === e) return;
+    watch.inputSeen = e;
     send({ type: 'target_input', watch: watch.key, value: valueOf(e.target), committed: e.type === 'change' });
   }
 
   function valueOf(el) {
-    if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return el.checked ? (el.value || 'on') : '';
+    // Tag names, not instanceof: elements of a frame come from another realm.
+    if (el.tagName === 'INPUT' && (el.type === 'checkbox' || el.type === 'radio')) return el.checked ? (el.value || 'on') : '';
     if ('value' in el && typeof el.value === 'string') return el.value;
     return norm(el.textContent);
   }
@@ -319,43 +402,131 @@
 
   const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
+  // The element's box in this window's viewport, through same-origin frames.
+  function rectOf(el) {
+    const r = el.getBoundingClientRect();
+    let x = r.x;
+    let y = r.y;
+    let win = el.ownerDocument.defaultView;
+    while (win && win !== window) {
+      const fe = win.frameElement;
+      if (!fe) break;
+      const fr = fe.getBoundingClientRect();
+      x += fr.x + fe.clientLeft;
+      y += fr.y + fe.clientTop;
+      win = fe.ownerDocument.defaultView;
+    }
+    return { x, y, width: r.width, height: r.height };
+  }
+
+  // Fully inside every scroll container and the viewport?
+  function inView(el) {
+    const r = rectOf(el);
+    if (r.y < 0 || r.x < 0 || r.y + r.height > innerHeight || r.x + r.width > innerWidth) return false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      if (p.scrollHeight > p.clientHeight || p.scrollWidth > p.clientWidth) {
+        const pr = p.getBoundingClientRect();
+        const er = el.getBoundingClientRect();
+        if (er.top < pr.top || er.bottom > pr.bottom || er.left < pr.left || er.right > pr.right) return false;
+      }
+    }
+    return true;
+  }
+
   function visible(el) {
     if (host && (el === host || host.contains(el))) return false;
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) return false;
-    return getComputedStyle(el).visibility !== 'hidden';
+    const view = el.ownerDocument.defaultView ?? window;
+    return view.getComputedStyle(el).visibility !== 'hidden';
   }
 
   function accessibleName(el) {
     const aria = el.getAttribute('aria-label');
     if (aria) return norm(aria);
     const by = el.getAttribute('aria-labelledby');
-    if (by) return norm(by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+    if (by) {
+      const scope = el.getRootNode();
+      return norm(by.split(/\s+/).map((id) => scope.getElementById?.(id)?.textContent ?? '').join(' '));
+    }
     if (el.labels?.length) return norm([...el.labels].map((l) => l.textContent).join(' '));
-    if (el instanceof HTMLInputElement && /^(button|submit|reset)$/.test(el.type)) return norm(el.value);
+    if (el.tagName === 'INPUT' && /^(button|submit|reset)$/.test(el.type)) return norm(el.value);
     return norm(el.textContent) || norm(el.getAttribute('title') || el.getAttribute('placeholder') || el.getAttribute('alt'));
+  }
+
+  // A shadow root the page closed is still reachable by the extension
+  // (https://developer.chrome.com/docs/extensions/reference/api/dom).
+  const shadowOf = (el) => {
+    try {
+      return chrome.dom?.openOrClosedShadowRoot?.(el) ?? el.shadowRoot;
+    } catch {
+      return el.shadowRoot;
+    }
+  };
+
+  // The document, then (for deep queries) every shadow root and same-origin
+  // frame document under it, breadth first. Each is observed, so a target
+  // that renders there later is noticed.
+  function* scopes(deep) {
+    yield document;
+    if (!deep) return;
+    const queue = [document];
+    let seen = 0;
+    while (queue.length && seen < 200) {
+      const scope = queue.shift();
+      for (const el of scope.querySelectorAll('*')) {
+        const sr = shadowOf(el);
+        if (sr) {
+          seen++;
+          observeRoot(sr);
+          queue.push(sr);
+          yield sr;
+        }
+        if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
+          let doc = null;
+          try {
+            doc = el.contentDocument; // null for cross-origin frames
+          } catch {
+            doc = null;
+          }
+          if (doc?.documentElement) {
+            seen++;
+            observeRoot(doc);
+            queue.push(doc);
+            yield doc;
+          }
+        }
+      }
+    }
   }
 
   function resolve(queries) {
     for (const q of queries) {
-      let list;
-      try {
-        list = document.querySelectorAll(q.css);
-      } catch {
-        continue; // the engine validated it; a browser difference must not stop the rest
+      for (const scope of scopes(q.deep)) {
+        const el = resolveIn(scope, q);
+        if (el) return el;
       }
-      let best = null;
-      for (const el of list) {
-        if (q.name != null && accessibleName(el) !== q.name) continue;
-        if (q.text != null && norm(el.textContent) !== q.text) continue;
-        if (!visible(el)) continue;
-        if (!best) best = el;
-        else if (best.contains(el)) best = el; // text: prefer the innermost element
-        else if (q.text == null) break;
-      }
-      if (best) return best;
     }
     return null;
+  }
+
+  function resolveIn(scope, q) {
+    let list;
+    try {
+      list = scope.querySelectorAll(q.css);
+    } catch {
+      return null; // the engine validated it; a browser difference must not stop the rest
+    }
+    let best = null;
+    for (const el of list) {
+      if (q.name != null && accessibleName(el) !== q.name) continue;
+      if (q.text != null && norm(el.textContent) !== q.text) continue;
+      if (!visible(el)) continue;
+      if (!best) best = el;
+      else if (best.contains(el)) best = el; // text: prefer the innermost element
+      else if (q.text == null) break;
+    }
+    return best;
   }
 
   // ---- page facts -----------------------------------------------------------
