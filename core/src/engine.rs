@@ -224,6 +224,11 @@ pub enum Event {
     Appeared {
         watch: String,
     },
+    /// The agent stopped drawing on this page (a hostile page kept removing
+    /// the overlay): guidance ends, with the reason recorded.
+    GaveUp {
+        reason: String,
+    },
     /// The frame's rendered content size.
     CardResized {
         width: f64,
@@ -257,7 +262,10 @@ impl Source {
 
 impl Event {
     pub fn allowed_from(&self, source: Source) -> bool {
-        if matches!(self, Event::OpenHelp) {
+        // The help shortcut comes from the agent's key listener or the
+        // browser's `commands`; a route change from the agent's Navigation
+        // API listener or the browser's webNavigation (the fallback).
+        if matches!(self, Event::OpenHelp | Event::UrlChanged { .. }) {
             return matches!(source, Source::Agent | Source::Browser);
         }
         let expected = match self {
@@ -270,7 +278,8 @@ impl Event {
             | Event::TargetClicked { .. }
             | Event::TargetMissing { .. }
             | Event::TargetInput { .. }
-            | Event::Appeared { .. } => Source::Agent,
+            | Event::Appeared { .. }
+            | Event::GaveUp { .. } => Source::Agent,
             Event::Start { .. }
             | Event::Next
             | Event::Back
@@ -605,6 +614,27 @@ impl Engine {
                         .is_some_and(|w| t.step < w.steps.len())
                 });
             }
+            Event::GaveUp { reason } => {
+                let (id, version) = self
+                    .current(s)
+                    .map(|(w, _, _)| (Some(w.id.clone()), Some(w.version.clone())))
+                    .unwrap_or((None, None));
+                out.push(Command::Record {
+                    record: Record {
+                        query: reason.chars().take(200).collect(),
+                        id,
+                        version,
+                        ..Record::new("guidance_stopped", &s.url)
+                    },
+                });
+                s.tour = None;
+                s.quiz = None;
+                s.panel = None;
+                s.finished = None;
+                s.target = None;
+            }
+            // The same change may come twice (agent and webNavigation).
+            Event::UrlChanged { url } if url == s.url => {}
             Event::UrlChanged { url } => {
                 s.url = url;
                 let reached = self.current(s).is_some_and(|(_, st, _)| {

@@ -225,12 +225,30 @@
   }
 
   let dialogObserver = null;
+  let rootObserver = null;
+  let removals = [];
   function watchDialogs() {
     if (dialogObserver) return;
     // Only `open` attributes: quiet unless a dialog opens or closes.
     dialogObserver = new MutationObserver(raise);
     dialogObserver.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['open'] });
     document.addEventListener('close', raise, true);
+    // Only <html>'s own children: a page that removes our element gets it
+    // back; one that keeps removing it wins, and guidance stops with a reason.
+    rootObserver = new MutationObserver(() => {
+      if (!host || host.isConnected) return;
+      const now = Date.now();
+      removals = removals.filter((t) => now - t < 10_000);
+      removals.push(now);
+      if (removals.length > 20) {
+        send({ type: 'gave_up', reason: 'the page keeps removing the guidance overlay' });
+        teardown();
+        return;
+      }
+      document.documentElement.append(host);
+      raise();
+    });
+    rootObserver.observe(document.documentElement, { childList: true });
   }
 
   function place(el, rect, keepVisible) {
@@ -248,6 +266,7 @@
   function teardown() {
     dead = true;
     dialogObserver?.disconnect();
+    rootObserver?.disconnect();
     document.removeEventListener('close', raise, true);
     stopWatch();
     host?.remove();
@@ -363,7 +382,7 @@
       // Part of the Watch contract: a found target is brought into view once
       // (its scroll containers too), unless it already is.
       watch.revealed = true;
-      if (!inView(watch.el)) {
+      if (!inView(watch.el) || covered(watch.el)) {
         const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
         watch.el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
       }
@@ -431,6 +450,17 @@
       }
     }
     return true;
+  }
+
+  // Is the element's middle under something else, like a sticky header?
+  // Only for elements of this document: a hit test cannot see into frames or
+  // closed shadow roots.
+  function covered(el) {
+    if (el.getRootNode() !== document) return false;
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + Math.min(r.height / 2, 8));
+    if (!hit || hit === host) return false;
+    return !(hit === el || el.contains(hit) || hit.contains(el));
   }
 
   function visible(el) {

@@ -220,6 +220,15 @@ chrome.runtime.onConnect.addListener((port) => {
 
 chrome.tabs?.onRemoved?.addListener((tab) => queues.delete(tab));
 
+// Route changes the page makes with pushState/replaceState, as the browser
+// sees them: the fallback where the agent has no Navigation API. The engine
+// ignores a URL it already has, so both reporting the same change is fine.
+chrome.webNavigation?.onHistoryStateUpdated?.addListener((d) => {
+  if (d.frameId === 0 && agents.has(d.tabId)) {
+    enqueue(d.tabId, (e) => run(d.tabId, e, 'browser', { type: 'url_changed', url: d.url }));
+  }
+});
+
 // Verify the bundle when the browser starts, not at the first page that
 // needs it, so the options page is current and a refused bundle is noticed.
 chrome.runtime.onStartup.addListener(() => engine);

@@ -1,6 +1,6 @@
 // The chaos suite: one walkthrough through everything that breaks tour
 // libraries, on demo-app's chaos fixture under the strict CSP + Trusted
-// Types: a target in a scroll container, removed and re-rendered as a new
+// Types: a target under a fixed header; in a scroll container, removed and re-rendered as a new
 // node; in a closed shadow root; in a same-origin frame; in a list re-keyed
 // under it while 1,000 mutations a second run for 10 s and 20,000 elements
 // are added; a modal dialog opened over the card. The host console stays
@@ -24,6 +24,11 @@ moment = "more"
 owner = "qa"
 status = "approved"
 applies_to = ["/fixtures/chaos*"]
+
+[[steps]]
+id = "sticky"
+title = "Start here"
+target = ["[data-testid=start-here]"]
 
 [[steps]]
 id = "deep"
@@ -102,7 +107,17 @@ describe('chaos suite', () => {
     const item = frame.locator('button.item', { hasText: 'Survive the chaos' });
     await item.waitFor();
     await settled(frame, 'choosing the walkthrough');
+    // 0. The first target sits under the page's fixed header: it is
+    //    scrolled out from under it before the card points at it.
+    await page.evaluate(() => {
+      const b = document.querySelector('[data-testid=start-here]');
+      window.scrollBy(0, b.getBoundingClientRect().top - 10);
+    });
+    assert.ok((await page.getByTestId('start-here').boundingBox()).y < 48, 'the button starts under the header');
     await item.click();
+    await frame.getByRole('heading', { name: 'Start here' }).waitFor();
+    await until(async () => (await page.getByTestId('start-here').boundingBox()).y >= 48, 'the button out from under the header');
+    await page.getByTestId('start-here').click();
 
     // 1. Inside a scroll container, 900 px down: scrolled into view, card beside it.
     await frame.getByRole('heading', { name: 'Press the deep button' }).waitFor();

@@ -50,16 +50,24 @@ describe('soak', () => {
       port.onMessage.addListener((m) => {
         for (const w of waiters.splice(0)) w(m.view?.kind);
       });
-      const next = () => new Promise((r) => waiters.push(r));
+      // Each intent changes the view, so each is answered by one render;
+      // a missing answer fails the test instead of hanging it.
+      const send = (msg) => new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no render after ${JSON.stringify(msg)}`)), 5000);
+        waiters.push((kind) => {
+          clearTimeout(timer);
+          resolve(kind);
+        });
+        port.postMessage(msg);
+      });
+      // Starts with the walkthrough on screen; ends with it closed.
       globalThis.soak = async (n) => {
         for (let i = 0; i < n; i++) {
-          const shown = next();
-          port.postMessage({ type: 'start', id: 'create-deal' });
-          await shown;
-          const hidden = next();
-          port.postMessage({ type: 'close' });
-          await hidden;
+          await send({ type: 'close' });
+          await send({ type: 'start', id: 'create-deal' });
         }
+        await send({ type: 'close' });
+        await send({ type: 'start', id: 'create-deal' });
       };
     });
     await frame.evaluate(() => globalThis.soak(1));

@@ -161,7 +161,12 @@ fn e2e() -> Result {
     build_demo_app()?;
     run(node_env(
         Command::new("node")
-            .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+            .args([
+                "--test",
+                "--test-concurrency=1",
+                "--test-timeout=180000",
+                "--test-reporter=spec",
+            ])
             .arg("tests/e2e/"),
     ))
 }
