@@ -396,6 +396,9 @@ pub struct Record {
     pub score: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed: Option<bool>,
+    /// Why guidance stopped (`guidance_stopped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Record {
@@ -411,6 +414,7 @@ impl Record {
             correct: None,
             score: None,
             passed: None,
+            reason: None,
         }
     }
 }
@@ -621,7 +625,7 @@ impl Engine {
                     .unwrap_or((None, None));
                 out.push(Command::Record {
                     record: Record {
-                        query: reason.chars().take(200).collect(),
+                        reason: Some(reason.chars().take(200).collect()),
                         id,
                         version,
                         ..Record::new("guidance_stopped", &s.url)
@@ -1370,7 +1374,7 @@ fn hint(a: &Advance) -> Option<&'static str> {
         Advance::Next => return None,
         Advance::Click => "Click the highlighted element to continue.",
         Advance::Input(_) => "Type in the highlighted field to continue.",
-        Advance::Change(_) => "Make your choice in the highlighted field to continue.",
+        Advance::Change(_) => "Enter or choose a value in the highlighted field to continue.",
         Advance::Appear(_) | Advance::Disappear | Advance::Url(_) => {
             "Carry on in the page; this moves on by itself."
         }

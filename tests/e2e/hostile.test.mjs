@@ -71,7 +71,7 @@ describe('hostile page', () => {
       return queue.some((r) => r.kind === 'guidance_stopped') ? queue : null;
     }, 'guidance to stop with a reason', 20_000);
     const stopped = queue.find((r) => r.kind === 'guidance_stopped');
-    assert.match(stopped.query, /keeps removing/);
+    assert.match(stopped.reason, /keeps removing/);
     assert.equal(stopped.id, 'create-deal');
     await page.evaluate(() => clearInterval(window.hostileTimer));
     // The page itself still works.
