@@ -2,7 +2,10 @@
  * decides nothing: which walkthrough, which step, where the card goes and
  * what is remembered are all the Rust engine's calls (core/src/engine.rs).
  *
- *   host page DOM ──facts (target rect, clicks, URL)──▶ agent ──port "agent"──▶ service worker (engine)
+ *   host page DOM ──facts──────────────────────────────▶ agent ──port "agent"──▶ service worker (engine)
+ *    (target rect, lost, clicked, input/change value,         target / target_lost / target_clicked /
+ *     appeared, not found in time, URL, gave up)              target_input / appeared / target_missing /
+ *                                                             url_changed / gave_up
  *                 ◀──draws────────────────────────────  agent ◀──commands─────── launcher / watch /
  *                                                                                unwatch / spotlight / frame / focus
  *
@@ -21,7 +24,8 @@
  */
 (() => {
   'use strict';
-  if (window.top !== window) return; // the walking skeleton guides the top frame only
+  // The top frame's agent also reaches into same-origin frames (deep queries).
+  if (window.top !== window) return;
 
   const HOST_TAG = 'waymark-host';
   const CSS = `
