@@ -32,6 +32,7 @@ use crate::content::{
 use crate::geometry::{self, Rect, Size};
 use crate::richtext::RichText;
 use crate::search::{self, SearchIndex, SearchOptions};
+use crate::targeting::{self, ElementFacts};
 use crate::urlmatch;
 
 /// Where the agent draws the launcher: bottom-right, this size and margin.
@@ -96,6 +97,8 @@ struct StepState {
     attempt: u32,
     /// The target was seen at least once (for `disappear`).
     found: bool,
+    /// Several elements matched equally: the card says so rather than guess.
+    ambiguous: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -224,6 +227,12 @@ pub enum Event {
     Appeared {
         watch: String,
     },
+    /// More than one element matches the watch's queries: their facts, for
+    /// the engine to choose (`targeting::pick`), answered with `Select`.
+    Candidates {
+        watch: String,
+        candidates: Vec<ElementFacts>,
+    },
     /// The agent stopped drawing on this page (a hostile page kept removing
     /// the overlay): guidance ends, with the reason recorded.
     GaveUp {
@@ -279,7 +288,8 @@ impl Event {
             | Event::TargetMissing { .. }
             | Event::TargetInput { .. }
             | Event::Appeared { .. }
-            | Event::GaveUp { .. } => Source::Agent,
+            | Event::GaveUp { .. }
+            | Event::Candidates { .. } => Source::Agent,
             Event::Start { .. }
             | Event::Next
             | Event::Back
@@ -362,6 +372,11 @@ pub enum Command {
     },
     /// Move keyboard focus into the overlay frame.
     Focus,
+    /// The answer to `Candidates`: watch the candidate at `index`.
+    Select {
+        watch: String,
+        index: usize,
+    },
     /// Queue an analytics record (the analytics issue sends the queue).
     Record {
         record: Record,
@@ -501,6 +516,9 @@ pub struct Card {
     /// The target was not found in time: offer Retry, Skip and End.
     #[serde(default)]
     pub missing: bool,
+    /// With `missing`: several elements matched and none stood out.
+    #[serde(default)]
+    pub ambiguous: bool,
 }
 
 pub struct Engine {
@@ -617,6 +635,31 @@ impl Engine {
                         .walkthrough(&t.walkthrough)
                         .is_some_and(|w| t.step < w.steps.len())
                 });
+            }
+            Event::Candidates { watch, candidates } => {
+                if let (true, Some((w, st, _))) = (self.is_current(s, &watch), self.current(s)) {
+                    match targeting::pick(st.target.len(), &candidates, None) {
+                        targeting::Pick::Found(index) => {
+                            s.step.ambiguous = false;
+                            out.push(Command::Select { watch, index });
+                        }
+                        targeting::Pick::Ambiguous(_) => {
+                            if !s.step.ambiguous {
+                                out.push(Command::Record {
+                                    record: Record {
+                                        id: Some(w.id.clone()),
+                                        version: Some(w.version.clone()),
+                                        step: Some(st.id.clone()),
+                                        ..Record::new("target_ambiguous", &s.url)
+                                    },
+                                });
+                            }
+                            s.step.ambiguous = true;
+                            s.step.missing = true;
+                        }
+                        targeting::Pick::Missing => {}
+                    }
+                }
             }
             Event::GaveUp { reason } => {
                 let (id, version) = self
@@ -742,6 +785,7 @@ impl Engine {
             Event::Retry => {
                 if s.step.missing {
                     s.step.missing = false;
+                    s.step.ambiguous = false;
                     s.step.attempt += 1;
                 }
             }
@@ -1258,6 +1302,7 @@ impl Engine {
                     choices,
                     under_review: self.under_review(&w.meta),
                     missing: s.step.missing,
+                    ambiguous: s.step.ambiguous,
                 })
             }
             None => View::Hidden,
@@ -2421,5 +2466,60 @@ title = "Done"
             },
         );
         assert!(view_of(&late).is_none(), "{late:?}");
+    }
+
+    #[test]
+    fn the_engine_chooses_among_candidates_or_says_it_is_ambiguous() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        let c = e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        );
+        let w = watch_of(&c).unwrap();
+        let fact = |matched: &[usize]| ElementFacts {
+            tag: "button".into(),
+            visible: true,
+            matched: matched.to_vec(),
+            ..ElementFacts::default()
+        };
+        // The second candidate satisfies the test id (alternative 0).
+        let c = e.handle(
+            &mut s,
+            Event::Candidates {
+                watch: w.clone(),
+                candidates: vec![fact(&[1]), fact(&[0, 1])],
+            },
+        );
+        assert!(
+            c.contains(&Command::Select {
+                watch: w.clone(),
+                index: 1
+            }),
+            "{c:?}"
+        );
+        // Two equal candidates: no guess; the card says so, once recorded.
+        let c = e.handle(
+            &mut s,
+            Event::Candidates {
+                watch: w.clone(),
+                candidates: vec![fact(&[1]), fact(&[1])],
+            },
+        );
+        assert!(c
+            .iter()
+            .any(|c| matches!(c, Command::Record { record } if record.kind == "target_ambiguous")));
+        match view_of(&c) {
+            Some(View::Card(card)) => assert!(card.missing && card.ambiguous),
+            other => panic!("{other:?}"),
+        }
+        // Retry looks again under a new key.
+        assert_eq!(
+            watch_of(&e.handle(&mut s, Event::Retry)).as_deref(),
+            Some("create-deal/0/open#1")
+        );
     }
 }

@@ -119,6 +119,14 @@
     unwatch() {
       stopWatch();
     },
+    select(c) {
+      // The engine's choice among the candidates we reported.
+      if (watch?.key !== c.watch || !watch.pending) return;
+      const el = watch.pending[c.index];
+      watch.pending = null;
+      if (el?.isConnected) watch.el = el;
+      schedule();
+    },
     spotlight(c) {
       ensureHost();
       place(spot, c.rect);
@@ -379,7 +387,16 @@
       send({ type: 'target_lost', watch: watch.key });
       armTimer();
     }
-    if (!watch.el) watch.el = resolve(watch.queries);
+    if (!watch.el && !watch.pending) {
+      const found = candidates(watch.queries);
+      // One candidate is what the engine's scoring would pick anyway; more
+      // go to the engine (core/src/targeting.rs), which answers `select`.
+      if (found.length === 1) watch.el = found[0].el;
+      else if (found.length > 1) {
+        watch.pending = found.map((f) => f.el);
+        send({ type: 'candidates', watch: watch.key, candidates: found.map((f) => f.facts) });
+      }
+    }
     if (!watch.el) return;
     disarmTimer();
     if (!watch.revealed) {
@@ -542,6 +559,60 @@
       }
     }
     return null;
+  }
+
+  // Every visible element that satisfies any query, with the facts the
+  // engine scores (engine::Event::Candidates). At most 20 per query.
+  function candidates(queries) {
+    const byEl = new Map();
+    queries.forEach((q, i) => {
+      for (const scope of scopes(q.deep)) {
+        for (const el of matchesIn(scope, q)) {
+          let entry = byEl.get(el);
+          if (!entry) {
+            entry = { el, facts: facts(el) };
+            byEl.set(el, entry);
+          }
+          if (!entry.facts.matched.includes(i)) entry.facts.matched.push(i);
+        }
+      }
+    });
+    return [...byEl.values()];
+  }
+
+  function matchesIn(scope, q) {
+    let list;
+    try {
+      list = scope.querySelectorAll(q.css);
+    } catch {
+      return [];
+    }
+    const out = [];
+    for (const el of list) {
+      if (q.name != null && accessibleName(el) !== q.name) continue;
+      if (q.text != null && norm(el.textContent) !== q.text) continue;
+      if (!visible(el)) continue;
+      out.push(el);
+      if (out.length >= 20) break;
+    }
+    // Text: the innermost element carrying it, not each of its ancestors.
+    return q.text == null ? out : out.filter((el) => !out.some((o) => o !== el && el.contains(o)));
+  }
+
+  const summary = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + [...el.classList].slice(0, 3).map((c) => `.${c}`).join('');
+
+  function facts(el) {
+    const ancestors = [];
+    for (let p = el.parentElement; p && ancestors.length < 4; p = p.parentElement) ancestors.push(summary(p));
+    return {
+      tag: el.tagName.toLowerCase(),
+      text: norm(el.textContent).slice(0, 200),
+      role: el.getAttribute('role'),
+      name: accessibleName(el).slice(0, 200),
+      visible: true,
+      ancestors,
+      matched: [],
+    };
   }
 
   function resolveIn(scope, q) {

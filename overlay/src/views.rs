@@ -392,8 +392,13 @@ fn missing_card(card: &Card, send: &Callback<Event>) -> Html {
                 <span class="progress">{ format!("{} of {}", card.index, card.count) }</span>
                 <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
             </header>
-            <h2>{ "Can't find this on the page" }</h2>
-            <p>{ format!("The next step, “{}”, needs something that isn't on this page yet. It may still be loading, or the page may have changed.", card.title) }</p>
+            if card.ambiguous {
+                <h2>{ "More than one match on this page" }</h2>
+                <p>{ format!("Several elements could be the one for “{}”, and none stands out, so Waymark will not guess.", card.title) }</p>
+            } else {
+                <h2>{ "Can't find this on the page" }</h2>
+                <p>{ format!("The next step, “{}”, needs something that isn't on this page yet. It may still be loading, or the page may have changed.", card.title) }</p>
+            }
             <footer>
                 <button class="secondary" onclick={intent(send, Event::Close)}>{ "End" }</button>
                 <button class="secondary" onclick={intent(send, Event::Skip)}>{ "Skip step" }</button>

@@ -83,6 +83,7 @@ fn card() -> Card {
         choices: vec![],
         under_review: false,
         missing: false,
+        ambiguous: false,
     }
 }
 
