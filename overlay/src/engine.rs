@@ -69,7 +69,11 @@ impl WaymarkEngine {
             }
         };
         if !event.allowed_from(source) {
-            log(&format!("waymark: ignoring {event:?} from {source:?}"));
+            // Not `{event:?}`: Debug of the events pulls float formatting
+            // into the wasm (about 11 KiB) for a log line.
+            log(&format!(
+                "waymark: ignoring an event not meant to come from {source:?}"
+            ));
             return js_sys::Array::new().into();
         }
         // Badges follow the calendar while the worker lives for days.
