@@ -23,17 +23,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bundle::{Bundle, Manifest};
 use crate::content::{
-    Advance, Branch, Date, Library, Meta, Moment, Step, StepTexts, Target, Texts, Walkthrough,
+    Advance, Branch, Date, Library, Meta, Moment, Step, StepTexts, Target, Texts, Trigger,
+    Walkthrough,
 };
 use crate::geometry::{self, Rect, Size};
 use crate::richtext::RichText;
 use crate::search::{self, SearchIndex, SearchOptions};
 use crate::targeting::{self, ElementFacts};
 use crate::urlmatch;
+use crate::watchlist::{Entry, WatchList};
 
 /// Where the agent draws the launcher: bottom-right, this size and margin.
 pub const LAUNCHER_SIZE: f64 = 44.0;
@@ -86,6 +88,10 @@ pub struct Session {
     /// The current step's step-local state (reset whenever the step changes).
     step: StepState,
     card: Option<Size>,
+    /// Walkthroughs whose `on_element`/`on_error` trigger is on screen.
+    present: BTreeSet<String>,
+    /// Offers the user turned down on this page load.
+    dismissed: BTreeSet<String>,
     shown: Shown,
 }
 
@@ -140,6 +146,8 @@ struct Shown {
     frame: Option<Option<Rect>>,
     spotlight: Option<Option<Rect>>,
     saved: Option<Option<Tour>>,
+    /// The walkthroughs whose triggers the agent watches.
+    sentinels: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -238,6 +246,12 @@ pub enum Event {
     GaveUp {
         reason: String,
     },
+    /// An element of a trigger's watch-list entry `key` (a walkthrough id)
+    /// is now on screen (`present`), or no longer is.
+    Present {
+        key: String,
+        present: bool,
+    },
     /// The frame's rendered content size.
     CardResized {
         width: f64,
@@ -288,6 +302,7 @@ impl Event {
             | Event::TargetMissing { .. }
             | Event::TargetInput { .. }
             | Event::Appeared { .. }
+            | Event::Present { .. }
             | Event::GaveUp { .. }
             | Event::Candidates { .. } => Source::Agent,
             Event::Start { .. }
@@ -324,6 +339,10 @@ pub struct Query {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
+    /// Lower-cased text the element's visible text must contain (a
+    /// trigger's `text`: "Declined" in "Card declined (code 51)").
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub contains: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -357,8 +376,16 @@ pub enum Command {
         input: bool,
         /// Report `Appeared` once any of these matches.
         appear: Vec<Query>,
+        /// `queries` (keys `target`) and `appear` (keys `appear`), bucketed:
+        /// each mutation batch is checked against these buckets only.
+        list: WatchList,
     },
     Unwatch,
+    /// Watch these triggers (keys: walkthrough ids) on this page, and report
+    /// `Present` as their elements come and go. An empty list stops.
+    Sentinels {
+        list: WatchList,
+    },
     Spotlight {
         rect: Option<Rect>,
     },
@@ -448,6 +475,11 @@ pub enum View {
         /// The check's outcome, if the walkthrough had one.
         #[serde(default)]
         result: Option<CheckOutcome>,
+    },
+    /// Solve moment: what is on screen matches a trigger; the fix is offered
+    /// (Start, or Dismiss for this page load).
+    Offer {
+        item: Item,
     },
 }
 
@@ -826,6 +858,13 @@ impl Engine {
                     self.advance(s);
                 }
             }
+            Event::Present { key, present } => {
+                if present {
+                    s.present.insert(key);
+                } else {
+                    s.present.remove(&key);
+                }
+            }
             Event::Appeared { watch } => {
                 if self.is_current(s, &watch)
                     && self
@@ -844,6 +883,9 @@ impl Engine {
                 s.target = None;
             }
             Event::Dismiss => {
+                if let View::Offer { item } = self.view(s) {
+                    s.dismissed.insert(item.id);
+                }
                 self.close_panel(s, &mut out);
                 s.finished = None;
                 s.result = None;
@@ -906,7 +948,46 @@ impl Engine {
             s.finished = None;
             s.target = None;
             s.step = StepState::default();
+            // Taken up: not offered again on this page load.
+            s.dismissed.insert(w.id.clone());
         }
+    }
+
+    /// The first walkthrough whose trigger is on screen and that the user has
+    /// neither taken nor turned down.
+    fn offer(&self, s: &Session) -> Option<Item> {
+        s.present
+            .iter()
+            .filter(|id| !s.dismissed.contains(*id))
+            .find_map(|id| self.item(&s.locale, id, "walkthrough", &[]))
+    }
+
+    /// The triggers of the walkthroughs that apply to `url`, as the agent's
+    /// watch list (keys: walkthrough ids).
+    fn sentinels(&self, url: &str) -> (Vec<String>, Vec<Entry>) {
+        let mut ids = Vec::new();
+        let mut entries = Vec::new();
+        for w in &self.library.walkthroughs {
+            let (Trigger::OnElement { target, text } | Trigger::OnError { target, text }) =
+                &w.trigger
+            else {
+                continue;
+            };
+            if !urlmatch::any_matches(&w.applies_to, url) {
+                continue;
+            }
+            ids.push(w.id.clone());
+            for t in target {
+                entries.push(Entry {
+                    key: w.id.clone(),
+                    query: Query {
+                        contains: text.as_ref().map(|t| t.to_lowercase()),
+                        ..compile_target(t)
+                    },
+                });
+            }
+        }
+        (ids, entries)
     }
 
     /// Leaves the current step without doing it: on to the next one (a
@@ -1305,7 +1386,9 @@ impl Engine {
                     ambiguous: s.step.ambiguous,
                 })
             }
-            None => View::Hidden,
+            None => self
+                .offer(s)
+                .map_or(View::Hidden, |item| View::Offer { item }),
         }
     }
 
@@ -1322,9 +1405,15 @@ impl Engine {
         let card = s.card.unwrap_or(DEFAULT_CARD);
         match view {
             View::Hidden => None,
-            View::Panel(_) | View::Article(_) | View::Check(_) | View::Done { .. } => Some(
-                geometry::above_launcher(card, s.viewport, self.launcher_rect(s.viewport)),
-            ),
+            View::Panel(_)
+            | View::Article(_)
+            | View::Check(_)
+            | View::Done { .. }
+            | View::Offer { .. } => Some(geometry::above_launcher(
+                card,
+                s.viewport,
+                self.launcher_rect(s.viewport),
+            )),
             View::Card(_) => {
                 let (_, st, _) = self.current(s)?;
                 if st.target.is_empty() || s.step.missing || !self.on_step_page(s, st) {
@@ -1359,6 +1448,7 @@ impl Engine {
             out.push(match (&watch, self.current(s)) {
                 (Some(key), Some((_, st, _))) => Command::Watch {
                     watch: key.clone(),
+                    list: watch_list(st),
                     queries: st.target.iter().map(compile_target).collect(),
                     click: st.advance == Advance::Click,
                     timeout_ms: if st.target.is_empty() {
@@ -1373,6 +1463,14 @@ impl Engine {
                     },
                 },
                 _ => Command::Unwatch,
+            });
+        }
+        let (ids, entries) = self.sentinels(&s.url);
+        if s.shown.sentinels.as_ref() != Some(&ids) {
+            s.present.retain(|id| ids.contains(id));
+            s.shown.sentinels = Some(ids);
+            out.push(Command::Sentinels {
+                list: WatchList::compile(entries),
             });
         }
         let view = self.view(s);
@@ -1413,6 +1511,22 @@ impl Engine {
     }
 }
 
+/// A step's target (keys `target`) and `appear` queries (keys `appear`),
+/// bucketed for the agent.
+fn watch_list(st: &Step) -> WatchList {
+    let entry = |key: &'static str| {
+        move |t: &Target| Entry {
+            key: key.into(),
+            query: compile_target(t),
+        }
+    };
+    let mut entries: Vec<Entry> = st.target.iter().map(entry("target")).collect();
+    if let Advance::Appear(ts) = &st.advance {
+        entries.extend(ts.iter().map(entry("appear")));
+    }
+    WatchList::compile(entries)
+}
+
 /// What the card tells the user to do, by advance rule.
 fn hint(a: &Advance) -> Option<&'static str> {
     Some(match a {
@@ -1439,12 +1553,14 @@ pub fn compile_target(t: &Target) -> Query {
             deep: false,
             name: None,
             text: None,
+            contains: None,
         },
         Target::Pierce(css) => Query {
             css: css.clone(),
             deep: true,
             name: None,
             text: None,
+            contains: None,
         },
         Target::Aria { name, role } => Query {
             css: role
@@ -1454,12 +1570,14 @@ pub fn compile_target(t: &Target) -> Query {
             deep: true,
             name: Some(name.clone()),
             text: None,
+            contains: None,
         },
         Target::Text(text) => Query {
             css: "*".into(),
             deep: true,
             name: None,
             text: Some(text.clone()),
+            contains: None,
         },
     }
 }
@@ -2521,5 +2639,124 @@ title = "Done"
             watch_of(&e.handle(&mut s, Event::Retry)).as_deref(),
             Some("create-deal/0/open#1")
         );
+    }
+
+    #[cfg(feature = "authoring")]
+    #[test]
+    fn a_trigger_on_screen_offers_its_walkthrough_until_taken_or_turned_down() {
+        let e = source_engine(&[
+            (
+                "declined.toml",
+                "id = \"declined\"\ntitle = \"After a declined card\"\nmoment = \"solve\"\nowner = \"pos\"\nreview_by = 2027-05-31\napplies_to = [\"/crm/*\"]\ntrigger = { type = \"on_error\", target = [\"[role=alert]\", \"text/Payment failed\"], text = \"Declined\" }\n\n[[steps]]\nid = \"ask\"\ntitle = \"Ask for another card\"\n",
+            ),
+            ("other.toml", DECIDE),
+            (
+                "waymark.toml",
+                "[locales]\ntranslations = [\"fr\"]\n[locales.fallback]\nfr = \"en\"\n",
+            ),
+        ]);
+        let sentinels = |c: &[Command]| {
+            find(c, |c| match c {
+                Command::Sentinels { list } => Some(list.clone()),
+                _ => None,
+            })
+        };
+        let mut s = Session::default();
+        let list = sentinels(&attach(&e, &mut s, None)).expect("triggers are watched on attach");
+        let keys: Vec<_> = list.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["declined", "declined"]);
+        assert_eq!(list.entries[0].query.contains.as_deref(), Some("declined"));
+        assert_eq!(list.attrs["role"].values["alert"], vec![0]);
+        assert_eq!(
+            list.any,
+            vec![1],
+            "text/ queries are checked against every changed node"
+        );
+        // Present: offered at once, above the launcher.
+        let c = e.handle(
+            &mut s,
+            Event::Present {
+                key: "declined".into(),
+                present: true,
+            },
+        );
+        match view_of(&c) {
+            Some(View::Offer { item }) => {
+                assert_eq!(item.title, "After a declined card");
+                // The view's tag and the item's own `kind` must not collide.
+                let view = View::Offer { item };
+                let json = serde_json::to_string(&view).unwrap();
+                assert_eq!(serde_json::from_str::<View>(&json).unwrap(), view, "{json}");
+            }
+            other => panic!("no offer: {other:?}"),
+        }
+        assert!(find(&c, |c| matches!(c, Command::Frame { rect: Some(_) })
+            .then_some(()))
+        .is_some());
+        // Gone from the screen: the offer goes too; back: offered again.
+        let present = |p| Event::Present {
+            key: "declined".into(),
+            present: p,
+        };
+        assert_eq!(
+            view_of(&e.handle(&mut s, present(false))),
+            Some(View::Hidden)
+        );
+        assert!(matches!(
+            view_of(&e.handle(&mut s, present(true))),
+            Some(View::Offer { .. })
+        ));
+        // Turned down: not again on this page load.
+        assert_eq!(
+            view_of(&e.handle(&mut s, Event::Dismiss)),
+            Some(View::Hidden)
+        );
+        e.handle(&mut s, present(false));
+        assert_eq!(view_of(&e.handle(&mut s, present(true))), None);
+        // A page where it does not apply stops the watch.
+        let c = e.handle(
+            &mut s,
+            Event::UrlChanged {
+                url: "http://127.0.0.1:4000/hr/leave".into(),
+            },
+        );
+        assert!(sentinels(&c).is_some_and(|l| l.is_empty()));
+        // Taken up from the offer: not offered again after it ends.
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, present(true));
+        let c = e.handle(
+            &mut s,
+            Event::Start {
+                id: "declined".into(),
+            },
+        );
+        assert!(matches!(view_of(&c), Some(View::Card(_))));
+        e.handle(&mut s, Event::Close);
+        assert_eq!(
+            e.view(&s),
+            View::Hidden,
+            "a walkthrough taken up is not offered again"
+        );
+    }
+
+    #[test]
+    fn step_watches_carry_their_bucketed_list() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        let c = e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        );
+        let list = find(&c, |c| match c {
+            Command::Watch { list, queries, .. } => Some((list.clone(), queries.len())),
+            _ => None,
+        })
+        .expect("a watch");
+        assert_eq!(list.0.entries.len(), list.1);
+        assert!(list.0.entries.iter().all(|e| e.key == "target"));
     }
 }

@@ -123,6 +123,8 @@
     { sku: 'OAT', name: 'Oat milk', price: 375 },
   ];
 
+  const CARD_LIMIT = 15000;
+
   const STAGES = ['Prospecting', 'Qualified', 'Proposal', 'Won', 'Lost'];
 
   const state = {
@@ -575,6 +577,11 @@
           'data-testid': 'charge',
           disabled: total === 0,
           onclick: () => confirmDialog('Confirm payment', 'Charge ' + money(total) + ' to the customer\u2019s card?', () => {
+            // The demo card's limit: larger charges are declined (Solve moment).
+            if (total > CARD_LIMIT) {
+              notice.replaceChildren(h('div', { class: 'alert alert-error', role: 'alert', text: 'Card declined by the issuer: insufficient funds. Nothing was charged.' }));
+              return;
+            }
             const number = Math.max(...state.orders.map((o) => o.number)) + 1;
             const today = new Date().toISOString().slice(0, 10);
             state.orders.unshift(order(number, today, 'Walk-in customer', state.cart.map((l) => [l.sku, l.qty])));

@@ -4,10 +4,11 @@
  *
  *   host page DOM ──facts──────────────────────────────▶ agent ──port "agent"──▶ service worker (engine)
  *    (target rect, lost, clicked, input/change value,         target / target_lost / target_clicked /
- *     appeared, not found in time, URL, gave up)              target_input / appeared / target_missing /
- *                                                             url_changed / gave_up
- *                 ◀──draws────────────────────────────  agent ◀──commands─────── launcher / watch /
- *                                                                                unwatch / spotlight / frame / focus
+ *     appeared, not found in time, trigger on screen,         target_input / appeared / target_missing /
+ *     URL, gave up)                                           present / url_changed / gave_up
+ *                 ◀──draws────────────────────────────  agent ◀──commands─────── launcher / watch / unwatch /
+ *                                                                                sentinels / select / spotlight /
+ *                                                                                frame / focus
  *
  * It adds exactly one element to the page: <waymark-host>, whose closed shadow
  * root holds the launcher button, the spotlight and the overlay <iframe> (an
@@ -61,7 +62,7 @@
   let returnFocus = null;
   let port = null;
   let dead = false;
-  let watch = null; // { key, queries, click, el, rect, revealed, timeoutMs, timer, appear, appeared }
+  let watch = null; // the step's target: { key, queries, m, click, el, rect, revealed, timer, appear, hidden, ... }
   let observer = null;
   let scheduled = false;
 
@@ -118,6 +119,9 @@
     },
     unwatch() {
       stopWatch();
+    },
+    sentinels(c) {
+      setSentinels(c.list);
     },
     select(c) {
       // The engine's choice among the candidates we reported.
@@ -280,27 +284,84 @@
     dialogObserver?.disconnect();
     rootObserver?.disconnect();
     document.removeEventListener('close', raise, true);
+    sentinels = null;
     stopWatch();
     host?.remove();
     host = null;
   }
 
-  // ---- watching a target -----------------------------------------------------
+  // ---- watching: one observer, batched per frame ----------------------------
+  //
+  //   MutationObserver ─records─▶ dirty sets (added subtrees, changed elements,
+  //     (document, shadow roots,      parents of changed text)
+  //      same-origin frames)               │ requestAnimationFrame
+  //                                        ▼
+  //   check(): each changed element ─buckets─▶ the few watch-list entries it
+  //            could match (core/src/watchlist.rs) ─matches()─▶ sentinels
+  //            present/absent; the step's target looked up only on a hit
+  //
+  // The observer exists only while something is watched (a step's target or
+  // the page's triggers), so an idle page pays nothing.
 
-  // Roots (shadow roots, frame documents) the observer also watches for
-  // this watch. They get their own click/input listeners: a listener on this
+  // Roots (shadow roots, frame documents) the observer also watches. During
+  // a step they get their own click/input listeners: a listener on this
   // window sees neither events inside a frame nor, for a closed shadow root,
   // the element inside it (the event is retargeted to the host).
-  let observedRoots = new WeakSet();
+  let roots = [];
+  let rootSet = new WeakSet();
   let listened = [];
+  let sentinels = null; // { m, present: Map<key, {el, idx}>, hidden: [{el, idx}] }
+  const dirty = { added: new Set(), changed: new Set(), attrs: new Set(), removed: false };
+
+  function ensureObserver() {
+    if (observer) return;
+    observer = new MutationObserver(onMutations);
+    observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+  }
+
+  function maybeStopObserver() {
+    if (watch || sentinels || !observer) return;
+    observer.disconnect();
+    observer = null;
+    roots = [];
+    rootSet = new WeakSet();
+    dirty.added.clear();
+    dirty.changed.clear();
+    dirty.attrs.clear();
+  }
+
+  function onMutations(records) {
+    for (const r of records) {
+      if (r.type === 'childList') {
+        for (const n of r.addedNodes) {
+          if (n.nodeType === 1) {
+            if (n !== host) dirty.added.add(n);
+          } else if (r.target.nodeType === 1) dirty.changed.add(r.target); // its text changed
+        }
+        if (r.removedNodes.length) dirty.removed = true;
+      } else if (r.type === 'attributes') {
+        if (r.target !== host) dirty.attrs.add(r.target);
+      } else {
+        const p = r.target.parentElement;
+        if (p) dirty.changed.add(p);
+      }
+    }
+    schedule();
+  }
 
   function observeRoot(r) {
-    if (!observer || observedRoots.has(r)) return;
-    observedRoots.add(r);
+    if (!observer || rootSet.has(r)) return;
+    rootSet.add(r);
+    roots.push(r);
     observer.observe(r, { childList: true, subtree: true, attributes: true, characterData: true });
+    listenOn(r);
+  }
+
+  function listenOn(r) {
+    if (!watch || listened.includes(r)) return;
     listened.push(r);
-    if (watch?.click) r.addEventListener('click', onClick, true);
-    if (watch?.input) {
+    if (watch.click) r.addEventListener('click', onClick, true);
+    if (watch.input) {
       r.addEventListener('input', onInput, true);
       r.addEventListener('change', onInput, true);
     }
@@ -308,23 +369,230 @@
     if (win && win !== window) win.addEventListener('scroll', schedule, { capture: true, passive: true });
   }
 
+  // A same-origin frame finished loading: its document is new.
+  function onFrameLoad(e) {
+    const t = e.target;
+    if (t?.tagName !== 'IFRAME' && t?.tagName !== 'FRAME') return;
+    if (watch) watch.fresh = true;
+    if (sentinels?.m.deep) dirty.added.add(t);
+    schedule();
+  }
+
+  // ---- the watch list (engine Command::Watch `list`, Command::Sentinels) -----
+
+  const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
+
+  function matcher(list) {
+    if (!list?.entries?.length) return null;
+    // Entries whose selector has a combinator can start matching when an
+    // ancestor changes: those are also looked for under changed elements.
+    const complex = [];
+    list.entries.forEach((e, i) => {
+      if (/[\s>+~]/.test(e.query.css.trim().replace(/\[[^\]]*\]|\([^)]*\)/g, ''))) complex.push(i);
+    });
+    return {
+      list, complex, attrNames: Object.keys(list.attrs ?? {}),
+      deep: list.entries.some((e) => e.query.deep), stamp: new Uint32Array(list.entries.length), gen: 0,
+    };
+  }
+
+  // The entries `el` could match: the buckets of what it has (ids, classes,
+  // attribute values and tags are bucketed lower-cased).
+  function lookup(m, el) {
+    const L = m.list;
+    const out = [];
+    const gen = (m.gen = (m.gen + 1) >>> 0 || 1);
+    const add = (ids) => {
+      if (!Array.isArray(ids)) return;
+      for (const i of ids) {
+        if (m.stamp[i] !== gen) {
+          m.stamp[i] = gen;
+          out.push(i);
+        }
+      }
+    };
+    add(L.any);
+    add(own(L.tags, el.localName));
+    if (el.id) add(own(L.ids, el.id.toLowerCase()));
+    for (const c of el.classList) add(own(L.classes, c.toLowerCase()));
+    for (const n of m.attrNames) {
+      const v = el.getAttribute(n);
+      if (v === null) continue;
+      const b = own(L.attrs, n);
+      add(b?.present);
+      add(own(b?.values, v.toLowerCase()));
+    }
+    return out;
+  }
+
+  // Does `el` satisfy the query (engine::Query), visibility aside?
+  function satisfies(el, q) {
+    try {
+      if (!el.matches(q.css)) return false;
+    } catch {
+      return false; // the engine validated it; a browser difference must not stop the rest
+    }
+    return conditions(el, q);
+  }
+
+  function conditions(el, q) {
+    if (q.name != null && accessibleName(el) !== q.name) return false;
+    if (q.text != null && norm(el.textContent) !== q.text) return false;
+    if (q.contains != null && !norm(el.textContent).toLowerCase().includes(q.contains)) return false;
+    return true;
+  }
+
+  // The elements a batch changed: added subtrees (and shadow roots in them,
+  // when a deep query wants them), changed elements, parents of changed text.
+  // More than LIMIT: the caller looks everything up afresh instead.
+  const LIMIT = 50_000;
+  function changedElements(deep) {
+    const out = new Set();
+    let overflow = false;
+    const tree = (n) => {
+      if (overflow || n === host) return;
+      out.add(n);
+      const all = n.querySelectorAll('*');
+      if (out.size + all.length > LIMIT) {
+        overflow = true;
+        return;
+      }
+      for (const d of all) out.add(d);
+      if (!deep) return;
+      for (const d of [n, ...all]) {
+        const sr = shadowOf(d);
+        if (sr) {
+          observeRoot(sr);
+          for (const c of sr.children) tree(c);
+        }
+        if (d.tagName === 'IFRAME' || d.tagName === 'FRAME') {
+          const doc = frameDoc(d);
+          if (doc) {
+            observeRoot(doc);
+            tree(doc.documentElement);
+          }
+        }
+      }
+    };
+    for (const n of dirty.added) if (n.isConnected) tree(n);
+    for (const n of dirty.changed) {
+      out.add(n);
+      // Text decides `text/` and `contains`: the parent's ancestors too.
+      for (let p = n.parentElement, i = 0; p && i < 3; p = p.parentElement, i++) out.add(p);
+    }
+    for (const n of dirty.attrs) out.add(n);
+    return { els: out, overflow };
+  }
+
+  // ---- sentinels: the page's triggers ---------------------------------------
+
+  function setSentinels(list) {
+    const before = sentinels?.present ?? new Map();
+    const m = matcher(list);
+    sentinels = m ? { m, present: new Map(), hidden: [] } : null;
+    if (!sentinels) {
+      maybeStopObserver();
+      return;
+    }
+    ensureObserver();
+    if (m.deep) for (const scope of scopes(true)) scanSentinels(scope.querySelectorAll('*'));
+    else scanSentinels(document.querySelectorAll('*'));
+    const keys = new Set(list.entries.map((e) => e.key));
+    for (const key of sentinels.present.keys()) if (!before.has(key)) send({ type: 'present', key, present: true });
+    for (const key of before.keys()) {
+      if (keys.has(key) && !sentinels.present.has(key)) send({ type: 'present', key, present: false });
+    }
+  }
+
+  function scanSentinels(els, report) {
+    const { m, present, hidden } = sentinels;
+    for (const el of els) {
+      for (const idx of lookup(m, el)) {
+        const entry = m.list.entries[idx];
+        if (present.has(entry.key) || !satisfies(el, entry.query)) continue;
+        if (visible(el)) {
+          present.set(entry.key, { el, idx });
+          if (report) send({ type: 'present', key: entry.key, present: true });
+        } else if (hidden.length < 200) hidden.push({ el, idx });
+      }
+    }
+  }
+
+  function checkSentinels(changed, overflow) {
+    const { m, present } = sentinels;
+    if (overflow) {
+      scanSentinels(document.querySelectorAll('*'), true);
+    } else {
+      scanSentinels(changed, true);
+      // Attribute changes on an ancestor can make a combinator selector match.
+      if (m.complex.length && dirty.attrs.size) {
+        for (const a of dirty.attrs) {
+          if (!a.isConnected || !a.firstElementChild) continue;
+          for (const idx of m.complex) {
+            const entry = m.list.entries[idx];
+            if (present.has(entry.key)) continue;
+            let found = [];
+            try {
+              found = a.querySelectorAll(entry.query.css);
+            } catch {
+              found = [];
+            }
+            scanSentinels(found, true);
+          }
+        }
+      }
+    }
+    // Matches that were hidden (an error banner waiting for its `hidden` to go).
+    sentinels.hidden = sentinels.hidden.filter(({ el, idx }) => {
+      if (!el.isConnected) return false;
+      const key = m.list.entries[idx].key;
+      if (present.has(key)) return true;
+      if (!visible(el)) return true;
+      if (!satisfies(el, m.list.entries[idx].query)) return false;
+      present.set(key, { el, idx });
+      send({ type: 'present', key, present: true });
+      return false;
+    });
+    // Present ones still there? If not, another element of the same trigger
+    // may stand in; else it is gone.
+    for (const [key, { el, idx }] of present) {
+      if (el.isConnected && visible(el) && satisfies(el, m.list.entries[idx].query)) continue;
+      present.delete(key);
+      let again = null;
+      m.list.entries.forEach((e, i) => {
+        if (again || e.key !== key) return;
+        for (const scope of scopes(e.query.deep)) {
+          for (const c of matchesIn(scope, e.query)) {
+            again = { el: c, idx: i };
+            break;
+          }
+          if (again) break;
+        }
+      });
+      if (again) present.set(key, again);
+      else send({ type: 'present', key, present: false });
+    }
+  }
+
+  // ---- the step's target -----------------------------------------------------
+
   function startWatch(c) {
     stopWatch();
     watch = {
       key: c.watch, queries: c.queries ?? [], click: c.click, el: null, rect: null, revealed: false,
       timeoutMs: c.timeout_ms ?? 0, timer: null, appear: c.appear ?? [], appeared: false, input: c.input,
+      m: matcher(c.list), fresh: true, hidden: [],
     };
-    // One observer, batched per animation frame; it exists only while a
-    // target is watched, so an idle page pays nothing.
-    observer = new MutationObserver(schedule);
-    observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+    ensureObserver();
     addEventListener('scroll', schedule, { capture: true, passive: true });
     addEventListener('resize', schedule, { passive: true });
+    addEventListener('load', onFrameLoad, true);
     if (c.click) addEventListener('click', onClick, true);
     if (c.input) {
       addEventListener('input', onInput, true);
       addEventListener('change', onInput, true);
     }
+    for (const r of roots) listenOn(r);
     check();
     if (!watch?.el) armTimer();
   }
@@ -348,10 +616,9 @@
 
   function stopWatch() {
     disarmTimer();
-    observer?.disconnect();
-    observer = null;
     removeEventListener('scroll', schedule, { capture: true });
     removeEventListener('resize', schedule);
+    removeEventListener('load', onFrameLoad, true);
     removeEventListener('click', onClick, true);
     removeEventListener('input', onInput, true);
     removeEventListener('change', onInput, true);
@@ -362,8 +629,8 @@
       r.defaultView?.removeEventListener('scroll', schedule, { capture: true });
     }
     listened = [];
-    observedRoots = new WeakSet();
     watch = null;
+    maybeStopObserver();
   }
 
   function schedule() {
@@ -376,8 +643,36 @@
   }
 
   function check() {
+    let changed = null;
+    let overflow = false;
+    if (dirty.added.size || dirty.changed.size || dirty.attrs.size) {
+      ({ els: changed, overflow } = changedElements(Boolean(watch?.m?.deep || sentinels?.m.deep)));
+    }
+    if (sentinels && (changed || dirty.removed)) checkSentinels(changed ?? [], overflow);
+    // Did the batch touch anything the step could match?
+    let hit = Boolean(watch?.fresh) || overflow;
+    if (watch?.m && changed && !hit) {
+      for (const el of changed) {
+        if (lookup(watch.m, el).length) {
+          hit = true;
+          break;
+        }
+      }
+      if (!hit && watch.m.complex.length) {
+        for (const a of dirty.attrs) if (a.firstElementChild) hit = true;
+      }
+    }
+    // A match that was hidden may have been shown by an ancestor's change.
+    if (watch && !hit && watch.hidden.length && (changed || dirty.removed)) {
+      hit = watch.hidden.some((el) => el.isConnected && visible(el));
+    }
+    dirty.added.clear();
+    dirty.changed.clear();
+    dirty.attrs.clear();
+    dirty.removed = false;
     if (!watch) return;
-    if (watch.appear.length && !watch.appeared && resolve(watch.appear)) {
+    watch.fresh = false;
+    if (hit && watch.appear.length && !watch.appeared && resolve(watch.appear)) {
       watch.appeared = true;
       send({ type: 'appeared', watch: watch.key });
     }
@@ -386,9 +681,11 @@
       watch.rect = null;
       send({ type: 'target_lost', watch: watch.key });
       armTimer();
+      hit = true;
     }
-    if (!watch.el && !watch.pending) {
-      const found = candidates(watch.queries);
+    if (!watch.el && !watch.pending && hit) {
+      watch.hidden = [];
+      const found = candidates(watch.queries, watch.hidden);
       // One candidate is what the engine's scoring would pick anyway; more
       // go to the engine (core/src/targeting.rs), which answers `select`.
       if (found.length === 1) watch.el = found[0].el;
@@ -534,13 +831,8 @@
           yield sr;
         }
         if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
-          let doc = null;
-          try {
-            doc = el.contentDocument; // null for cross-origin frames
-          } catch {
-            doc = null;
-          }
-          if (doc?.documentElement) {
+          const doc = frameDoc(el);
+          if (doc) {
             seen++;
             observeRoot(doc);
             queue.push(doc);
@@ -548,6 +840,15 @@
           }
         }
       }
+    }
+  }
+
+  function frameDoc(el) {
+    try {
+      const doc = el.contentDocument; // null for cross-origin frames
+      return doc?.documentElement ? doc : null;
+    } catch {
+      return null;
     }
   }
 
@@ -562,12 +863,13 @@
   }
 
   // Every visible element that satisfies any query, with the facts the
-  // engine scores (engine::Event::Candidates). At most 20 per query.
-  function candidates(queries) {
+  // engine scores (engine::Event::Candidates). At most 20 per query. Hidden
+  // matches go to `hidden`, to be looked at again when the page changes.
+  function candidates(queries, hidden) {
     const byEl = new Map();
     queries.forEach((q, i) => {
       for (const scope of scopes(q.deep)) {
-        for (const el of matchesIn(scope, q)) {
+        for (const el of matchesIn(scope, q, hidden)) {
           let entry = byEl.get(el);
           if (!entry) {
             entry = { el, facts: facts(el) };
@@ -580,7 +882,7 @@
     return [...byEl.values()];
   }
 
-  function matchesIn(scope, q) {
+  function matchesIn(scope, q, hidden) {
     let list;
     try {
       list = scope.querySelectorAll(q.css);
@@ -589,9 +891,11 @@
     }
     const out = [];
     for (const el of list) {
-      if (q.name != null && accessibleName(el) !== q.name) continue;
-      if (q.text != null && norm(el.textContent) !== q.text) continue;
-      if (!visible(el)) continue;
+      if (!conditions(el, q)) continue;
+      if (!visible(el)) {
+        if (hidden && hidden.length < 20) hidden.push(el);
+        continue;
+      }
       out.push(el);
       if (out.length >= 20) break;
     }
@@ -624,9 +928,7 @@
     }
     let best = null;
     for (const el of list) {
-      if (q.name != null && accessibleName(el) !== q.name) continue;
-      if (q.text != null && norm(el.textContent) !== q.text) continue;
-      if (!visible(el)) continue;
+      if (!conditions(el, q) || !visible(el)) continue;
       if (!best) best = el;
       else if (best.contains(el)) best = el; // text: prefer the innermost element
       else if (q.text == null) break;

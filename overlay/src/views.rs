@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use waymark_core::engine::{ArticleView, Card, CheckOutcome, CheckView, Event, PanelView, View};
+use waymark_core::engine::{
+    ArticleView, Card, CheckOutcome, CheckView, Event, Item, PanelView, View,
+};
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
 
@@ -155,6 +157,7 @@ impl Component for App {
             View::Card(card) => step_card(card, send),
             View::Check(c) => check(c, send, &self.answers),
             View::Done { title, result } => done(title, result.as_ref(), send),
+            View::Offer { item } => offer(item, send),
         }
     }
 }
@@ -421,6 +424,23 @@ fn done(title: &str, result: Option<&CheckOutcome>, send: &Callback<Event>) -> H
             }
             <footer>
                 <button class="primary" onclick={intent(send, Event::Dismiss)}>{ "Close" }</button>
+            </footer>
+        </section>
+    }
+}
+
+/// Solve moment: something on screen matches a trigger; the fix is offered,
+/// never started unasked.
+fn offer(item: &Item, send: &Callback<Event>) -> Html {
+    html! {
+        <section class="panel offer" role="status" aria-label="Help for what is on screen">
+            <p class="offer-lead">{ "Need help with this?" }</p>
+            <p class="offer-title"><strong>{ &item.title }</strong>
+                if item.under_review { { under_review() } }
+            </p>
+            <footer>
+                <button class="secondary" onclick={intent(send, Event::Dismiss)}>{ "Not now" }</button>
+                <button class="primary" onclick={intent(send, Event::Start { id: item.id.clone() })}>{ "Show me" }</button>
             </footer>
         </section>
     }
