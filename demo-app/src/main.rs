@@ -39,6 +39,14 @@ const ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../static/fixtures/blank.html"),
     ),
     (
+        "/fixtures/bench.html",
+        include_bytes!("../static/fixtures/bench.html"),
+    ),
+    (
+        "/fixtures/bench.js",
+        include_bytes!("../static/fixtures/bench.js"),
+    ),
+    (
         "/fixtures/chaos.html",
         include_bytes!("../static/fixtures/chaos.html"),
     ),

@@ -115,6 +115,7 @@
       s.right = s.bottom = `${c.margin}px`;
     },
     watch(c) {
+      ensureFrame();
       startWatch(c);
     },
     unwatch() {
@@ -146,18 +147,7 @@
     },
     frame(c) {
       ensureHost();
-      if (c.rect && !frame) {
-        frame = document.createElement('iframe');
-        frame.className = 'frame off';
-        frame.title = 'Waymark guidance';
-        frame.src = chrome.runtime.getURL('overlay.html');
-        frame.addEventListener('load', () => {
-          frameLoaded = true;
-          if (focusOnLoad) frame.contentWindow?.focus();
-          focusOnLoad = false;
-        });
-        root.append(frame);
-      }
+      if (c.rect) ensureFrame();
       frameShown = Boolean(c.rect);
       if (frame) {
         if (c.rect) place(frame, c.rect, true);
@@ -174,6 +164,24 @@
   };
 
   // ---- drawing ---------------------------------------------------------------
+
+  // The overlay frame, created hidden. A walkthrough's watch creates it ahead
+  // of its first card, so that card does not wait for the frame's document
+  // and wasm to load.
+  function ensureFrame() {
+    if (frame) return;
+    ensureHost();
+    frame = document.createElement('iframe');
+    frame.className = 'frame off';
+    frame.title = 'Waymark guidance';
+    frame.src = chrome.runtime.getURL('overlay.html');
+    frame.addEventListener('load', () => {
+      frameLoaded = true;
+      if (focusOnLoad) frame.contentWindow?.focus();
+      focusOnLoad = false;
+    });
+    root.append(frame);
+  }
 
   function ensureHost() {
     if (host) {
@@ -331,11 +339,15 @@
   }
 
   function onMutations(records) {
+    let quick = false;
+    const waiting = watch?.m && !watch.el && !watch.pending;
     for (const r of records) {
       if (r.type === 'childList') {
         for (const n of r.addedNodes) {
           if (n.nodeType === 1) {
-            if (n !== host) dirty.added.add(n);
+            if (n === host) continue;
+            dirty.added.add(n);
+            if (waiting && !quick) quick = arrived(n);
           } else if (r.target.nodeType === 1) dirty.changed.add(r.target); // its text changed
         }
         if (r.removedNodes.length) dirty.removed = true;
@@ -346,7 +358,25 @@
         if (p) dirty.changed.add(p);
       }
     }
-    schedule();
+    // The awaited target just arrived: look now, not at the next frame, so
+    // the service worker's answer can be drawn in the frame that follows the
+    // insertion. Everything else waits for the frame.
+    if (quick) check();
+    else schedule();
+  }
+
+  // Is (or holds) `n` a match for the step's target? A light-DOM test with
+  // the step's few selectors; deep queries wait for the frame's full look.
+  function arrived(n) {
+    for (const q of watch.queries) {
+      if (q.deep) continue;
+      try {
+        if (n.matches(q.css) || n.querySelector(q.css)) return true;
+      } catch {
+        // a selector this browser rejects: the full look reports nothing either
+      }
+    }
+    return false;
   }
 
   function observeRoot(r) {

@@ -31,8 +31,11 @@ fn main() -> ExitCode {
             .and_then(|_| e2e()),
         Some("demo") => demo(),
         Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench_search(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("matching") => {
+            bench_matching(&args[2..])
+        }
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|dist|e2e|bench search>");
+            eprintln!("usage: cargo xtask <demo|test|dist|e2e|bench search|bench matching>");
             return ExitCode::from(2);
         }
     };
@@ -219,6 +222,25 @@ fn bench_search() -> Result {
             .arg(&line))?;
     }
     Ok(())
+}
+
+/// Targeting cost and card latency against Shepherd.js, in headless
+/// Chromium: prints one JSON line per system (tests/bench/matching.mjs) and
+/// writes them to `target/bench/matching.json`. Extra arguments
+/// (`--batches N`, `--trials N`) go to the script.
+fn bench_matching(extra: &[String]) -> Result {
+    tools::ensure_all()?;
+    dist::dist()?;
+    run(cargo().args(["build", "-q", "-p", "demo-app", "-p", "waymark"]))?;
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    run(node_env(
+        Command::new("node")
+            .arg("tests/bench/matching.mjs")
+            .arg("--json-out")
+            .arg(out.join("matching.json"))
+            .args(extra),
+    ))
 }
 
 fn demo() -> Result {
