@@ -572,6 +572,11 @@ pub enum Target {
     /// CSS searched also inside shadow roots (open or closed) and
     /// same-origin frames: `pierce/button.save`.
     Pierce(String),
+    /// An explicit frame and shadow-root path: `#pay-frame >>> button.pay`.
+    /// Each hop selects an element in the current scope; the search goes on
+    /// in its document if it is a (same-origin) frame, else in its open or
+    /// closed shadow root. `css` is looked for in the last scope.
+    Path { hops: Vec<String>, css: String },
 }
 
 impl Target {
@@ -615,6 +620,14 @@ impl Target {
         }
         if let Some(rest) = s.strip_prefix("css/") {
             return Ok(Target::Css(rest.trim().to_string()));
+        }
+        if s.contains(">>>") {
+            let mut parts: Vec<String> = s.split(">>>").map(|p| p.trim().to_string()).collect();
+            if parts.iter().any(String::is_empty) {
+                return Err("`>>>` needs a selector on both sides: `#frame >>> button.pay`".into());
+            }
+            let css = parts.pop().unwrap_or_default();
+            return Ok(Target::Path { hops: parts, css });
         }
         Ok(Target::Css(s.to_string()))
     }
@@ -717,6 +730,19 @@ mod tests {
         assert_eq!(
             Target::parse("pierce/button.save"),
             Ok(Target::Pierce("button.save".into()))
+        );
+        assert_eq!(
+            Target::parse("iframe#pay >>> widget-box >>> button.pay"),
+            Ok(Target::Path {
+                hops: vec!["iframe#pay".into(), "widget-box".into()],
+                css: "button.pay".into()
+            })
+        );
+        assert!(Target::parse("#pay >>> ").is_err());
+        assert_eq!(
+            Target::parse("pierce/a >>> b"),
+            Ok(Target::Pierce("a >>> b".into())),
+            "prefixes come first"
         );
         assert!(Target::parse("pierce/ ").is_err());
         assert!(Target::parse("aria/").is_err());

@@ -343,6 +343,10 @@ pub struct Query {
     /// trigger's `text`: "Declined" in "Card declined (code 51)").
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub contains: Option<String>,
+    /// Frame / shadow-root hops to take before looking for `css`
+    /// (`Target::Path`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub path: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1554,6 +1558,7 @@ pub fn compile_target(t: &Target) -> Query {
             name: None,
             text: None,
             contains: None,
+            path: Vec::new(),
         },
         Target::Pierce(css) => Query {
             css: css.clone(),
@@ -1561,6 +1566,15 @@ pub fn compile_target(t: &Target) -> Query {
             name: None,
             text: None,
             contains: None,
+            path: Vec::new(),
+        },
+        Target::Path { hops, css } => Query {
+            css: css.clone(),
+            deep: false,
+            name: None,
+            text: None,
+            contains: None,
+            path: hops.clone(),
         },
         Target::Aria { name, role } => Query {
             css: role
@@ -1571,6 +1585,7 @@ pub fn compile_target(t: &Target) -> Query {
             name: Some(name.clone()),
             text: None,
             contains: None,
+            path: Vec::new(),
         },
         Target::Text(text) => Query {
             css: "*".into(),
@@ -1578,6 +1593,7 @@ pub fn compile_target(t: &Target) -> Query {
             name: None,
             text: Some(text.clone()),
             contains: None,
+            path: Vec::new(),
         },
     }
 }

@@ -1629,7 +1629,7 @@ fn compile_targets(cx: &Cx, src: &[Spanned<String>], diags: &mut Vec<Diagnostic>
                 diags,
                 t.span(),
                 format!("selector `{}` does not parse: {why}", t.get_ref()),
-                "use CSS (`[data-testid=save]`), `aria/Name[role=\"button\"]` or `text/Visible text`",
+                "use CSS (`[data-testid=save]`), `aria/Name[role=\"button\"]`, `text/Visible text`, `pierce/css` or a frame path (`#frame >>> css`)",
             ),
         }
     }
@@ -1958,8 +1958,20 @@ fn check_id(file: &str, text: &str, id: &Spanned<String>, diags: &mut Vec<Diagno
 /// CSS parser (the one Servo uses), so a typo fails the build, not the tour.
 pub fn parse_target(s: &str) -> Result<Target, String> {
     let t = Target::parse(s)?;
-    if let Target::Css(css) | Target::Pierce(css) = &t {
-        scraper::Selector::parse(css).map_err(|e| e.to_string().to_lowercase())?;
+    let check = |css: &str| {
+        scraper::Selector::parse(css)
+            .map(|_| ())
+            .map_err(|e| format!("`{css}`: {}", e.to_string().to_lowercase()))
+    };
+    match &t {
+        Target::Css(css) | Target::Pierce(css) => {
+            scraper::Selector::parse(css).map_err(|e| e.to_string().to_lowercase())?;
+        }
+        Target::Path { hops, css } => {
+            hops.iter().try_for_each(|h| check(h))?;
+            check(css)?;
+        }
+        Target::Aria { .. } | Target::Text(_) => {}
     }
     Ok(t)
 }

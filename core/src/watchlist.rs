@@ -325,6 +325,7 @@ mod tests {
             name: None,
             text: None,
             contains: None,
+            path: Vec::new(),
         }
     }
 

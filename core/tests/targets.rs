@@ -126,6 +126,8 @@ fn candidates(doc: &Html, targets: &[Target]) -> Vec<(ElementFacts, Option<Strin
                 Target::Css(css) | Target::Pierce(css) => {
                     Selector::parse(css).is_ok_and(|s| s.matches(&el))
                 }
+                // Fixtures are single documents: no frames or shadow roots to hop.
+                Target::Path { .. } => false,
                 Target::Aria { name: n, role: r } => {
                     *n == name && r.as_ref().is_none_or(|r| Some(r) == role.as_ref())
                 }

@@ -139,7 +139,7 @@ proptest! {
         }
         let list = WatchList::compile(vec![Entry {
             key: "k".into(),
-            query: Query { css: css.clone(), deep: false, name: None, text: None, contains: None },
+            query: Query { css: css.clone(), deep: false, name: None, text: None, contains: None, path: Vec::new() },
         }]);
         let lower = |s: &str| s.to_lowercase();
         let id = el.id.map(lower);

@@ -369,7 +369,7 @@
   // the step's few selectors; deep queries wait for the frame's full look.
   function arrived(n) {
     for (const q of watch.queries) {
-      if (q.deep) continue;
+      if (q.deep || q.path?.length) continue;
       try {
         if (n.matches(q.css) || n.querySelector(q.css)) return true;
       } catch {
@@ -422,7 +422,7 @@
     });
     return {
       list, complex, attrNames: Object.keys(list.attrs ?? {}),
-      deep: list.entries.some((e) => e.query.deep), stamp: new Uint32Array(list.entries.length), gen: 0,
+      deep: list.entries.some((e) => e.query.deep || e.query.path?.length), stamp: new Uint32Array(list.entries.length), gen: 0,
     };
   }
 
@@ -591,7 +591,7 @@
       let again = null;
       m.list.entries.forEach((e, i) => {
         if (again || e.key !== key) return;
-        for (const scope of scopes(e.query.deep)) {
+        for (const scope of scopesFor(e.query)) {
           for (const c of matchesIn(scope, e.query)) {
             again = { el: c, idx: i };
             break;
@@ -882,9 +882,33 @@
     }
   }
 
+  // Where a query looks: an explicit path (engine::Query::path) names one
+  // scope, hop by hop: a frame's document, else an element's shadow root.
+  function* scopesFor(q) {
+    if (!q.path?.length) {
+      yield* scopes(q.deep);
+      return;
+    }
+    let scope = document;
+    for (const hop of q.path) {
+      let el = null;
+      try {
+        el = scope.querySelector(hop);
+      } catch {
+        return;
+      }
+      if (!el) return;
+      const next = el.tagName === 'IFRAME' || el.tagName === 'FRAME' ? frameDoc(el) : shadowOf(el);
+      if (!next) return;
+      observeRoot(next);
+      scope = next;
+    }
+    yield scope;
+  }
+
   function resolve(queries) {
     for (const q of queries) {
-      for (const scope of scopes(q.deep)) {
+      for (const scope of scopesFor(q)) {
         const el = resolveIn(scope, q);
         if (el) return el;
       }
@@ -898,7 +922,7 @@
   function candidates(queries, hidden) {
     const byEl = new Map();
     queries.forEach((q, i) => {
-      for (const scope of scopes(q.deep)) {
+      for (const scope of scopesFor(q)) {
         for (const el of matchesIn(scope, q, hidden)) {
           let entry = byEl.get(el);
           if (!entry) {

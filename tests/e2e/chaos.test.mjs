@@ -1,7 +1,8 @@
 // The chaos suite: one walkthrough through everything that breaks tour
 // libraries, on demo-app's chaos fixture under the strict CSP + Trusted
 // Types: a target under a fixed header; in a scroll container, removed and re-rendered as a new
-// node; in a closed shadow root; in a same-origin frame; in a list re-keyed
+// node; in a closed shadow root (pierce/); in a same-origin frame (a frame
+// path, `iframe#frame >>> …`); in a list re-keyed
 // under it while 1,000 mutations a second run for 10 s and 20,000 elements
 // are added; a modal dialog opened over the card. The host console stays
 // clean and the overlay host ends where it started.
@@ -43,7 +44,8 @@ target = ["pierce/button.save"]
 [[steps]]
 id = "frame"
 title = "Press the frame button"
-target = ["pierce/[data-testid=frame-button]"]
+# An explicit frame path: the frame, then the button inside it.
+target = ["iframe#frame >>> [data-testid=frame-button]"]
 
 [[steps]]
 id = "list"
