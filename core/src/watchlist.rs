@@ -142,7 +142,7 @@ impl WatchList {
 pub fn buckets(selector: &str) -> Vec<Bucket> {
     split_top(selector, |c| c == ',')
         .into_iter()
-        .map(|part| subject(part).map_or(Bucket::Any, |s| best(s)))
+        .map(|part| subject(part).map_or(Bucket::Any, best))
         .collect()
 }
 
