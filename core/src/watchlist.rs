@@ -291,6 +291,10 @@ fn attribute(inner: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let rest = inner[name_end..].trim_start();
+    // A namespace (`[xlink|href]`, `[*|x]`): not a plain attribute name.
+    if rest.starts_with('|') && !rest.starts_with("|=") {
+        return None;
+    }
     if rest.is_empty() {
         return Some((name, None));
     }
@@ -363,6 +367,8 @@ mod tests {
             ),
             ("div ~ p + span", vec![Tag("span".into())]),
             ("a:has(> img)", vec![Tag("a".into())]),
+            ("use[xlink|href]", vec![Tag("use".into())]),
+            ("[lang|=en]", vec![Attr("lang".into())]),
         ];
         for (css, want) in cases {
             assert_eq!(&buckets(css), want, "{css}");
