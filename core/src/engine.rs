@@ -30,6 +30,7 @@ use crate::content::{
     Advance, Branch, Date, Library, Meta, Moment, Step, StepTexts, Target, Texts, Trigger,
     Walkthrough,
 };
+use crate::deploy::policy::{FromPage, Support};
 use crate::geometry::{self, Rect, Size};
 use crate::richtext::RichText;
 use crate::search::{self, SearchIndex, SearchOptions};
@@ -60,6 +61,49 @@ pub struct Tour {
     /// Steps visited before this one, so Back retraces branches.
     #[serde(default)]
     pub history: Vec<usize>,
+    /// The bundle version it started on: it finishes on that bundle even if
+    /// a newer one arrives meanwhile (the glue keeps the old engine).
+    #[serde(default)]
+    pub bundle: u64,
+}
+
+/// What admin policy sets for the engine (`deploy::policy`); the glue sets
+/// it with [`Engine::set_deployment`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    /// `allowed_origins` ∩ the bundle's scope. `None`: the scope alone.
+    pub origins: Option<Vec<String>>,
+    /// `features.search`: the panel shows a search box.
+    pub search: bool,
+    /// Who helps: shown in the panel footer and beside every error.
+    pub support: Option<Support>,
+    /// Read the user from the host page (`user.from_page`).
+    pub user_from_page: Option<FromPage>,
+}
+
+impl Default for Deployment {
+    fn default() -> Deployment {
+        Deployment {
+            origins: None,
+            search: true,
+            support: None,
+            user_from_page: None,
+        }
+    }
+}
+
+/// The user as read from the host page (`user.from_page`); fields not found
+/// are `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageUser {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub roles: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// One tab's state. Created by the glue per tab, fed to every `handle` call.
@@ -92,7 +136,33 @@ pub struct Session {
     present: BTreeSet<String>,
     /// Offers the user turned down on this page load.
     dismissed: BTreeSet<String>,
+    /// The user as the host page shows them (`user.from_page`).
+    pub user: Option<PageUser>,
     shown: Shown,
+}
+
+impl Session {
+    /// A walkthrough or its check is in progress (the session stays on the
+    /// bundle it started on).
+    pub fn busy(&self) -> bool {
+        self.tour.is_some() || self.quiz.is_some()
+    }
+
+    /// The bundle version the session's tour started on, if one is running.
+    pub fn tour_bundle(&self) -> Option<u64> {
+        self.tour.as_ref().map(|t| t.bundle)
+    }
+
+    /// Moves the session to another engine (a newer bundle): anything
+    /// computed from the old content is recomputed and sent again.
+    pub fn rebase(&mut self) {
+        if let Some(p) = self.panel.as_mut() {
+            p.list = None;
+        }
+        self.shown.view = None;
+        self.shown.sentinels = None;
+        self.shown.watch = None;
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -257,6 +327,10 @@ pub enum Event {
         width: f64,
         height: f64,
     },
+    /// The answer to `ReadUser`: what the page shows about its user.
+    User {
+        user: PageUser,
+    },
 }
 
 /// Which document an event came from. Each event has one legitimate sender;
@@ -304,6 +378,7 @@ impl Event {
             | Event::Appeared { .. }
             | Event::Present { .. }
             | Event::GaveUp { .. }
+            | Event::User { .. }
             | Event::Candidates { .. } => Source::Agent,
             Event::Start { .. }
             | Event::Next
@@ -412,6 +487,15 @@ pub enum Command {
     Record {
         record: Record,
     },
+    /// Read the signed-in user from the page (`user.from_page`): each field
+    /// is `selector@attribute` (or the element's text); answer with `User`.
+    ReadUser {
+        fields: FromPage,
+    },
+    /// For the service worker: the user this page showed (diagnostics).
+    Identified {
+        user: PageUser,
+    },
 }
 
 /// Something worth counting, with where it happened.
@@ -510,6 +594,16 @@ pub struct PanelView {
     pub no_results: bool,
     /// Why search is off, if it is (guidance still works).
     pub search_error: Option<String>,
+    /// Policy `features.search`: without it, no search box.
+    #[serde(default = "yes")]
+    pub search: bool,
+    /// Policy `support`: the panel footer.
+    #[serde(default)]
+    pub support: Option<Support>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -555,6 +649,9 @@ pub struct Card {
     /// With `missing`: several elements matched and none stood out.
     #[serde(default)]
     pub ambiguous: bool,
+    /// Policy `support`, shown beside a problem (`missing`).
+    #[serde(default)]
+    pub support: Option<Support>,
 }
 
 pub struct Engine {
@@ -564,6 +661,7 @@ pub struct Engine {
     manifest: Option<Manifest>,
     /// For "under review" badges; set by the glue from the clock.
     today: Date,
+    deployment: Deployment,
 }
 
 /// Most items the panel lists.
@@ -582,6 +680,7 @@ impl Engine {
             search,
             manifest: None,
             today: Date(0),
+            deployment: Deployment::default(),
         }
     }
 
@@ -594,6 +693,7 @@ impl Engine {
             search,
             manifest: Some(bundle.manifest),
             today: Date(0),
+            deployment: Deployment::default(),
         }
     }
 
@@ -604,6 +704,26 @@ impl Engine {
 
     pub fn manifest(&self) -> Option<&Manifest> {
         self.manifest.as_ref()
+    }
+
+    /// What policy says (origins, search, support, user source).
+    pub fn set_deployment(&mut self, d: Deployment) {
+        self.deployment = d;
+    }
+
+    /// The bundle version this engine serves (0 without a manifest).
+    pub fn bundle_version(&self) -> u64 {
+        self.manifest.as_ref().map_or(0, |m| m.bundle_version)
+    }
+
+    /// Does this engine act on the page at `url` (bundle scope and policy)?
+    pub fn acts_on(&self, url: &str) -> bool {
+        self.manifest.as_ref().is_none_or(|m| m.covers(url))
+            && self
+                .deployment
+                .origins
+                .as_ref()
+                .is_none_or(|o| crate::urlmatch::in_scope(o, url))
     }
 
     fn under_review(&self, meta: &Meta) -> bool {
@@ -643,9 +763,10 @@ impl Engine {
                 viewport,
                 locale,
             } => {
-                // A page outside the bundle's signed scope gets nothing: no
-                // launcher, no storage, no content.
-                if self.manifest.as_ref().is_some_and(|m| !m.covers(&url)) {
+                // A page outside the bundle's signed scope or the origins
+                // policy allows gets nothing: no launcher, no storage, no
+                // content.
+                if !self.acts_on(&url) {
                     *s = Session::default();
                     return out;
                 }
@@ -661,6 +782,27 @@ impl Engine {
                 load = Some(Command::Load {
                     key: storage_key(&s.url),
                 });
+                if let Some(fields) = &self.deployment.user_from_page {
+                    out.push(Command::ReadUser {
+                        fields: fields.clone(),
+                    });
+                }
+            }
+            Event::User { user } => {
+                let clean = |v: Option<String>| {
+                    v.map(|x| x.trim().chars().take(200).collect::<String>())
+                        .filter(|x| !x.is_empty())
+                };
+                let user = PageUser {
+                    id: clean(user.id),
+                    roles: clean(user.roles),
+                    region: clean(user.region),
+                    locale: clean(user.locale),
+                };
+                if s.user.as_ref() != Some(&user) {
+                    out.push(Command::Identified { user: user.clone() });
+                    s.user = Some(user);
+                }
             }
             Event::Restored { tour } => {
                 s.restored = true;
@@ -948,6 +1090,7 @@ impl Engine {
                 version: w.version.clone(),
                 step: 0,
                 history: Vec::new(),
+                bundle: self.bundle_version(),
             });
             s.finished = None;
             s.target = None;
@@ -1145,14 +1288,18 @@ impl Engine {
             .as_ref()
             .err()
             .map(|e| format!("Search is unavailable: {e}"));
+        let search = self.deployment.search;
+        let support = self.deployment.support.clone();
         let query = query_text.trim();
-        if query.is_empty() || search_error.is_some() {
+        if query.is_empty() || search_error.is_some() || !search {
             return PanelView {
                 query: query_text.to_string(),
                 heading: "For this page".into(),
                 items: self.for_this_page(url, locale),
                 no_results: false,
-                search_error,
+                search_error: search_error.filter(|_| search),
+                search,
+                support,
             };
         }
         let items = self.results(query, url, locale);
@@ -1163,6 +1310,8 @@ impl Engine {
                 items: self.for_this_page(url, locale),
                 no_results: true,
                 search_error: None,
+                search,
+                support,
             };
         }
         PanelView {
@@ -1171,6 +1320,8 @@ impl Engine {
             items,
             no_results: false,
             search_error: None,
+            search,
+            support,
         }
     }
 
@@ -1388,6 +1539,7 @@ impl Engine {
                     under_review: self.under_review(&w.meta),
                     missing: s.step.missing,
                     ambiguous: s.step.ambiguous,
+                    support: self.deployment.support.clone(),
                 })
             }
             None => self
@@ -1752,6 +1904,140 @@ mod tests {
     }
 
     #[test]
+    fn policy_origins_narrow_where_the_engine_acts() {
+        let mut e = engine();
+        e.set_deployment(Deployment {
+            origins: Some(vec!["https://crm.acme.example".into()]),
+            ..Deployment::default()
+        });
+        let mut s = Session::default();
+        let c = e.handle(
+            &mut s,
+            Event::Attached {
+                url: URL.into(),
+                viewport: VP,
+                locale: String::new(),
+            },
+        );
+        assert!(
+            c.is_empty(),
+            "a page outside allowed_origins gets nothing: {c:?}"
+        );
+        assert!(e.acts_on("https://crm.acme.example/deals"));
+        assert!(!e.acts_on("https://crm.acme.example:8443/deals"));
+    }
+
+    #[test]
+    fn policy_turns_search_off_and_names_support() {
+        let mut e = engine();
+        let support = Support {
+            name: "IT desk".into(),
+            url: "mailto:it@acme.example".into(),
+        };
+        e.set_deployment(Deployment {
+            search: false,
+            support: Some(support.clone()),
+            ..Deployment::default()
+        });
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        e.handle(&mut s, Event::OpenHelp);
+        let c = e.handle(
+            &mut s,
+            Event::Search {
+                query: "refund".into(),
+            },
+        );
+        let Some(View::Panel(p)) = view_of(&c).or_else(|| {
+            let c = e.handle(&mut s, Event::LauncherClicked);
+            e.handle(&mut s, Event::LauncherClicked);
+            view_of(&c)
+        }) else {
+            panic!("{c:?}")
+        };
+        assert!(!p.search);
+        assert_eq!(p.heading, "For this page", "a query is not searched");
+        assert_eq!(p.support, Some(support.clone()));
+        e.handle(&mut s, Event::Dismiss);
+        let Some(View::Card(card)) = view_of(&e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        )) else {
+            panic!("no card")
+        };
+        assert_eq!(card.support, Some(support));
+    }
+
+    #[test]
+    fn the_user_is_read_from_the_page_when_policy_says_so() {
+        let mut e = engine();
+        let fields = FromPage {
+            id: Some(crate::deploy::policy::PageField {
+                selector: "#me".into(),
+                attribute: Some("data-user-id".into()),
+            }),
+            ..FromPage::default()
+        };
+        e.set_deployment(Deployment {
+            user_from_page: Some(fields.clone()),
+            ..Deployment::default()
+        });
+        let mut s = Session::default();
+        let c = e.handle(
+            &mut s,
+            Event::Attached {
+                url: URL.into(),
+                viewport: VP,
+                locale: String::new(),
+            },
+        );
+        assert!(c.contains(&Command::ReadUser { fields }), "{c:?}");
+        let user = PageUser {
+            id: Some("  maria.lopez ".into()),
+            roles: Some(String::new()),
+            ..PageUser::default()
+        };
+        let c = e.handle(&mut s, Event::User { user: user.clone() });
+        let clean = PageUser {
+            id: Some("maria.lopez".into()),
+            ..PageUser::default()
+        };
+        assert!(
+            c.contains(&Command::Identified {
+                user: clean.clone()
+            }),
+            "{c:?}"
+        );
+        assert_eq!(s.user, Some(clean));
+        assert!(!e
+            .handle(&mut s, Event::User { user })
+            .iter()
+            .any(|c| matches!(c, Command::Identified { .. })));
+        assert!(!Event::User {
+            user: PageUser::default()
+        }
+        .allowed_from(Source::Frame));
+    }
+
+    #[test]
+    fn a_tour_remembers_its_bundle() {
+        let e = engine();
+        let mut s = Session::default();
+        attach(&e, &mut s, None);
+        assert!(!s.busy());
+        e.handle(
+            &mut s,
+            Event::Start {
+                id: "create-deal".into(),
+            },
+        );
+        assert!(s.busy());
+        assert_eq!(s.tour_bundle(), Some(0));
+    }
+
+    #[test]
     fn launcher_menu_lists_what_applies_here() {
         let e = engine();
         let mut s = Session::default();
@@ -1958,6 +2244,7 @@ mod tests {
                 version: "v1".into(),
                 step: 0,
                 history: vec![],
+                bundle: 0,
             })
         }));
         let key = watch_of(&c).unwrap();
@@ -2049,6 +2336,7 @@ mod tests {
             version: "v1".into(),
             step: 2,
             history: vec![],
+            bundle: 0,
         };
         let c = attach(&e, &mut s, Some(saved.clone()));
         assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
@@ -2061,6 +2349,7 @@ mod tests {
             version: "v0".into(),
             step: 0,
             history: vec![],
+            bundle: 0,
         };
         let c = attach(&e, &mut s, Some(gone));
         assert!(c

@@ -18,6 +18,7 @@
 
 pub mod bundle;
 pub mod content;
+pub mod deploy;
 pub mod engine;
 pub mod geometry;
 pub mod richtext;

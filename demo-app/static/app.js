@@ -227,7 +227,12 @@
           'aria-label': 'Help center',
           onclick: () => toast('The Acme help center is offline for maintenance'),
         }, icon('help')),
-        h('span', { class: 'avatar', title: 'Jordan Diaz (Store manager)', 'aria-label': 'Signed in as Jordan Diaz', role: 'img', text: 'JD' })
+        // Who is signed in, the way real apps expose it to their own
+        // scripts: an admin's policy can read it (user.from_page).
+        h('span', {
+          class: 'avatar', title: 'Jordan Diaz (Store manager)', 'aria-label': 'Signed in as Jordan Diaz', role: 'img', text: 'JD',
+          'data-testid': 'current-user', 'data-user-id': 'jordan.diaz', 'data-roles': 'store-manager, sales', 'data-region': 'emea',
+        })
       )
     );
     root.replaceChildren(topbar, h('div', { class: 'layout' }, sidebar, main), toasts);

@@ -27,6 +27,11 @@
   'use strict';
   // The top frame's agent also reaches into same-origin frames (deep queries).
   if (window.top !== window) return;
+  // Once per page: the worker also injects into tabs that were open before
+  // the agent was registered for their origin. (This global lives in the
+  // content scripts' isolated world; the page cannot see or set it.)
+  if (globalThis.__waymarkAgent) return;
+  globalThis.__waymarkAgent = true;
 
   const HOST_TAG = 'waymark-host';
   const CSS = `
@@ -144,6 +149,24 @@
       if (document.activeElement !== host) returnFocus = document.activeElement;
       if (frameLoaded) frame.contentWindow?.focus();
       else focusOnLoad = true;
+    },
+    // Policy or bundle changed in the worker: forget everything drawn and
+    // attach afresh, so the new engine decides (maybe: nothing here).
+    reset() {
+      sentinels = null;
+      stopWatch();
+      dialogObserver?.disconnect();
+      rootObserver?.disconnect();
+      dialogObserver = rootObserver = null;
+      document.removeEventListener('close', raise, true);
+      host?.remove();
+      host = root = launcher = spot = frame = null;
+      frameShown = frameLoaded = focusOnLoad = false;
+      send({ type: 'attached', url: location.href, viewport: viewport(), locale: navigator.language ?? '' });
+    },
+    // Policy `user.from_page`: what the page shows about its signed-in user.
+    read_user(c) {
+      readUser(c.fields, 0);
     },
     frame(c) {
       ensureHost();
@@ -991,6 +1014,36 @@
   }
 
   // ---- page facts -----------------------------------------------------------
+
+  // Each field is { selector, attribute } (the attribute's value, or the
+  // element's text without one). Single-page apps render their header late:
+  // look again on the next frames, for up to 5 s, until every field is found.
+  function readUser(fields, tries) {
+    const read = (f) => {
+      if (!f) return null;
+      let el = null;
+      try {
+        el = document.querySelector(f.selector);
+      } catch {
+        return null;
+      }
+      if (!el) return undefined;
+      const v = f.attribute ? el.getAttribute(f.attribute) : el.textContent;
+      return v == null ? undefined : norm(v).slice(0, 200);
+    };
+    const user = {};
+    let missing = false;
+    for (const k of ['id', 'roles', 'region', 'locale']) {
+      const v = read(fields?.[k]);
+      if (v === undefined) missing = true;
+      user[k] = v ?? null;
+    }
+    if (missing && tries < 300 && !dead) {
+      requestAnimationFrame(() => readUser(fields, tries + 1));
+      return;
+    }
+    send({ type: 'user', user });
+  }
 
   const urlChanged = () => {
     if (port || watch || frameShown) send({ type: 'url_changed', url: location.href });

@@ -1,47 +1,55 @@
-// Options page: shows which bundle the service worker loaded, or why none.
-// The status is written by sw.js; this page only displays it.
-const box = document.getElementById('status');
+// Options page glue: connects to the service worker and mounts the Rust view
+// (overlay/src/options.rs). It forwards diagnostics in and two intents out
+// (Check now; Copy diagnostics, done here because it needs the clipboard);
+// it decides nothing and reads no storage.
+//
+//   service worker ──{type:"diagnostics"}──▶ options.js ──▶ Options.render (yew)
+//   service worker ◀──{type:"check_now"}─── options.js ◀── mount_options's send callback
+import init, { mount_options } from './wasm/waymark_overlay.js';
 
-function line(text, tag = 'p') {
-  const el = document.createElement(tag);
-  el.textContent = text;
-  return el;
+let port = null;
+let view = null;
+let last = null;
+
+function connect() {
+  port = chrome.runtime.connect({ name: 'options' });
+  port.onMessage.addListener((msg) => {
+    if (msg?.type !== 'diagnostics') return;
+    last = msg.diagnostics;
+    view?.render(last);
+  });
+  // The worker stopped (idle): reconnect, so the page stays current.
+  port.onDisconnect.addListener(() => {
+    void chrome.runtime.lastError;
+    port = null;
+    setTimeout(connect, 500);
+  });
 }
 
-function show(status) {
-  if (!status) {
-    box.replaceChildren(line('The service worker has not reported yet. Open a page where Waymark runs, then reload this page.'));
-    return;
-  }
-  const when = new Date(status.at).toLocaleString();
-  if (status.ok) {
-    box.className = 'ok';
-    const list = document.createElement('ul');
-    for (const t of status.titles ?? []) list.append(line(t, 'li'));
-    const parts = [];
-    if (status.refused) {
-      parts.push(line('A new content bundle was refused; the last good bundle stays in use.', 'strong'), line(`Reason: ${status.refused}`));
+async function intent(msg) {
+  if (msg?.type === 'check_now') {
+    if (!port) connect();
+    port.postMessage(msg);
+  } else if (msg?.type === 'copy' && last) {
+    const text = JSON.stringify({ ...last, note: undefined }, null, 2);
+    let note = 'Copied to the clipboard.';
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      note = 'The clipboard is not available; the diagnostics are below.';
+      document.getElementById('copied')?.remove();
+      const pre = document.createElement('pre');
+      pre.id = 'copied';
+      pre.textContent = text;
+      document.body.append(pre);
     }
-    box.className = status.refused ? 'warn' : 'ok';
-    box.replaceChildren(
-      ...parts,
-      line(`Bundle version ${status.bundle_version} (${status.env}, format v${status.format}, ${status.bytes} bytes) loaded at ${when}: ${status.walkthroughs} walkthroughs, ${status.steps} steps, ${status.articles} articles.`),
-      list,
-      line(`Signature verified against the ${status.keys}. Expires ${status.expires}.`),
-      line(`Acts only on: ${(status.scope ?? []).join(', ')}.`),
-      line(status.search_error ? `Search is off: ${status.search_error}` : 'Search is on.'),
-    );
-  } else {
-    box.className = 'error';
-    box.replaceChildren(
-      line('No guidance is shown: the content bundle could not be used.', 'strong'),
-      line(`Reason: ${status.error}`),
-      line(`Checked at ${when}.`),
-    );
+    view?.render({ ...last, note });
   }
 }
 
-chrome.storage.local.get('status').then(({ status }) => show(status));
-chrome.storage.onChanged.addListener((changes) => {
-  if (changes.status) show(changes.status.newValue);
-});
+await init();
+const root = document.getElementById('root');
+root.replaceChildren();
+view = mount_options(root, (msg) => void intent(msg));
+if (last) view.render(last);
+connect();

@@ -1,168 +1,506 @@
-// Waymark service worker: glue between ports, storage and the Rust engine.
+// Waymark service worker: glue between policy, the network, storage, ports
+// and the Rust engine. Every decision is Rust's: which policy values hold
+// and which bundle is trusted (core/src/deploy/), when to check for a new one
+// (deploy::update), what to show (core/src/engine.rs). This file routes
+// messages, performs I/O and keeps state where pages cannot reach it.
 //
-//   agent (content script) ──port "agent"──▶┐                 ┌──▶ agent: launcher/watch/spotlight/frame
-//   overlay frame (yew)    ──port "overlay"─▶├─ engine.handle ─┼──▶ frame: render
-//   chrome.storage.local   ──restored───────▶┘  (Rust/wasm)    └──▶ storage: load/save
+//   chrome.storage.managed ──▶ Deployment (policy checked key by key)
+//                                   │
+//   content.wmb (package) ─┐        ▼
+//   bundle_url (fetch) ────┼─▶ WaymarkEngine.load: signature, expiry, rollback,
+//   last good (IndexedDB) ─┘    environment, scope ──▶ engine + where it runs
+//                                                        │
+//                        chrome.scripting.registerContentScripts(matches)
 //
-// Every decision is the engine's (core/src/engine.rs). This file only routes
-// messages, keeps the ports, and performs the storage commands. Listeners are
-// registered synchronously at the top level, as MV3 requires; the wasm and the
-// bundle load once, and each handler awaits that promise.
+//   agent (content script) ──port "agent"───▶┐                 ┌──▶ agent: launcher/watch/spotlight/frame
+//   overlay frame (yew)    ──port "overlay"──▶├─ engine.handle ─┼──▶ frame: render
+//   chrome.storage.local   ──restored────────▶┘  (Rust/wasm)    └──▶ storage: load/save
+//   options page (yew)     ──port "options"──▶ diagnostics, Check now
 //
-// Which bundle is used (the checks themselves are Rust: bundle::read_trusted,
-// bundle::check_manifest):
+// Trust state (the version in use, the last good and previous bundles, the
+// last policy read, the update schedule, the last refusal) lives in this
+// extension origin's IndexedDB: content scripts run in the page's renderer
+// and can read and write chrome.storage.local (../shared/PLATFORM.md), but
+// not another origin's IndexedDB. storage.local (tour progress, the record
+// queue) is also closed to content scripts where Chromium allows it
+// (setAccessLevel on storage.local, Chromium 140+).
 //
-//   content.wmb ──verify signature, expiry, not older than `inUse`──▶ use it;
-//        │                                                          save as last good,
-//        │ refused                                                  inUse = its version
-//        ▼
-//   last good bundle (storage.local) ──verify again──▶ use it, options page says why
-//        │ none, or refused too                         the new one was refused
-//        ▼
-//   no guidance; the options page says why
-import init, { WaymarkEngine } from './wasm/waymark_overlay.js';
+// Listeners are registered synchronously at the top level, as MV3 requires;
+// the wasm and the state load once, and each handler awaits that promise.
+import init, { Deployment, WaymarkEngine } from './wasm/waymark_overlay.js';
 
-const BUNDLE = 'content.wmb';
+const BUILT_IN = 'content.wmb';
+const ALARM = 'waymark-update';
+/// Checked before the body is read (Content-Length) and while it is.
+const MAX_BYTES = 20 * 1024 * 1024;
+/// A download slower than this after the grace period is given up
+/// (a server that sends a byte a second must not hold the check forever).
+const GRACE_MS = 15_000;
+const MIN_RATE = 8 * 1024; // bytes per second
+const HARD_TIMEOUT_MS = 300_000;
+
 const agents = new Map(); // tabId -> Port of the top-frame agent
 const frames = new Map(); // tabId -> Port of the overlay frame
 const views = new Map(); // tabId -> last view, replayed when a frame (re)connects
 const queues = new Map(); // tabId -> promise chain: one tab's events run in order
+const options = new Set(); // Ports of open options pages
 
-const engine = init().then(loadBundle).catch(async (e) => {
-  const error = String(e?.message ?? e);
-  console.warn('waymark: no bundle, guidance is off:', error);
-  await chrome.storage.local.set({ status: { ok: false, error, at: Date.now() } });
+let deployment = null; // Deployment: the checked policy
+let policy = null; // its plain view (policy())
+let policyRead = 'pending';
+let engine = null; // WaymarkEngine
+let bundleInfo = null; // summary of the bundle in use, for the options page
+let lastError = null; // why no bundle is in use
+let registration = { matches: [], exclude_matches: [] };
+let pageUser = null; // the user a page showed (user.from_page)
+let profileEmail = null;
+let checking = null; // the update check under way
+// What start() is waiting for, and since when: shown on the options page
+// while no bundle is in use, so a slow start says where it is slow.
+let phase = { what: 'loading the engine', since: Date.now() };
+const step = (what) => {
+  phase = { what, since: Date.now() };
+  broadcast();
+};
+
+// ---- trust state: IndexedDB ------------------------------------------------
+
+const db = new Promise((ok, fail) => {
+  const req = indexedDB.open('waymark', 1);
+  req.onupgradeneeded = () => req.result.createObjectStore('trust');
+  req.onsuccess = () => ok(req.result);
+  req.onerror = () => fail(req.error);
+});
+
+async function idb(mode, fn) {
+  const d = await db;
+  return new Promise((ok, fail) => {
+    const tx = d.transaction('trust', mode);
+    const req = fn(tx.objectStore('trust'));
+    tx.oncomplete = () => ok(req?.result);
+    tx.onerror = tx.onabort = () => fail(tx.error);
+  });
+}
+const get = (key) => idb('readonly', (s) => s.get(key));
+const put = (key, value) => idb('readwrite', (s) => s.put(value, key));
+
+// ---- start ------------------------------------------------------------------
+
+const ready = start().catch((e) => {
+  lastError = `the extension could not start: ${e?.message ?? e}`;
+  console.warn('waymark:', lastError);
+  broadcast();
   return null;
 });
 
-async function loadBundle() {
-  const trust = await trustedKeys();
-  const { inUse = null, lastGood = null } = await chrome.storage.local.get(['inUse', 'lastGood']);
-  let refused;
+async function start() {
+  // Close storage.local to content scripts (Chromium 140+; older ones
+  // refuse, and nothing trusted is kept there anyway).
+  chrome.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch?.(() => {});
+  await init();
+  step('reading admin policy (chrome.storage.managed)');
+  const { raw, read } = await readPolicy();
+  step('checking the bundle');
+  await apply(raw, read);
+  phase = null;
+  return engine;
+}
+
+// chrome.storage.managed.get() takes seconds at browser startup while
+// Chromium's policy service initialises (measured here: 3 s, up to 15 s;
+// https://github.com/ghostery/ghostery-extension/issues/3367). A fresh read
+// gets one second; then the last fresh read (IndexedDB, out of the page's
+// reach) is used until the fresh one arrives and replaces it. With neither,
+// wait: no guess stands in for the admin's policy.
+async function readPolicy() {
+  const fresh = readManaged();
+  const first = await Promise.race([fresh, new Promise((r) => setTimeout(r, 1000))]);
+  if (first !== undefined) return { raw: first, read: 'fresh' };
+  const cached = await get('policy');
+  fresh.then((raw) => {
+    if (JSON.stringify(raw) !== JSON.stringify(cached?.raw)) enqueueGlobal(() => apply(raw, 'fresh'));
+    else policyRead = 'fresh';
+  });
+  if (cached) return { raw: cached.raw, read: 'cached' };
+  return { raw: await fresh, read: 'fresh' };
+}
+
+async function readManaged() {
+  let raw = null;
   try {
-    const bytes = await readBuiltIn();
-    const loaded = verify(bytes, trust, inUse);
-    const version = loaded.bundleVersion();
-    if (inUse === null || version >= inUse) {
-      await chrome.storage.local.set({ inUse: version, lastGood: toBase64(bytes) });
-    }
-    await report(loaded, bytes, trust, null);
-    return loaded;
-  } catch (e) {
-    refused = e.message;
+    raw = await chrome.storage.managed.get(null);
+  } catch {
+    // No managed storage (Firefox without a policies.json entry): no policy.
   }
-  // Keep the last good bundle: a refused update must not switch guidance off.
-  if (lastGood) {
+  await put('policy', { raw, at: Date.now() });
+  return raw;
+}
+
+async function demoKey() {
+  const res = await fetch(chrome.runtime.getURL('demo-public-key.txt'));
+  return (await res.text()).trim();
+}
+
+/// (Re)builds everything from a policy: which bundle, where the agent runs,
+/// when to check. Tabs re-attach to the new engine.
+async function apply(raw, read) {
+  const previousUrl = policy?.bundle_url ?? null;
+  const changed = policy !== null && JSON.stringify(raw) !== JSON.stringify(policy.raw);
+  deployment = new Deployment(raw ?? null, await demoKey());
+  policy = { ...deployment.policy(), raw };
+  policyRead = read;
+  const e = new WaymarkEngine();
+  const inUse = (await get(inUseKey())) ?? undefined;
+  lastError = null;
+  bundleInfo = null;
+  if (policy.bundle_source.kind === 'built_in') {
     try {
-      const bytes = fromBase64(lastGood);
-      const loaded = verify(bytes, trust, inUse);
-      console.warn('waymark: new bundle refused, using the last good one:', refused);
-      await report(loaded, bytes, trust, refused);
-      return loaded;
-    } catch (e) {
-      refused += `; the last good bundle is unusable too: ${e.message}`;
+      const bytes = await readBuiltIn();
+      bundleInfo = { ...e.load(deployment, bytes, 'built_in', inUse, Date.now(), false), source: 'built_in', since: Date.now() };
+      await raiseInUse(bundleInfo.bundle_version);
+    } catch (err) {
+      lastError = err.message;
+      await put('refusal', { at: Date.now(), reason: err.message, source: 'built_in' });
     }
+  } else {
+    const [current, previous] = [await get('current'), await get('previous')];
+    if (current) {
+      try {
+        bundleInfo = {
+          ...e.load(deployment, current.bytes, 'stored', inUse, Date.now(), false),
+          source: 'downloaded',
+          fetched_at: current.fetched_at,
+          since: current.fetched_at,
+          etag: current.etag,
+        };
+      } catch (err) {
+        lastError = `the last good bundle is not usable under this policy: ${err.message}`;
+      }
+    }
+    if (previous && bundleInfo) {
+      try {
+        e.load(deployment, previous.bytes, 'stored', undefined, Date.now(), true);
+      } catch {
+        // Only kept for tours that started on it.
+      }
+    }
+    if (!current) lastError = policy.bundle_url ? 'no bundle has been downloaded from bundle_url yet' : 'policy bundle_url is not usable (see the policy problems below)';
   }
-  throw new Error(refused);
+  engine = e;
+  await register(e.registration());
+  resetAgents();
+  await resolveProfile();
+  if (policy.bundle_url) {
+    let st = (await get('fetch')) ?? null;
+    if (changed) st = deployment.forgetValidators(st);
+    const { state, at } = deployment.scheduleStart(st, policy.bundle_url, Date.now(), Boolean(bundleInfo), Math.random());
+    await put('fetch', { ...state, last_result: st?.last_result ?? null });
+    if (changed && policy.bundle_url !== previousUrl) schedule(Date.now());
+    else schedule(at);
+  } else {
+    await chrome.alarms.clear(ALARM);
+  }
+  broadcast();
 }
 
 async function readBuiltIn() {
   try {
-    const res = await fetch(chrome.runtime.getURL(BUNDLE));
+    const res = await fetch(chrome.runtime.getURL(BUILT_IN));
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   } catch (e) {
-    throw new Error(`the built-in bundle ${BUNDLE} could not be read (${e.message}); rebuild the extension with \`cargo xtask dist\``);
+    throw new Error(`the built-in bundle ${BUILT_IN} could not be read (${e.message}); rebuild the extension with \`cargo xtask dist\``);
   }
 }
 
-function verify(bytes, trust, inUse) {
+/// The highest bundle version trusted so far, per trust domain (`policy`
+/// keys or the `demo` key): measured, a force-installed extension starts
+/// once with empty managed storage before its policy arrives, and the
+/// packed demo bundle (versioned by build time) must not then block the
+/// admin's bundles as a "rollback".
+const inUseKey = () => `inUse.${policy?.trust_domain ?? 'demo'}`;
+
+async function raiseInUse(version) {
+  const inUse = await get(inUseKey());
+  if (inUse === undefined || version > inUse) await put(inUseKey(), version);
+}
+
+// ---- where the agent runs ---------------------------------------------------
+
+/// Registers the agent for exactly the origins the bundle in use runs on
+/// (none: unregistered), and starts it in tabs already open there.
+async function register(reg) {
+  const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  const have = await chrome.scripting.getRegisteredContentScripts();
+  const agent = have.find((s) => s.id === 'agent');
+  registration = reg;
+  if (agent && same(agent.matches ?? [], reg.matches) && same(agent.excludeMatches ?? [], reg.exclude_matches)) return false;
+  if (have.length) await chrome.scripting.unregisterContentScripts({ ids: have.map((s) => s.id) });
+  if (!reg.matches.length) return true;
+  await chrome.scripting.registerContentScripts([{
+    id: 'agent',
+    js: ['agent.js'],
+    matches: reg.matches,
+    excludeMatches: reg.exclude_matches,
+    runAt: 'document_idle',
+    persistAcrossSessions: true,
+  }]);
+  // Tabs open before registration get the agent now, not at their next load.
+  const tabs = await chrome.tabs.query({ url: reg.matches }).catch(() => []);
+  for (const tab of tabs) {
+    if (agents.has(tab.id) || !tab.id) continue;
+    chrome.scripting.executeScript({ target: { tabId: tab.id }, files: ['agent.js'] }).catch(() => {});
+  }
+  return true;
+}
+
+/// Every tab forgets what it drew and attaches afresh (policy or scope
+/// changed: the engine decides again, maybe nothing).
+function resetAgents() {
+  for (const [tab, port] of agents) {
+    views.delete(tab);
+    port.postMessage({ type: 'reset' });
+  }
+}
+
+// ---- remote bundles ----------------------------------------------------------
+
+function schedule(at) {
+  chrome.alarms.create(ALARM, { when: Math.max(at, Date.now() + 1) });
+}
+
+/// Checks bundle_url once (conditional GET); the new bundle, if it passes
+/// every check, is used from the next walkthrough on.
+function check(why) {
+  if (!checking) {
+    checking = runCheck(why).finally(() => {
+      checking = null;
+      broadcast();
+    });
+    broadcast();
+  }
+  return checking;
+}
+
+async function runCheck(why) {
+  const url = policy?.bundle_url;
+  if (!url) return;
+  const st = (await get('fetch')) ?? null;
+  const have = Boolean(bundleInfo && bundleInfo.source === 'downloaded');
+  const headers = deployment.requestHeaders(st, url, have);
+  let outcome;
+  let result;
   try {
-    // Signature, format, expiry and rollback: all checked in Rust; throws with the reason.
-    return WaymarkEngine.fromBundle(bytes, trust.keys, Date.now(), inUse ?? undefined);
-  } catch (e) {
-    throw new Error(`${e.message} (trusted keys: ${trust.source})`);
+    const res = await download(url, headers);
+    if (res.status === 304) {
+      outcome = { kind: 'not_modified' };
+      result = 'not modified';
+    } else {
+      const base = { kind: 'fetched', etag: res.etag, last_modified: res.lastModified };
+      try {
+        const now = Date.now();
+        const summary = engine.load(deployment, res.bytes, 'downloaded', (await get(inUseKey())) ?? undefined, now, false);
+        const current = await get('current');
+        if (current && current.version !== summary.bundle_version) await put('previous', current);
+        await put('current', { bytes: res.bytes, version: summary.bundle_version, etag: res.etag, fetched_at: now });
+        await raiseInUse(summary.bundle_version);
+        bundleInfo = { ...summary, source: 'downloaded', fetched_at: now, since: now, etag: res.etag };
+        lastError = null;
+        if (await register(engine.registration())) resetAgents();
+        outcome = { ...base, accepted: true };
+        result = `new bundle version ${summary.bundle_version}`;
+      } catch (err) {
+        await put('refusal', { at: Date.now(), reason: err.message, source: 'downloaded' });
+        outcome = { ...base, accepted: false };
+        result = 'refused (see the last refused bundle)';
+      }
+    }
+  } catch (err) {
+    outcome = { kind: 'failed', retry_after: err.retryAfter ?? null };
+    result = `failed: ${err.message}`;
   }
+  const { state, at } = deployment.scheduleFinish(st, Date.now(), outcome, Math.random());
+  await put('fetch', { ...state, last_result: `${result} (${why})` });
+  schedule(at);
 }
 
-async function report(loaded, bytes, trust, refused) {
-  await chrome.storage.local.set({
-    status: { ok: true, ...loaded.summary(), bytes: bytes.length, keys: trust.source, refused, at: Date.now() },
-  });
-}
-
-// Bundles are kept in storage.local as base64 (the Cache API refuses
-// chrome-extension: URLs; IndexedDB would be more code for the same result).
-function toBase64(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-function fromBase64(text) {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
-// Admin policy names the keys bundles must be signed with; without policy,
-// the demo key shipped in the extension (for its built-in bundle).
-//
-// chrome.storage.managed.get() takes seconds at browser startup while
-// Chromium's policy service initialises (measured here: 3 s, and up to 15 s
-// right after another browser session; see
-// https://github.com/ghostery/ghostery-extension/issues/3367 and
-// https://github.com/EFForg/privacybadger/pull/2982). So the last policy
-// read is cached in storage.local and used at once. On the very first start
-// there is no cache: policy gets one second, after which "no policy" is
-// assumed (only the bundle inside the extension package itself is then
-// trusted, with the demo key). Whenever the fresh read differs from what was
-// used, the extension restarts under the real policy.
-async function trustedKeys() {
-  const fresh = readPolicyKeys();
-  let { policyKeys } = await chrome.storage.local.get('policyKeys');
-  if (policyKeys === undefined) {
-    const first = await Promise.race([fresh, new Promise((r) => setTimeout(r, 1000))]);
-    if (first !== undefined) return resolveKeys(first);
-    policyKeys = null;
-  }
-  fresh.then((keys) => {
-    if (JSON.stringify(keys) !== JSON.stringify(policyKeys)) chrome.runtime.reload();
-  });
-  return resolveKeys(policyKeys);
-}
-
-// The policy's keys, or null without a policy; cached for the next start.
-async function readPolicyKeys() {
-  let keys = null;
+/// GET with the size cap, the stall rule and the origin rule. Resolves to
+/// `{ status: 304 }` or `{ status: 200, bytes, etag, lastModified }`;
+/// rejects with a reason an admin can act on.
+async function download(url, headers) {
+  const origin = new URL(url).origin;
+  const ctl = new AbortController();
+  const hard = setTimeout(() => ctl.abort(), HARD_TIMEOUT_MS);
   try {
-    const { trusted_keys: k } = await chrome.storage.managed.get('trusted_keys');
-    if (Array.isArray(k) && k.length) keys = k;
-  } catch {
-    // No managed storage (no policy support): no policy.
+    let res;
+    try {
+      res = await fetch(url, {
+        headers: Object.fromEntries(headers),
+        cache: 'no-store',
+        credentials: 'omit',
+        redirect: 'follow',
+        signal: ctl.signal,
+      });
+    } catch (e) {
+      throw new Error(`${origin} could not be reached (${e.message})`);
+    }
+    if (res.redirected && new URL(res.url).origin !== origin) {
+      ctl.abort();
+      throw new Error(`bundle_url redirected to another origin (${new URL(res.url).origin}); serve the bundle from ${origin} itself`);
+    }
+    if (res.status === 304) return { status: 304 };
+    if (!res.ok) {
+      ctl.abort();
+      const e = new Error(`the server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      e.retryAfter = res.headers.get('retry-after');
+      throw e;
+    }
+    const type = (res.headers.get('content-type') ?? '').toLowerCase();
+    if (/^text\/|html|json|xml|javascript/.test(type)) {
+      ctl.abort();
+      throw new Error(`the server sent ${type.split(';')[0]}, not a bundle (a login or error page?); serve .wmb files as application/octet-stream`);
+    }
+    const length = Number(res.headers.get('content-length') ?? NaN);
+    if (length > MAX_BYTES) {
+      ctl.abort();
+      throw new Error(`the bundle is ${length} bytes, more than the ${MAX_BYTES / 1048576} MiB limit`);
+    }
+    const started = Date.now();
+    const reader = res.body.getReader();
+    const chunks = [];
+    let total = 0;
+    const slow = setInterval(() => {
+      const elapsed = Date.now() - started;
+      if (elapsed > GRACE_MS && total / (elapsed / 1000) < MIN_RATE) ctl.abort();
+    }, 1000);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.length;
+        if (total > MAX_BYTES) {
+          ctl.abort();
+          throw new Error(`the bundle is larger than the ${MAX_BYTES / 1048576} MiB limit`);
+        }
+        chunks.push(value);
+      }
+    } catch (e) {
+      if (total > MAX_BYTES) throw e;
+      const secs = Math.round((Date.now() - started) / 1000);
+      throw new Error(`the download stalled or was too slow (${total} bytes in ${secs} s)`);
+    } finally {
+      clearInterval(slow);
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return { status: res.status, bytes, etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified') };
+  } finally {
+    clearTimeout(hard);
   }
-  await chrome.storage.local.set({ policyKeys: keys });
-  return keys;
 }
 
-async function resolveKeys(keys) {
-  if (keys) return { keys, source: 'admin policy' };
-  const res = await fetch(chrome.runtime.getURL('demo-public-key.txt'));
-  return { keys: [(await res.text()).trim()], source: 'built-in demo key' };
-}
+chrome.alarms.onAlarm.addListener((a) => {
+  if (a.name === ALARM) ready.then(() => check('scheduled'));
+});
 
 // A policy change while running takes effect at once.
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'managed' && changes.trusted_keys) chrome.runtime.reload();
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'managed') enqueueGlobal(async () => apply(await readManaged(), 'fresh'));
 });
+
+let global = Promise.resolve();
+function enqueueGlobal(job) {
+  global = global.then(() => ready).then(job).catch((e) => console.warn('waymark:', e));
+}
+
+// ---- the user -------------------------------------------------------------
+
+async function resolveProfile() {
+  profileEmail = null;
+  if (!policy.user.from_profile) return;
+  try {
+    const info = await chrome.identity.getProfileUserInfo({ accountStatus: 'ANY' });
+    profileEmail = info?.email || null;
+  } catch {
+    // No identity API (Firefox): the id stays unknown.
+  }
+}
+
+/// Given fields win over the page's, the page's over the profile's.
+function user() {
+  const u = policy?.user;
+  if (!u || !(u.id || u.roles || u.region || u.locale || u.from_page || u.from_profile)) return null;
+  const page = pageUser ?? {};
+  const split = (s) => (s ? s.split(/[,;\s]+/).filter(Boolean) : []);
+  const id = u.id ?? page.id ?? profileEmail ?? null;
+  const source = u.id ? 'policy' : page.id ? 'page' : profileEmail ? 'profile' : 'unknown';
+  let note = null;
+  if (!id && u.from_page) note = 'Not read from a page yet: open a page where Waymark runs.';
+  if (!id && u.from_profile && !u.from_page) note = 'The browser profile has no signed-in account.';
+  return {
+    id,
+    roles: u.roles ?? split(page.roles),
+    region: u.region ?? page.region ?? null,
+    locale: u.locale ?? page.locale ?? null,
+    source,
+    page: source === 'page' ? page.origin : null,
+    note,
+  };
+}
+
+// ---- diagnostics (options page) -------------------------------------------
+
+async function diagnostics() {
+  const st = policy?.bundle_url ? ((await get('fetch')) ?? null) : null;
+  return {
+    generated_at: Date.now(),
+    extension: { id: chrome.runtime.id, version: chrome.runtime.getManifest().version },
+    policy: policy
+      ? { managed: policy.managed, read: policyRead, values: policy.values, problems: policy.problems }
+      : { managed: false, read: 'pending', values: null, problems: [] },
+    runs_on: bundleInfo?.runs_on ?? [],
+    registration,
+    bundle: bundleInfo,
+    updates: policy?.bundle_url
+      ? {
+        url: policy.values.bundle_url,
+        interval_minutes: policy.interval_ms / 60_000,
+        last_check: st?.last_check ?? null,
+        last_result: st?.last_result ?? null,
+        next_check: st?.next_check ?? null,
+        failures: st?.failures ?? 0,
+      }
+      : null,
+    refusal: (await get('refusal')) ?? null,
+    error: bundleInfo ? null : lastError ?? (phase ? `starting: ${phase.what} for ${Math.round((Date.now() - phase.since) / 1000)} s` : 'starting…'),
+    user: user(),
+    support: policy?.support ?? null,
+    checking: Boolean(checking),
+  };
+}
+
+function broadcast() {
+  if (!options.size) return;
+  diagnostics().then((d) => {
+    for (const p of options) p.postMessage({ type: 'diagnostics', diagnostics: d });
+  }).catch((e) => console.warn('waymark:', e));
+}
+
+// ---- ports ------------------------------------------------------------------
 
 function enqueue(tab, job) {
   const next = (queues.get(tab) ?? Promise.resolve())
-    .then(() => engine)
-    .then((e) => (e ? job(e) : undefined))
+    .then(() => ready)
+    .then((e) => (e ? job(engine) : undefined))
     .catch((err) => console.warn('waymark:', err));
   queues.set(tab, next);
 }
 
-async function run(tab, e, source, event) {
+async function run(tab, e, source, event, port) {
   for (const cmd of e.handle(tab, source, event)) {
     switch (cmd.type) {
       case 'render':
@@ -171,7 +509,7 @@ async function run(tab, e, source, event) {
         break;
       case 'load': {
         const got = await chrome.storage.local.get(cmd.key);
-        await run(tab, e, 'storage', { type: 'restored', tour: got[cmd.key] ?? null });
+        await run(tab, e, 'storage', { type: 'restored', tour: got[cmd.key] ?? null }, port);
         break;
       }
       case 'save':
@@ -185,13 +523,33 @@ async function run(tab, e, source, event) {
         await chrome.storage.local.set({ queue: queue.slice(-1000) });
         break;
       }
+      case 'identified':
+        pageUser = { ...cmd.user, origin: port?.sender?.origin ?? null };
+        broadcast();
+        break;
       default:
         agents.get(tab)?.postMessage(cmd);
     }
   }
 }
 
+const OPTIONS_URL = chrome.runtime.getURL('options.html');
+
 chrome.runtime.onConnect.addListener((port) => {
+  if (port.name === 'options') {
+    // Only this extension's own options page (a content script's sender
+    // carries the page's URL).
+    if (!port.sender?.url?.startsWith(OPTIONS_URL)) return port.disconnect();
+    options.add(port);
+    port.onDisconnect.addListener(() => options.delete(port));
+    port.onMessage.addListener((msg) => {
+      if (msg?.type === 'check_now') ready.then(() => check('Check now'));
+    });
+    // At once (a slow start shows where it is), and again when started.
+    broadcast();
+    ready.then(broadcast);
+    return;
+  }
   const tab = port.sender?.tab?.id;
   if (tab === undefined) return port.disconnect();
   let source;
@@ -206,7 +564,7 @@ chrome.runtime.onConnect.addListener((port) => {
   } else {
     return port.disconnect();
   }
-  port.onMessage.addListener((msg) => enqueue(tab, (e) => run(tab, e, source, msg)));
+  port.onMessage.addListener((msg) => enqueue(tab, (e) => run(tab, e, source, msg, port)));
   port.onDisconnect.addListener(() => {
     const ports = source === 'agent' ? agents : frames;
     if (ports.get(tab) !== port) return;
@@ -220,18 +578,10 @@ chrome.runtime.onConnect.addListener((port) => {
 
 chrome.tabs?.onRemoved?.addListener((tab) => queues.delete(tab));
 
-// Route changes the page makes with pushState/replaceState, as the browser
-// sees them: the fallback where the agent has no Navigation API. The engine
-// ignores a URL it already has, so both reporting the same change is fine.
-chrome.webNavigation?.onHistoryStateUpdated?.addListener((d) => {
-  if (d.frameId === 0 && agents.has(d.tabId)) {
-    enqueue(d.tabId, (e) => run(d.tabId, e, 'browser', { type: 'url_changed', url: d.url }));
-  }
-});
-
-// Verify the bundle when the browser starts, not at the first page that
-// needs it, so the options page is current and a refused bundle is noticed.
-chrome.runtime.onStartup.addListener(() => engine);
+// Install and browser start: verify the bundle and check bundle_url now,
+// not at the first page that needs it (start() schedules the check).
+chrome.runtime.onStartup.addListener(() => ready);
+chrome.runtime.onInstalled.addListener(() => ready);
 
 // The help shortcut (manifest `commands`): works wherever focus is in the tab.
 chrome.commands?.onCommand?.addListener((command, tab) => {

@@ -4,14 +4,18 @@
 //! - the service worker uses [`engine::WaymarkEngine`]: bundle bytes in,
 //!   events in, commands out, all decided by `waymark_core::engine`;
 //! - the overlay frame uses [`views::mount_overlay`]: yew renders the view the
-//!   engine chose and reports the user's intents.
+//!   engine chose and reports the user's intents;
+//! - the options page uses [`options::mount_options`]: yew renders the
+//!   worker's diagnostics (policy, bundle, where Waymark runs, refusals).
 //!
 //! Nothing here decides anything a test would want to check natively; that
 //! belongs in `waymark-core`. Nothing here may panic on bad input: it logs and
 //! degrades, because a panic would break guidance on a real page.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod deploy;
 pub mod engine;
+pub mod options;
 pub mod search;
 pub mod views;
 

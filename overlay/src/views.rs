@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
     ArticleView, Card, CheckOutcome, CheckView, Event, Item, PanelView, View,
 };
@@ -213,12 +214,14 @@ impl App {
                     <h1>{ "Help" }</h1>
                     <button class="icon" aria-label="Close help" onclick={intent(&send, Event::Dismiss)}>{ "×" }</button>
                 </header>
-                <input ref={self.input.clone()} class="search" type="search" placeholder="Search help…"
-                    aria-label="Search help" role="combobox" aria-expanded="true" aria-controls="results"
-                    aria-autocomplete="list" aria-activedescendant={active} autocomplete="off" spellcheck="false"
-                    {oninput} {onkeydown} />
+                if p.search {
+                    <input ref={self.input.clone()} class="search" type="search" placeholder="Search help…"
+                        aria-label="Search help" role="combobox" aria-expanded="true" aria-controls="results"
+                        aria-autocomplete="list" aria-activedescendant={active} autocomplete="off" spellcheck="false"
+                        {oninput} {onkeydown} />
+                }
                 if let Some(err) = &p.search_error {
-                    <p class="error" role="status">{ err }</p>
+                    <p class="error" role="status">{ err }{ support_note(p.support.as_ref()) }</p>
                 }
                 <h2 class={classes!("heading", p.no_results.then_some("none"))} aria-live="polite">{ &p.heading }</h2>
                 <ul id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
@@ -248,8 +251,24 @@ impl App {
                         </li>
                     }) }
                 </ul>
+                if let Some(s) = &p.support {
+                    <footer class="support">{ "Help from people: " }{ support_link(s) }</footer>
+                }
             </section>
         }
+    }
+}
+
+/// Policy `support`: who to contact, as a link that opens outside the page.
+fn support_link(s: &Support) -> Html {
+    html! { <a href={s.url.clone()} target="_blank" rel="noopener noreferrer">{ &s.name }</a> }
+}
+
+/// " Contact X." beside a problem the user sees, when policy names support.
+fn support_note(s: Option<&Support>) -> Html {
+    match s {
+        Some(s) => html! { <span class="support">{ " Contact " }{ support_link(s) }{ "." }</span> },
+        None => html! {},
     }
 }
 
@@ -401,6 +420,9 @@ fn missing_card(card: &Card, send: &Callback<Event>) -> Html {
             } else {
                 <h2>{ "Can't find this on the page" }</h2>
                 <p>{ format!("The next step, “{}”, needs something that isn't on this page yet. It may still be loading, or the page may have changed.", card.title) }</p>
+            }
+            if card.support.is_some() {
+                <p class="support-line">{ "If this keeps happening:" }{ support_note(card.support.as_ref()) }</p>
             }
             <footer>
                 <button class="secondary" onclick={intent(send, Event::Close)}>{ "End" }</button>

@@ -84,6 +84,7 @@ fn card() -> Card {
         under_review: false,
         missing: false,
         ambiguous: false,
+        support: None,
     }
 }
 
@@ -281,6 +282,8 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         items,
         no_results: false,
         search_error: None,
+        search: true,
+        support: None,
     });
     m.overlay.render(js(&view));
     tick().await;
@@ -381,4 +384,41 @@ async fn malformed_views_are_ignored() {
     m.overlay.render(JsValue::from_str("not a view"));
     tick().await;
     assert!(m.root.text_content().unwrap().contains("Create a deal"));
+}
+
+#[wasm_bindgen_test]
+async fn policy_support_shows_beside_problems_and_search_can_be_off() {
+    use waymark_core::deploy::policy::Support;
+    let support = Support {
+        name: "IT service desk".into(),
+        url: "mailto:it@acme.example".into(),
+    };
+    let m = mount();
+    m.overlay.render(js(&View::Card(Card {
+        missing: true,
+        support: Some(support.clone()),
+        ..card()
+    })));
+    tick().await;
+    let link = m
+        .root
+        .query_selector("a[href='mailto:it@acme.example']")
+        .unwrap();
+    assert_eq!(link.unwrap().text_content().unwrap(), "IT service desk");
+
+    m.overlay.render(js(&View::Panel(PanelView {
+        query: String::new(),
+        heading: "For this page".into(),
+        items: vec![],
+        no_results: false,
+        search_error: None,
+        search: false,
+        support: Some(support),
+    })));
+    tick().await;
+    assert!(
+        m.root.query_selector("input.search").unwrap().is_none(),
+        "search is off"
+    );
+    assert!(m.root.query_selector("footer.support a").unwrap().is_some());
 }

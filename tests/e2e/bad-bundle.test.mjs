@@ -1,12 +1,13 @@
-// A missing or unusable bundle: no overlay, nothing in the host page or its
-// console, and the options page says what is wrong.
+// A missing or unusable built-in bundle: the agent is not registered
+// anywhere, nothing in the host page or its console, and the options page
+// says what is wrong.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, expectNothingDrawn, launch, startDemoApp } from './harness.mjs';
+import { DIST, expectNoAgent, launch, optionsText, startDemoApp } from './harness.mjs';
 
 const cases = {
   missing: { spoil: (dir) => rmSync(join(dir, 'content.wmb')), reason: /content\.wmb could not be read/ },
@@ -56,19 +57,16 @@ describe('bad bundles', () => {
   after(() => app?.stop());
 
   for (const [name, { spoil, reason }] of Object.entries(cases)) {
-    test(`${name}: no overlay, clean console, reason on the options page`, async () => {
+    test(`${name}: no agent, clean console, reason on the options page`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
       cpSync(DIST, dir, { recursive: true });
       spoil(dir);
-      const browser = await launch({ dist: dir });
+      const browser = await launch({ dist: dir, ready: false });
       try {
-        const options = await browser.context.newPage();
-        await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
-        await options.getByText('No guidance is shown: the content bundle could not be used.').waitFor();
-        const text = await options.locator('#status').innerText();
-        assert.match(text, reason);
-
-        await expectNothingDrawn(browser, `${app.url}/crm/deals`);
+        const text = await optionsText(browser, [/No guidance is shown:/, reason]);
+        assert.match(text, /Where Waymark runs\s+Nowhere/);
+        assert.deepEqual(await browser.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts()), []);
+        await expectNoAgent(browser, `${app.url}/crm/deals`);
       } finally {
         await browser.close();
         rmSync(dir, { recursive: true, force: true });

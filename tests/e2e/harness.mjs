@@ -5,7 +5,8 @@
 //
 // Every helper waits on a condition with a timeout; nothing sleeps.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -38,36 +39,120 @@ export function startDemoApp({ csp = 'strict' } = {}) {
 /** Launches Chromium with the unpacked extension from `dist`. */
 /// `profile`: reuse a browser profile across launches (a restart); the
 /// caller removes it. Without it, a fresh profile is made and removed.
-export async function launch({ dist = DIST, headless = true, profile: keep, locale } = {}) {
+/// `ready` (default): wait until the worker has registered the agent, so
+/// the first page the test opens gets it (the worker registers it once it
+/// has read policy and checked the bundle: about 3 s on a first start).
+/// `developer`: profile in developer mode, which an unpacked extension with
+/// `3rdparty` policy needs (../shared/PLATFORM.md, "Browser policy").
+/// `args`: extra Chromium switches (e.g. --host-resolver-rules).
+export async function launch({ dist = DIST, headless = true, profile: keep, locale, ready = true, developer = false, forceInstalled = null, args: extra = [] } = {}) {
   const profile = keep ?? mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
+  if (developer) developerMode(profile);
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+    ...extra,
+  ];
+  // A force-installed extension is fetched by Chromium's extension updater,
+  // which --disable-background-networking turns off (measured, Chromium 156).
+  if (!forceInstalled) {
+    args.push(`--disable-extensions-except=${dist}`, `--load-extension=${dist}`, '--disable-background-networking', '--disable-component-update');
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      `--disable-extensions-except=${dist}`,
-      `--load-extension=${dist}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    ignoreDefaultArgs: ['--disable-extensions', '--disable-background-networking', '--disable-component-update'],
+    args,
     viewport: { width: 1280, height: 800 },
     ...(locale ? { locale } : {}),
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  return {
-    context,
-    worker,
-    extensionId: new URL(worker.url()).host,
-    async close() {
-      await context.close();
-      if (!keep) rmSync(profile, { recursive: true, force: true });
-    },
+  const close = async () => {
+    await context.close();
+    if (!keep) rmSync(profile, { recursive: true, force: true });
   };
+  if (forceInstalled) {
+    // Chromium installs it from the policy's update URL at startup. DevTools
+    // (and so Playwright) sees a policy-installed extension only when policy
+    // DeveloperToolsAvailability is 1 (its default keeps DevTools off them:
+    // measured, Chromium 156); the caller's policy sets it.
+    const id = forceInstalled;
+    const mine = (w) => w.url().startsWith(`chrome-extension://${id}/`);
+    const worker = context.serviceWorkers().find(mine)
+      ?? (await context.waitForEvent('serviceworker', { predicate: mine, timeout: 60_000 }).catch(async (e) => {
+        await close();
+        throw new Error(`Chromium did not force-install extension ${id} within 60 s (${e.message.split('\n')[0]})`);
+      }));
+    if (ready) await agentRegistered(worker);
+    return { context, worker, extensionId: id, close };
+  }
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  if (ready) await agentRegistered(worker);
+  return { context, worker, extensionId: new URL(worker.url()).host, close };
+}
+
+// ---- real admin policy ------------------------------------------------------
+
+/** The extension id Chromium derives from the manifest `key` in `dist`:
+ * the first 16 bytes of its SHA-256, each hex digit written a..p. */
+export function extensionIdOf(dist = DIST) {
+  const { key } = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
+  const hex = createHash('sha256').update(Buffer.from(key, 'base64')).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
+
+export const POLICY_DIR = '/etc/chromium/policies/managed';
+const POLICY_FILE = join(POLICY_DIR, 'waymark-e2e.json');
+
+/** Why real policy files cannot be written here (null: they can). */
+export function policyUnavailable() {
+  if (process.getuid?.() !== 0) return 'not root: real policy files under /etc/chromium/policies/managed cannot be written';
+  try {
+    mkdirSync(POLICY_DIR, { recursive: true });
+  } catch (e) {
+    return `cannot create ${POLICY_DIR}: ${e.message}`;
+  }
+  return null;
+}
+
+/** Writes the policy file Chromium reads: `extension` values for `id`
+ * (under 3rdparty) plus any `chromium` policies (ExtensionInstallForcelist). */
+export function writePolicy(id, extension, chromiumPolicies = {}) {
+  const body = { ...chromiumPolicies };
+  if (extension) body['3rdparty'] = { extensions: { [id]: extension } };
+  // Written beside the folder and renamed into place: Chromium's directory
+  // watcher never sees half a file (it reads every file in the folder).
+  const tmp = join(POLICY_DIR, '..', '.waymark-e2e.json.tmp');
+  writeFileSync(tmp, JSON.stringify(body, null, 2));
+  renameSync(tmp, POLICY_FILE);
+}
+
+export function removePolicy() {
+  rmSync(POLICY_FILE, { force: true });
+}
+process.once('exit', () => {
+  if (process.getuid?.() === 0) rmSync(POLICY_FILE, { force: true });
+});
+
+/** Waits until the worker has registered the agent for some origin. */
+export async function agentRegistered(worker, timeout = 20_000) {
+  await until(async () => (await worker.evaluate(() => chrome.scripting.getRegisteredContentScripts())).length > 0, 'the agent to be registered', timeout);
+}
+
+function developerMode(profile) {
+  const dir = join(profile, 'Default');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'Preferences');
+  let prefs = {};
+  try {
+    prefs = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // A new profile.
+  }
+  prefs.extensions = { ...prefs.extensions, ui: { ...prefs.extensions?.ui, developer_mode: true } };
+  writeFileSync(file, JSON.stringify(prefs));
 }
 
 /** Collects everything the host page's console says at error or warning level. */
@@ -138,7 +223,11 @@ export async function until(fn, what, timeout = 10_000) {
       last = e;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setImmediate(r));
+    // A short pause between polls, not setImmediate: a stream of DevTools
+    // calls with no gap starves Chromium's UI thread, and managed storage
+    // then does not answer for over 30 s (measured: a policy read that takes
+    // 3 s never finished while the options page was polled back to back).
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -210,3 +299,48 @@ export async function expectNothingDrawn(browser, url, testId = 'new-deal') {
   await page.close();
 }
 
+
+/** Opens `url` in a new page and checks that no agent ran there at all (no
+ * isolated world: the agent is not registered for this origin, or not at
+ * all), nothing was drawn and the console is clean. */
+export async function expectNoAgent(browser, url, testId = 'new-deal') {
+  const page = await browser.context.newPage();
+  const problems = watchConsole(page);
+  const cdp = await page.context().newCDPSession(page);
+  const worlds = [];
+  cdp.on('Runtime.executionContextCreated', (e) => worlds.push(e.context));
+  await cdp.send('Runtime.enable');
+  await page.goto(url);
+  await page.getByTestId(testId).waitFor();
+  // document_idle has passed once the page's own script has rendered and a
+  // few frames went by; an agent would have been injected by then.
+  await page.evaluate(() => new Promise((r) => (document.readyState === 'complete' ? r() : addEventListener('load', () => r()))));
+  for (let i = 0; i < 10; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  if (worlds.some((w) => w.auxData?.type === 'isolated' && w.name === 'Waymark')) throw new Error(`the agent was injected on ${url}`);
+  const shape = await hostShape(page);
+  if (shape.waymarkElements !== 0) throw new Error(`${shape.waymarkElements} Waymark elements drawn on ${url}`);
+  if (problems.length) throw new Error(`host console: ${problems.join('; ')}`);
+  await cdp.detach();
+  await page.close();
+}
+
+/** The options page's text once `expect` (regexps) all match it. */
+export async function optionsText(browser, expect, timeout = 30_000) {
+  const page = await browser.context.newPage();
+  const said = [];
+  page.on('console', (m) => said.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => said.push(`uncaught: ${e.message}`));
+  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  let text = '';
+  try {
+    await until(async () => {
+      text = await page.locator('body').innerText();
+      return expect.every((re) => re.test(text));
+    }, `the options page to show ${expect.join(' and ')}`, timeout);
+  } catch (e) {
+    throw new Error(`${e.message}; it shows:\n${text}\nits console:\n${said.join('\n')}`);
+  } finally {
+    await page.close();
+  }
+  return text;
+}

@@ -11,6 +11,7 @@ mod author;
 mod bench;
 mod import;
 mod keys;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use waymark_core::content::{Date, Env};
@@ -113,13 +114,28 @@ enum Command {
         #[arg(long)]
         key: PathBuf,
     },
-    /// Check a bundle's signature against public keys (base64, as in policy).
+    /// Check a bundle's signature against public keys (base64, as in
+    /// policy), or run every check a browser under an admin policy file
+    /// runs before using it (signature by `trusted_keys`, expiry,
+    /// environment, scope covering `allowed_origins`).
     ///
-    /// Example: waymark verify content.wmb --public-key lYv...=
+    /// Examples: waymark verify content.wmb --public-key lYv...=
+    ///           waymark verify content.wmb --policy /etc/chromium/policies/managed/waymark.json
     Verify {
         bundle: PathBuf,
-        #[arg(long = "public-key", required = true)]
+        #[arg(long = "public-key", required_unless_present = "policy")]
         public_keys: Vec<String>,
+        /// An admin policy: the extension's policy object, a Chromium policy
+        /// file (3rdparty.extensions.<id>) or a Firefox policies.json.
+        #[arg(long, conflicts_with = "public_keys")]
+        policy: Option<PathBuf>,
+        /// With --policy: which extension's entry, when the file names several.
+        #[arg(long, requires = "policy")]
+        extension_id: Option<String>,
+        /// With --policy: check it as the bundle packed in the extension
+        /// (not downloaded from bundle_url).
+        #[arg(long, requires = "policy")]
+        built_in: bool,
         /// Also refuse a bundle older than this bundle version (rollback).
         #[arg(long)]
         in_use: Option<u64>,
@@ -249,8 +265,20 @@ fn main() -> ExitCode {
         Command::Verify {
             bundle: path,
             public_keys,
+            policy,
+            extension_id,
+            built_in,
             in_use,
-        } => keys::verify_file(&path, &public_keys, in_use),
+        } => match policy {
+            Some(policy) => verify::verify_with_policy(&verify::Options {
+                policy: &policy,
+                bundle: &path,
+                extension_id: extension_id.as_deref(),
+                in_use,
+                built_in,
+            }),
+            None => keys::verify_file(&path, &public_keys, in_use),
+        },
         Command::Inspect { bundle: path } => inspect(&path),
         Command::Search {
             bundle: path,

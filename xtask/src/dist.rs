@@ -5,7 +5,14 @@
 //! walkthroughs/library ──waymark build──────────────────────────────────────────────────────────▶ content.wmb
 //! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ agent.js, sw.js, overlay.*, options.*
 //! extension/manifest.json ──rewritten for Chrome (adds the key that fixes the extension id)───▶ manifest.json
+//! target/dist/chrome ──chromium --pack-extension (RSA key)──▶ target/dist/waymark.crx + updates.xml
 //! ```
+//!
+//! The CRX is for `ExtensionInstallForcelist` (docs/admin.md). It is signed
+//! with `extension/keys/demo-crx-key.pem`, a demo-only key committed so that
+//! the id is stable for everyone; an admin packs with their own key by
+//! setting `WAYMARK_CRX_KEY` (the manifest `key` and so the id follow it) and
+//! names where the CRX will be served with `WAYMARK_CRX_URL`.
 
 use std::fs;
 use std::io::Write;
@@ -88,7 +95,83 @@ pub fn dist() -> Result<PathBuf> {
     let id = extension_id()?;
     eprintln!("xtask: extension {id} written to {}", out.display());
     report_sizes(&out)?;
+    pack_crx(&out, &id)?;
     Ok(out)
+}
+
+/// Where the CRX is served; written into `updates.xml`.
+const DEFAULT_CRX_URL: &str = "http://127.0.0.1:8080/waymark.crx";
+
+fn crx_key() -> PathBuf {
+    std::env::var_os("WAYMARK_CRX_KEY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("extension/keys/demo-crx-key.pem"))
+}
+
+/// Packs `dir` into `target/dist/waymark.crx` (CRX3, Chromium's own packer)
+/// and writes the update manifest `target/dist/updates.xml` beside it.
+fn pack_crx(dir: &Path, id: &str) -> Result {
+    if !Path::new(tools::CHROMIUM).exists() {
+        eprintln!(
+            "xtask: no CRX written: {} is missing (apt-get install chromium)",
+            tools::CHROMIUM
+        );
+        return Ok(());
+    }
+    let parent = dir.parent().ok_or("the dist folder has no parent")?;
+    let profile = root().join("target/tmp/pack-profile");
+    let _ = fs::remove_dir_all(&profile);
+    fs::create_dir_all(&profile).map_err(|e| e.to_string())?;
+    let packed = dir.with_extension("crx");
+    let _ = fs::remove_file(&packed);
+    run(Command::new(tools::CHROMIUM)
+        .args(["--headless=new", "--no-sandbox", "--disable-gpu"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--pack-extension={}", dir.display()))
+        .arg(format!("--pack-extension-key={}", crx_key().display())))?;
+    let _ = fs::remove_dir_all(&profile);
+    let crx = parent.join("waymark.crx");
+    fs::rename(&packed, &crx).map_err(|e| {
+        format!(
+            "chromium wrote no {} ({e}); is {} an RSA private key in PEM?",
+            packed.display(),
+            crx_key().display()
+        )
+    })?;
+    let version = manifest_version(dir)?;
+    let url = std::env::var("WAYMARK_CRX_URL").unwrap_or_else(|_| DEFAULT_CRX_URL.into());
+    fs::write(parent.join("updates.xml"), updates_xml(id, &url, &version))
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "xtask: {} and updates.xml (codebase {url}; set WAYMARK_CRX_URL to where you serve it)",
+        crx.display()
+    );
+    Ok(())
+}
+
+fn manifest_version(dir: &Path) -> Result<String> {
+    let text = fs::read_to_string(dir.join("manifest.json")).map_err(|e| e.to_string())?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    v["version"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| "manifest.json has no version".to_string())
+}
+
+/// The Omaha update manifest Chromium reads for policy-installed extensions
+/// (https://developer.chrome.com/docs/extensions/how-to/distribute/host-on-linux#update_url).
+pub fn updates_xml(id: &str, crx_url: &str, version: &str) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('\'', "&apos;")
+            .replace('<', "&lt;")
+    };
+    format!(
+        "<?xml version='1.0' encoding='UTF-8'?>\n<gupdate xmlns='http://www.google.com/update2/response' protocol='2.0'>\n  <app appid='{}'>\n    <updatecheck codebase='{}' version='{}' />\n  </app>\n</gupdate>\n",
+        esc(id),
+        esc(crx_url),
+        esc(version)
+    )
 }
 
 /// The same release wasm the extension ships, bound for Node (benchmarks).
@@ -133,11 +216,32 @@ fn copy(from: &Path, to: &Path) -> Result {
         .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
 }
 
+/// The manifest `key`: the committed public half of the demo CRX key, or
+/// the public half of `WAYMARK_CRX_KEY` (derived with openssl).
 fn public_key() -> Result<String> {
+    if let Some(key) = std::env::var_os("WAYMARK_CRX_KEY") {
+        return derive_public_key(Path::new(&key));
+    }
     let p = root().join("extension/keys/chrome-public-key.txt");
     fs::read_to_string(&p)
         .map(|s| s.trim().to_string())
         .map_err(|e| format!("cannot read {}: {e}", p.display()))
+}
+
+fn derive_public_key(pem: &Path) -> Result<String> {
+    let out = Command::new("openssl")
+        .args(["pkey", "-pubout", "-outform", "DER", "-in"])
+        .arg(pem)
+        .output()
+        .map_err(|e| format!("cannot run openssl to read {}: {e}", pem.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{}: not an RSA private key in PEM ({}); make one with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out KEY.pem`",
+            pem.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(base64_encode(&out.stdout))
 }
 
 /// One manifest source, rewritten per browser (as Ruffle does). For Chrome:
@@ -200,6 +304,26 @@ fn gzip_len(bytes: &[u8]) -> Result<usize> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(bytes).map_err(|e| e.to_string())?;
     Ok(enc.finish().map_err(|e| e.to_string())?.len())
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
@@ -316,7 +440,67 @@ mod tests {
     }
 
     #[test]
+    fn committed_public_key_is_the_demo_crx_key() {
+        let Ok(derived) = derive_public_key(&root().join("extension/keys/demo-crx-key.pem")) else {
+            eprintln!("openssl missing: skipped");
+            return;
+        };
+        let committed =
+            fs::read_to_string(root().join("extension/keys/chrome-public-key.txt")).unwrap();
+        assert_eq!(derived, committed.trim());
+    }
+
+    #[test]
+    fn updates_xml_names_the_id_url_and_version() {
+        let x = updates_xml("abc", "https://x.example/w.crx?a=1&b=2", "1.2");
+        assert!(x.contains("appid='abc'"));
+        assert!(x.contains("codebase='https://x.example/w.crx?a=1&amp;b=2'"));
+        assert!(x.contains("version='1.2'"));
+    }
+
+    /// Least privilege: the permissions are exactly the ones
+    /// docs/admin.md explains ("Where Waymark runs, and the permissions it
+    /// holds"); a change here needs a change there.
+    #[test]
+    fn permissions_are_the_documented_ones() {
+        let text = fs::read_to_string(root().join("extension/manifest.json")).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let list = |k: &str| -> Vec<String> {
+            m[k].as_array()
+                .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            list("permissions"),
+            [
+                "storage",
+                "scripting",
+                "alarms",
+                "identity",
+                "identity.email"
+            ]
+        );
+        assert_eq!(list("host_permissions"), ["http://*/*", "https://*/*"]);
+        assert!(m.get("optional_permissions").is_none());
+        assert!(
+            m.get("content_scripts").is_none(),
+            "the agent is registered at runtime, for allowed origins only"
+        );
+        assert_eq!(
+            m["externally_connectable"],
+            serde_json::json!({ "ids": [], "matches": [] })
+        );
+        let doc = fs::read_to_string(root().join("docs/admin.md")).unwrap();
+        for p in list("permissions") {
+            assert!(
+                doc.contains(&format!("`{p}`")),
+                "docs/admin.md does not explain `{p}`"
+            );
+        }
+    }
+
+    #[test]
     fn extension_id_is_pinned() {
-        assert_eq!(extension_id().unwrap(), "fipaihkpfeeeimicknkbghphcaeeljgg");
+        assert_eq!(extension_id().unwrap(), "fjcgfleoefnhjmcheoalfgcpafphemah");
     }
 }

@@ -11,6 +11,7 @@
 //! logic (that is `core`) or test assertions (those are in the test suites).
 
 mod dist;
+mod fleet;
 mod tools;
 
 use std::path::PathBuf;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist().map(|_| ()),
+        Some("tools") => tools::ensure_all(),
         Some("test") => test(),
         Some("e2e") => tools::ensure_all()
             .and_then(|_| dist::dist())
@@ -34,8 +36,11 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("matching") => {
             bench_matching(&args[2..])
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("fleet") => {
+            fleet::bench_fleet(&args[2..])
+        }
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|dist|e2e|bench search|bench matching>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet>");
             return ExitCode::from(2);
         }
     };
@@ -167,7 +172,7 @@ fn e2e() -> Result {
             .args([
                 "--test",
                 "--test-concurrency=1",
-                "--test-timeout=180000",
+                "--test-timeout=600000",
                 "--test-reporter=spec",
             ])
             .arg("tests/e2e/"),

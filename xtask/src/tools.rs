@@ -81,12 +81,16 @@ fn newer(a: &Path, b: &Path) -> bool {
     matches!((m(a), m(b)), (Some(x), Some(y)) if x >= y)
 }
 
+/// Installing Debian packages needs root (CI runs as root).
+pub fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0")
+}
+
 fn ensure_browser() -> Result {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    let is_root = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
-    if !is_root {
+    if !is_root() {
         return Err(format!(
             "Debian Chromium and its driver are needed at {CHROMIUM} and {CHROMEDRIVER}; run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
         ));
