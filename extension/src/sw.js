@@ -18,7 +18,7 @@
 //   options page (yew)     ──port "options"──▶ diagnostics, Check now
 //
 // Trust state (the version in use, the last good and previous bundles, the
-// last policy read, the update schedule, the last refusal) lives in this
+// update schedule, the last refusal) lives in this
 // extension origin's IndexedDB: content scripts run in the page's renderer
 // and can read and write chrome.storage.local (../shared/PLATFORM.md), but
 // not another origin's IndexedDB. storage.local (tour progress, the record
@@ -107,22 +107,14 @@ async function start() {
 }
 
 // chrome.storage.managed.get() takes seconds at browser startup while
-// Chromium's policy service initialises (measured here: 3 s, up to 15 s;
-// https://github.com/ghostery/ghostery-extension/issues/3367). A fresh read
-// gets one second; then the last fresh read (IndexedDB, out of the page's
-// reach) is used until the fresh one arrives and replaces it. With neither,
-// wait: no guess stands in for the admin's policy.
+// Chromium's policy service initialises (measured here: 2.7 to 4.7 s after
+// the worker starts; https://github.com/ghostery/ghostery-extension/issues/3367).
+// Waymark waits for it and acts on nothing meanwhile (agents' events queue
+// behind `ready`; the options page says what it waits for): a remembered
+// policy could be looser than the admin's current one (a key removed while
+// the browser was closed), and no guess stands in for the admin's policy.
 async function readPolicy() {
-  const fresh = readManaged();
-  const first = await Promise.race([fresh, new Promise((r) => setTimeout(r, 1000))]);
-  if (first !== undefined) return { raw: first, read: 'fresh' };
-  const cached = await get('policy');
-  fresh.then((raw) => {
-    if (JSON.stringify(raw) !== JSON.stringify(cached?.raw)) enqueueGlobal(() => apply(raw, 'fresh'));
-    else policyRead = 'fresh';
-  });
-  if (cached) return { raw: cached.raw, read: 'cached' };
-  return { raw: await fresh, read: 'fresh' };
+  return { raw: await readManaged(), read: 'fresh' };
 }
 
 async function readManaged() {
@@ -132,7 +124,6 @@ async function readManaged() {
   } catch {
     // No managed storage (Firefox without a policies.json entry): no policy.
   }
-  await put('policy', { raw, at: Date.now() });
   return raw;
 }
 

@@ -50,6 +50,10 @@ struct Settings {
     clients: usize,
     interval_minutes: i64,
     json_out: Option<PathBuf>,
+    /// Fail unless Waymark meets the byte and delay goals (those are
+    /// properties of the schedule, not timings; peak ÷ mean needs a large
+    /// fleet to mean anything and is only printed).
+    check: bool,
 }
 
 fn settings(args: &[String]) -> Result<Settings> {
@@ -57,6 +61,7 @@ fn settings(args: &[String]) -> Result<Settings> {
         clients: 10_000,
         interval_minutes: 60,
         json_out: None,
+        check: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -73,9 +78,10 @@ fn settings(args: &[String]) -> Result<Settings> {
                     .map_err(|e| format!("--interval-minutes: {e}"))?
             }
             "--json-out" => s.json_out = Some(PathBuf::from(value()?)),
+            "--check" => s.check = true,
             other => {
                 return Err(format!(
-                "unknown argument {other}; use --clients N, --interval-minutes M, --json-out FILE"
+                "unknown argument {other}; use --clients N, --interval-minutes M, --json-out FILE, --check"
             ))
             }
         }
@@ -101,6 +107,18 @@ pub fn bench_fleet(args: &[String]) -> Result {
         println!("{line}");
         r.print(kind, &s);
         lines.push(line);
+        if s.check && kind == Kind::Waymark {
+            for v in [1, 2] {
+                let bytes = r.byte_ratio(v, s.clients);
+                let late = r.latest_delay_minutes(v);
+                if bytes > 1.05 || late > s.interval_minutes as f64 {
+                    return Err(format!(
+                        "publish {v}: {bytes:.3} × the bundle per client (goal ≤ 1.05), latest browser {late:.0} min late (goal ≤ {})",
+                        s.interval_minutes
+                    ));
+                }
+            }
+        }
     }
     drop(server);
     if let Some(out) = &s.json_out {
@@ -119,24 +137,8 @@ fn sample_bundle() -> Vec<u8> {
 // ---- nginx -------------------------------------------------------------------
 
 fn ensure_nginx() -> Result<PathBuf> {
-    for p in ["/usr/sbin/nginx", "/usr/bin/nginx"] {
-        if Path::new(p).exists() {
-            return Ok(PathBuf::from(p));
-        }
-    }
-    if crate::tools::is_root() {
-        crate::run(
-            Command::new("apt-get")
-                .args(["install", "-y", "--no-install-recommends", "nginx"])
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                // Install only: do not start Debian's nginx service on port 80.
-                .env("RUNLEVEL", "1"),
-        )?;
-        if Path::new("/usr/sbin/nginx").exists() {
-            return Ok(PathBuf::from("/usr/sbin/nginx"));
-        }
-    }
-    Err("nginx is missing: run `apt-get install -y nginx` (the benchmark serves bundles with it, as an admin would)".into())
+    crate::tools::ensure_all()?;
+    Ok(PathBuf::from(crate::tools::NGINX))
 }
 
 struct Nginx {
@@ -156,7 +158,7 @@ impl Nginx {
         std::fs::write(
             &conf,
             format!(
-                "worker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
+                "master_process off;\nworker_processes 1;\npid {p}/nginx.pid;\nerror_log {p}/error.log;\n\
                  events {{ worker_connections 1024; }}\n\
                  http {{\n  access_log off;\n  sendfile on;\n  keepalive_requests 1000000;\n  keepalive_timeout 600s;\n\
                  client_body_temp_path {p}/tmp; proxy_temp_path {p}/tmp; fastcgi_temp_path {p}/tmp; uwsgi_temp_path {p}/tmp; scgi_temp_path {p}/tmp;\n\
@@ -172,7 +174,11 @@ impl Nginx {
             .arg("-c")
             .arg(&conf)
             .args(["-g", "daemon off;"])
+            // One process (master_process off), so killing it stops nginx;
+            // no inherited pipes, so nothing outlives the benchmark.
             .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -148,6 +148,11 @@ fn test() -> Result {
     })?;
     step("dist", &mut || dist::dist().map(|_| ()))?;
     step("e2e", &mut e2e)?;
+    // The fleet benchmark keeps working: a short run (the figures come from
+    // `cargo xtask bench fleet`).
+    step("fleet", &mut || {
+        fleet::bench_fleet(&["--clients".into(), "200".into(), "--check".into()])
+    })?;
     for (name, d) in &timings {
         eprintln!("xtask: {name:<8} {:>6.1} s", d.as_secs_f64());
     }

@@ -1,7 +1,7 @@
 //! Installs what the build and tests need, pinned, so `cargo xtask test`
 //! works on a fresh machine: the wasm32 target, wasm-bindgen-cli (cached under
 //! `target/tools`), the npm tools in `package.json`, and Debian's Chromium
-//! with its driver.
+//! with its driver and nginx.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,17 +86,34 @@ pub fn is_root() -> bool {
     output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0")
 }
 
+pub const NGINX: &str = "/usr/sbin/nginx";
+
+/// Debian's Chromium and its driver (browser tests) and nginx (the static
+/// server `bench fleet` and its smoke run serve bundles from, as an admin
+/// would), installed together when any is missing.
 fn ensure_browser() -> Result {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+    let missing: Vec<&str> = [
+        (CHROMIUM, "chromium"),
+        (CHROMEDRIVER, "chromium-driver"),
+        (NGINX, "nginx"),
+    ]
+    .iter()
+    .filter(|(path, _)| !Path::new(path).exists())
+    .map(|&(_, package)| package)
+    .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     if !is_root() {
         return Err(format!(
-            "Debian Chromium and its driver are needed at {CHROMIUM} and {CHROMEDRIVER}; run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"
+            "Debian packages are missing: {}; run: sudo apt-get update && sudo apt-get install -y {}",
+            missing.join(", "),
+            missing.join(" ")
         ));
     }
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
