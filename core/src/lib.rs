@@ -25,7 +25,6 @@ pub mod richtext;
 pub mod search;
 pub mod targeting;
 pub mod urlmatch;
-pub mod watchlist;
 
 #[cfg(feature = "authoring")]
 pub mod diagnostics;

@@ -12,30 +12,18 @@ use std::path::Path;
 use scraper::{ElementRef, Html, Selector};
 use waymark_core::content::{normalise_space, Target};
 use waymark_core::source::parse_target;
-use waymark_core::targeting::{pick, ElementFacts, Pick};
+use waymark_core::targeting::{aria, pick, ElementFacts, Pick};
 
+/// The element's role: explicit, else from the one implicit-role table the
+/// engine compiles `aria/` queries with (`targeting::aria`).
 fn implicit_role(el: &ElementRef) -> Option<String> {
-    let v = el.value();
-    if let Some(r) = v.attr("role") {
+    if let Some(r) = el.value().attr("role") {
         return Some(r.to_string());
     }
-    let role = match v.name() {
-        "button" | "summary" => "button",
-        "a" if v.attr("href").is_some() => "link",
-        "select" => "combobox",
-        "textarea" => "textbox",
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
-        "input" => match v.attr("type").unwrap_or("text") {
-            "button" | "submit" | "reset" => "button",
-            "checkbox" => "checkbox",
-            "radio" => "radio",
-            "number" => "spinbutton",
-            "text" | "email" | "tel" | "url" | "search" => "textbox",
-            _ => return None,
-        },
-        _ => return None,
-    };
-    Some(role.to_string())
+    aria::IMPLICIT
+        .iter()
+        .find(|(_, css)| Selector::parse(css).is_ok_and(|sel| sel.matches(el)))
+        .map(|(role, _)| role.to_string())
 }
 
 fn text_of(el: &ElementRef) -> String {

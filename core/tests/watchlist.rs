@@ -7,8 +7,8 @@
 
 use proptest::prelude::*;
 use scraper::{Html, Selector};
-use waymark_core::engine::Query;
-use waymark_core::watchlist::{Entry, WatchList};
+use waymark_core::targeting::watchlist::{Entry, WatchList};
+use waymark_core::targeting::Query;
 
 const TAGS: &[&str] = &["div", "button", "input", "span", "a", "li"];
 const IDS: &[&str] = &["save", "Total", "x1"];

@@ -3,7 +3,8 @@
 //! ```text
 //! overlay (Rust) ──cargo build --release (wasm32)──▶ wasm-bindgen --target web ──▶ wasm-opt -Oz ──▶ wasm/
 //! walkthroughs/library ──waymark build──────────────────────────────────────────────────────────▶ content.wmb
-//! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ agent.js, sw.js, overlay.*, options.*
+//! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ sw.js, overlay.*, options.*
+//! extension/src/agent/*.js ──esbuild --bundle --minify (budget 8 KiB gzip)─────────────────────▶ agent.js
 //! extension/manifest.json ──rewritten for Chrome (adds the key that fixes the extension id)───▶ manifest.json
 //! target/dist/chrome ──chromium --pack-extension (RSA key)──▶ target/dist/waymark.crx + updates.xml
 //! ```
@@ -86,10 +87,15 @@ pub fn dist() -> Result<PathBuf> {
     let src = root().join("extension/src");
     for entry in fs::read_dir(&src).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
+        // Folders are module sources bundled below (agent/).
+        if path.is_dir() {
+            continue;
+        }
         if let Some(name) = path.file_name() {
             copy(&path, &out.join(name))?;
         }
     }
+    bundle_agent(&src.join("agent/main.js"), &out.join("agent.js"))?;
     write_manifest(&out)?;
 
     let id = extension_id()?;
@@ -97,6 +103,35 @@ pub fn dist() -> Result<PathBuf> {
     report_sizes(&out)?;
     pack_crx(&out, &id)?;
     Ok(out)
+}
+
+/// The agent runs in every page Waymark guides: its budget, gzip.
+pub const AGENT_BUDGET: usize = 8 * 1024;
+
+/// Bundles the agent's ES modules into the one content script (esbuild,
+/// pinned in package.json): an IIFE, minified for Chromium 120+, the
+/// comments left in the sources. Fails over [`AGENT_BUDGET`].
+fn bundle_agent(entry: &Path, out: &Path) -> Result {
+    run(Command::new(tools::esbuild())
+        .arg(entry)
+        .args([
+            "--bundle",
+            "--format=iife",
+            "--minify",
+            "--target=chrome120",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outfile={}", out.display())))?;
+    let bytes = fs::read(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let gz = gzip_len(&bytes)?;
+    if gz > AGENT_BUDGET {
+        return Err(format!(
+            "agent.js is {:.1} KiB gzip, over its {:.1} KiB budget: it runs in every guided page; move work to the engine",
+            gz as f64 / 1024.0,
+            AGENT_BUDGET as f64 / 1024.0
+        ));
+    }
+    Ok(())
 }
 
 /// Where the CRX is served; written into `updates.xml`.
@@ -285,8 +320,12 @@ fn report_sizes(out: &Path) -> Result {
         let bytes = fs::read(out.join(rel)).map_err(|e| format!("{rel}: {e}"))?;
         let gz = gzip_len(&bytes)?;
         total += gz;
+        let budget = match rel {
+            "agent.js" => format!("  (budget {:.1} KiB)", AGENT_BUDGET as f64 / 1024.0),
+            _ => String::new(),
+        };
         eprintln!(
-            "xtask: size {rel:<32} {:>8} bytes  {:>7.1} KiB gzip",
+            "xtask: size {rel:<32} {:>8} bytes  {:>7.1} KiB gzip{budget}",
             bytes.len(),
             gz as f64 / 1024.0
         );

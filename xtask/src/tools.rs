@@ -36,6 +36,10 @@ pub fn wasm_opt() -> PathBuf {
     root().join("node_modules/.bin/wasm-opt")
 }
 
+pub fn esbuild() -> PathBuf {
+    root().join("node_modules/.bin/esbuild")
+}
+
 fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
     out.status
@@ -70,7 +74,7 @@ fn ensure_wasm_bindgen() -> Result {
 fn ensure_npm() -> Result {
     let stamp = root().join("node_modules/.package-lock.json");
     let lock = root().join("package-lock.json");
-    if stamp.exists() && newer(&stamp, &lock) && wasm_opt().exists() {
+    if stamp.exists() && newer(&stamp, &lock) && wasm_opt().exists() && esbuild().exists() {
         return Ok(());
     }
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))

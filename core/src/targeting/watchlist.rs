@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Query;
+use super::query::Query;
 
 /// One watched query and the key reported back when it matches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,186 @@
+//! The help panel: what applies to this page, search results with
+//! snippets, zero-result records, and the panel list cached per (query, URL).
+
+use super::*;
+
+impl Engine {
+    pub(super) fn close_panel(&self, s: &mut Session, out: &mut Vec<Command>) {
+        s.panel = None;
+        if let Some(z) = s.pending_zero.take() {
+            out.push(self.zero_record(&z, &s.url));
+        }
+    }
+
+    pub(super) fn zero_record(&self, query: &str, url: &str) -> Command {
+        Command::Record {
+            record: Record {
+                query: query.trim().to_string(),
+                ..Record::new("search_zero", url)
+            },
+        }
+    }
+
+    /// Ranked results for `query` on `url`, as panel items.
+    pub(super) fn results(&self, query: &str, url: &str, locale: &str) -> Vec<Item> {
+        let Ok(index) = &self.search else {
+            return Vec::new();
+        };
+        let opts = SearchOptions {
+            limit: PANEL_ITEMS,
+            url: Some(url.to_string()),
+            ..Default::default()
+        };
+        index
+            .search(query, &opts)
+            .into_iter()
+            .filter_map(|h| {
+                let d = index.doc(h.doc)?;
+                self.item(locale, &d.id, &d.kind, &h.matched)
+            })
+            .collect()
+    }
+
+    pub(super) fn item(
+        &self,
+        locale: &str,
+        id: &str,
+        kind: &str,
+        matched: &[String],
+    ) -> Option<Item> {
+        let (title, moment, text, meta) = match kind {
+            "article" => {
+                let a = self.library.article(id)?;
+                let title = self.localised_title(locale, &a.title, &a.translations);
+                (title, a.moment, a.body.plain_text(), &a.meta)
+            }
+            _ => {
+                let w = self.library.walkthrough(id)?;
+                let text = w
+                    .steps
+                    .iter()
+                    .map(|s| s.title.clone())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                let title = self.localised_title(locale, &w.title, &w.translations);
+                (title, w.moment, text, &w.meta)
+            }
+        };
+        Some(Item {
+            id: id.to_string(),
+            kind: if kind == "article" {
+                "article"
+            } else {
+                "walkthrough"
+            }
+            .to_string(),
+            title,
+            moment,
+            snippet: search::snippet(&text, matched, SNIPPET_CHARS),
+            under_review: self.under_review(meta),
+        })
+    }
+
+    /// Content for the page the user is on: specific matches first, then
+    /// content that applies everywhere.
+    pub(super) fn for_this_page(&self, url: &str, locale: &str) -> Vec<Item> {
+        let lib = &self.library;
+        let all = lib
+            .walkthroughs
+            .iter()
+            .map(|w| (&w.applies_to, w.id.as_str(), "walkthrough"))
+            .chain(
+                lib.articles
+                    .iter()
+                    .map(|a| (&a.applies_to, a.id.as_str(), "article")),
+            );
+        let (specific, general): (Vec<_>, Vec<_>) = all
+            .filter(|(applies, _, _)| urlmatch::any_matches(applies, url))
+            .partition(|(applies, _, _)| !applies.is_empty());
+        specific
+            .into_iter()
+            .chain(general)
+            .take(PANEL_ITEMS)
+            .filter_map(|(_, id, kind)| self.item(locale, id, kind, &[]))
+            .collect()
+    }
+
+    /// The panel's list for its current query and the session's URL,
+    /// recomputed only when one of them changed.
+    pub(super) fn panel_list<'s>(&self, s: &'s mut Session) -> Option<&'s PanelView> {
+        let url = s.url.as_str();
+        let locale = s.locale.as_str();
+        let p = s.panel.as_mut()?;
+        let fresh = p
+            .list
+            .as_ref()
+            .is_some_and(|(q, u, _)| *q == p.query && u == url);
+        if !fresh {
+            let view = self.list_for(&p.query, url, locale);
+            p.list = Some((p.query.clone(), url.to_string(), view));
+        }
+        p.list.as_ref().map(|(_, _, v)| v)
+    }
+
+    pub(super) fn panel_view(&self, s: &Session, p: &Panel) -> View {
+        if let Some(a) = p.article.as_deref().and_then(|id| self.library.article(id)) {
+            return View::Article(ArticleView {
+                id: a.id.clone(),
+                title: self.localised_title(&s.locale, &a.title, &a.translations),
+                moment: a.moment,
+                body: self
+                    .texts(&s.locale, &a.translations)
+                    .into_iter()
+                    .find_map(|t| t.body.clone())
+                    .unwrap_or_else(|| a.body.clone()),
+                under_review: self.under_review(&a.meta),
+            });
+        }
+        match &p.list {
+            Some((_, _, list)) => View::Panel(list.clone()),
+            None => View::Hidden,
+        }
+    }
+
+    pub(super) fn list_for(&self, query_text: &str, url: &str, locale: &str) -> PanelView {
+        let search_error = self
+            .search
+            .as_ref()
+            .err()
+            .map(|e| format!("Search is unavailable: {e}"));
+        let search = self.deployment.search;
+        let support = self.deployment.support.clone();
+        let query = query_text.trim();
+        if query.is_empty() || search_error.is_some() || !search {
+            return PanelView {
+                query: query_text.to_string(),
+                heading: "For this page".into(),
+                items: self.for_this_page(url, locale),
+                no_results: false,
+                search_error: search_error.filter(|_| search),
+                search,
+                support,
+            };
+        }
+        let items = self.results(query, url, locale);
+        if items.is_empty() {
+            return PanelView {
+                query: query_text.to_string(),
+                heading: format!("No results for “{query}”. Related to this page:"),
+                items: self.for_this_page(url, locale),
+                no_results: true,
+                search_error: None,
+                search,
+                support,
+            };
+        }
+        PanelView {
+            query: query_text.to_string(),
+            heading: "Results".into(),
+            items,
+            no_results: false,
+            search_error: None,
+            search,
+            support,
+        }
+    }
+}

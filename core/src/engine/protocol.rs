@@ -1,0 +1,311 @@
+//! The engine's messages: [`Event`]s in (each with the one document allowed
+//! to send it, [`Source`]), [`Command`]s out, and the [`Record`]s it queues for
+//! analytics. It owns their JSON shape (serde tags are the names the agent
+//! and the glue use; core/tests/protocol_names.rs checks them).
+
+use super::*;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The agent started on a page (load or reconnect).
+    Attached {
+        url: String,
+        viewport: Size,
+        /// The browser's language; empty means the content's source locale.
+        #[serde(default)]
+        locale: String,
+    },
+    /// Storage answered a `Load`.
+    Restored {
+        tour: Option<Tour>,
+    },
+    /// SPA route change or hash change.
+    UrlChanged {
+        url: String,
+    },
+    Resized {
+        viewport: Size,
+    },
+    LauncherClicked,
+    /// The help shortcut (commands API, or the agent's fallback listener):
+    /// opens the panel (never closes it, so the two can both fire).
+    OpenHelp,
+    /// The panel's search box changed.
+    Search {
+        query: String,
+    },
+    /// A panel result was chosen: an article opens, a walkthrough starts.
+    Open {
+        id: String,
+    },
+    /// Back from an article to the results.
+    CloseArticle,
+    /// From the panel: start a walkthrough by id.
+    Start {
+        id: String,
+    },
+    Next,
+    Back,
+    /// A decision step's answer, by index into its choices.
+    Choose {
+        index: usize,
+    },
+    /// On the "can't find this" card: look again, skip the step.
+    Retry,
+    Skip,
+    /// The answer to the check's current question: indexes of the chosen
+    /// choices.
+    Answer {
+        choices: Vec<usize>,
+    },
+    /// End the current walkthrough.
+    Close,
+    /// Close the menu or the completion card.
+    Dismiss,
+    /// The watched target was found or moved.
+    Target {
+        watch: String,
+        rect: Rect,
+        viewport: Size,
+    },
+    TargetLost {
+        watch: String,
+    },
+    TargetClicked {
+        watch: String,
+    },
+    /// The watched target was not found within the step's timeout.
+    TargetMissing {
+        watch: String,
+    },
+    /// The user typed into (`committed: false`) or committed (`true`) the
+    /// watched target; `value` is its current value.
+    TargetInput {
+        watch: String,
+        value: String,
+        committed: bool,
+    },
+    /// An element of the watch's `appear` queries is on the page.
+    Appeared {
+        watch: String,
+    },
+    /// More than one element matches the watch's queries: their facts, for
+    /// the engine to choose (`targeting::pick`), answered with `Select`.
+    Candidates {
+        watch: String,
+        candidates: Vec<ElementFacts>,
+    },
+    /// The agent stopped drawing on this page (a hostile page kept removing
+    /// the overlay): guidance ends, with the reason recorded.
+    GaveUp {
+        reason: String,
+    },
+    /// An element of a trigger's watch-list entry `key` (a walkthrough id)
+    /// is now on screen (`present`), or no longer is.
+    Present {
+        key: String,
+        present: bool,
+    },
+    /// The frame's rendered content size.
+    CardResized {
+        width: f64,
+        height: f64,
+    },
+    /// The answer to `ReadUser`: what the page shows about its user.
+    User {
+        user: PageUser,
+    },
+}
+
+/// Which document an event came from. Each event has one legitimate sender;
+/// the glue drops the rest, so a frame cannot fake a click and an agent cannot
+/// press Next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Agent,
+    Frame,
+    Storage,
+    /// The browser itself (a `commands` keyboard shortcut).
+    Browser,
+}
+
+impl Source {
+    pub fn parse(s: &str) -> Option<Source> {
+        match s {
+            "agent" => Some(Source::Agent),
+            "frame" => Some(Source::Frame),
+            "storage" => Some(Source::Storage),
+            "browser" => Some(Source::Browser),
+            _ => None,
+        }
+    }
+}
+
+impl Event {
+    pub fn allowed_from(&self, source: Source) -> bool {
+        // The help shortcut comes from the agent's key listener or the
+        // browser's `commands`; a route change from the agent's Navigation
+        // API listener or the browser's webNavigation (the fallback).
+        if matches!(self, Event::OpenHelp | Event::UrlChanged { .. }) {
+            return matches!(source, Source::Agent | Source::Browser);
+        }
+        let expected = match self {
+            Event::Attached { .. }
+            | Event::UrlChanged { .. }
+            | Event::Resized { .. }
+            | Event::LauncherClicked
+            | Event::Target { .. }
+            | Event::TargetLost { .. }
+            | Event::TargetClicked { .. }
+            | Event::TargetMissing { .. }
+            | Event::TargetInput { .. }
+            | Event::Appeared { .. }
+            | Event::Present { .. }
+            | Event::GaveUp { .. }
+            | Event::User { .. }
+            | Event::Candidates { .. } => Source::Agent,
+            Event::Start { .. }
+            | Event::Next
+            | Event::Back
+            | Event::Choose { .. }
+            | Event::Answer { .. }
+            | Event::Retry
+            | Event::Skip
+            | Event::Close
+            | Event::Dismiss
+            | Event::Search { .. }
+            | Event::Open { .. }
+            | Event::CloseArticle
+            | Event::CardResized { .. } => Source::Frame,
+            Event::OpenHelp => Source::Browser,
+            Event::Restored { .. } => Source::Storage,
+        };
+        expected == source
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Show or hide the launcher button at the given size and corner margin.
+    Launcher {
+        visible: bool,
+        size: f64,
+        margin: f64,
+    },
+    /// Read the persisted tour under `key` and answer with `Restored`.
+    Load {
+        key: String,
+    },
+    /// Persist (or with `None`, clear) the tour under `key`.
+    Save {
+        key: String,
+        tour: Option<Tour>,
+    },
+    /// Find the first element matching any query, in order; report `Target`
+    /// on find and move, `TargetLost` when it goes, `TargetClicked` if `click`.
+    Watch {
+        watch: String,
+        queries: Vec<Query>,
+        click: bool,
+        /// Report `TargetMissing` when no target is found for this long
+        /// (restarted whenever the target goes away). 0: never.
+        timeout_ms: u32,
+        /// Report the target's `input` and `change` events.
+        input: bool,
+        /// Report `Appeared` once any of these matches.
+        appear: Vec<Query>,
+        /// `queries` (keys `target`) and `appear` (keys `appear`), bucketed:
+        /// each mutation batch is checked against these buckets only.
+        list: WatchList,
+    },
+    Unwatch,
+    /// Watch these triggers (keys: walkthrough ids) on this page, and report
+    /// `Present` as their elements come and go. An empty list stops.
+    Sentinels {
+        list: WatchList,
+    },
+    Spotlight {
+        rect: Option<Rect>,
+    },
+    /// Place the overlay frame (None hides it).
+    Frame {
+        rect: Option<Rect>,
+    },
+    /// For the overlay frame: what to show.
+    Render {
+        view: View,
+    },
+    /// Move keyboard focus into the overlay frame.
+    Focus,
+    /// The answer to `Candidates`: watch the candidate at `index`.
+    Select {
+        watch: String,
+        index: usize,
+    },
+    /// Queue an analytics record (the analytics issue sends the queue).
+    Record {
+        record: Record,
+    },
+    /// Read the signed-in user from the page (`user.from_page`): each field
+    /// is `selector@attribute` (or the element's text); answer with `User`.
+    ReadUser {
+        fields: FromPage,
+    },
+    /// For the service worker: the user this page showed (diagnostics).
+    Identified {
+        user: PageUser,
+    },
+}
+
+/// Something worth counting, with where it happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// `search_zero`: a query that found nothing; `answered`: one check
+    /// question; `check_completed`: the check's score; `target_missing`: a
+    /// step whose target was not found in time.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub query: String,
+    pub url: String,
+    /// The content and its version (audit trail, SPEC §3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The step id (`target_missing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// 0-based question index (`answered`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct: Option<bool>,
+    /// Fraction right, 0 to 1 (`check_completed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
+    /// Why guidance stopped (`guidance_stopped`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Record {
+    pub(super) fn new(kind: &str, url: &str) -> Record {
+        Record {
+            kind: kind.into(),
+            query: String::new(),
+            url: url.into(),
+            id: None,
+            version: None,
+            step: None,
+            question: None,
+            correct: None,
+            score: None,
+            passed: None,
+            reason: None,
+        }
+    }
+}

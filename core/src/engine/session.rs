@@ -1,0 +1,175 @@
+//! One tab's state ([`Session`]): the tour in progress ([`Tour`], persisted),
+//! the panel, the check, what the page showed, and what was last sent
+//! ([`Shown`], so only changes go out). Plus what admin policy sets for the
+//! engine ([`Deployment`]). Data only: the rules are in the sibling modules.
+
+use super::*;
+
+/// A walkthrough in progress: what is persisted across reloads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tour {
+    pub walkthrough: String,
+    /// Content version the tour started on (audit trail, SPEC §3).
+    pub version: String,
+    pub step: usize,
+    /// Steps visited before this one, so Back retraces branches.
+    #[serde(default)]
+    pub history: Vec<usize>,
+    /// The bundle version it started on: it finishes on that bundle even if
+    /// a newer one arrives meanwhile (the glue keeps the old engine).
+    #[serde(default)]
+    pub bundle: u64,
+}
+
+/// What admin policy sets for the engine (`deploy::policy`); the glue sets
+/// it with [`Engine::set_deployment`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    /// `allowed_origins` ∩ the bundle's scope. `None`: the scope alone.
+    pub origins: Option<Vec<String>>,
+    /// `features.search`: the panel shows a search box.
+    pub search: bool,
+    /// Who helps: shown in the panel footer and beside every error.
+    pub support: Option<Support>,
+    /// Read the user from the host page (`user.from_page`).
+    pub user_from_page: Option<FromPage>,
+}
+
+impl Default for Deployment {
+    fn default() -> Deployment {
+        Deployment {
+            origins: None,
+            search: true,
+            support: None,
+            user_from_page: None,
+        }
+    }
+}
+
+/// The user as read from the host page (`user.from_page`); fields not found
+/// are `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageUser {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub roles: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// One tab's state. Created by the glue per tab, fed to every `handle` call.
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    pub url: String,
+    pub viewport: Size,
+    /// The user's language (`fr-CA`), for translated content.
+    pub locale: String,
+    pub(super) attached: bool,
+    pub(super) restored: bool,
+    /// The help panel, when open.
+    pub(super) panel: Option<Panel>,
+    /// A query that found nothing, recorded once the user moves on from it.
+    pub(super) pending_zero: Option<String>,
+    /// Move keyboard focus into the frame after placing it (the user opened
+    /// the panel: focus follows their intent; never otherwise).
+    pub(super) focus: bool,
+    pub(super) tour: Option<Tour>,
+    /// The comprehension check after a walkthrough, while it is answered.
+    pub(super) quiz: Option<Quiz>,
+    pub(super) finished: Option<String>,
+    /// The check's outcome, shown on the completion card.
+    pub(super) result: Option<CheckOutcome>,
+    pub(super) target: Option<Rect>,
+    /// The current step's step-local state (reset whenever the step changes).
+    pub(super) step: StepState,
+    pub(super) card: Option<Size>,
+    /// Walkthroughs whose `on_element`/`on_error` trigger is on screen.
+    pub(super) present: BTreeSet<String>,
+    /// Offers the user turned down on this page load.
+    pub(super) dismissed: BTreeSet<String>,
+    /// The user as the host page shows them (`user.from_page`).
+    pub user: Option<PageUser>,
+    pub(super) shown: Shown,
+}
+
+impl Session {
+    /// A walkthrough or its check is in progress (the session stays on the
+    /// bundle it started on).
+    pub fn busy(&self) -> bool {
+        self.tour.is_some() || self.quiz.is_some()
+    }
+
+    /// The bundle version the session's tour started on, if one is running.
+    pub fn tour_bundle(&self) -> Option<u64> {
+        self.tour.as_ref().map(|t| t.bundle)
+    }
+
+    /// Moves the session to another engine (a newer bundle): anything
+    /// computed from the old content is recomputed and sent again.
+    pub fn rebase(&mut self) {
+        if let Some(p) = self.panel.as_mut() {
+            p.list = None;
+        }
+        self.shown.view = None;
+        self.shown.sentinels = None;
+        self.shown.watch = None;
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct StepState {
+    /// The target was not found in time: the card says so.
+    pub(super) missing: bool,
+    /// Retries so far: part of the watch key, so the agent starts afresh.
+    pub(super) attempt: u32,
+    /// The target was seen at least once (for `disappear`).
+    pub(super) found: bool,
+    /// Several elements matched equally: the card says so rather than guess.
+    pub(super) ambiguous: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Panel {
+    pub(super) query: String,
+    /// An article opened from the panel.
+    pub(super) article: Option<String>,
+    /// The list for (query, url), computed once when either changes rather
+    /// than on every event while the panel is open (scrolls, resizes, ...).
+    pub(super) list: Option<(String, String, PanelView)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Quiz {
+    pub(super) walkthrough: String,
+    pub(super) version: String,
+    /// Localised walkthrough title, for the view and the completion card.
+    pub(super) title: String,
+    pub(super) question: usize,
+    pub(super) correct: usize,
+}
+
+/// How the user did on a walkthrough's check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub correct: usize,
+    pub total: usize,
+    pub passed: bool,
+    /// The pass mark, in percent.
+    pub pass_percent: u32,
+}
+
+/// What was last sent out, so only changes are sent again.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Shown {
+    pub(super) launcher: Option<bool>,
+    pub(super) watch: Option<Option<String>>,
+    pub(super) view: Option<View>,
+    pub(super) frame: Option<Option<Rect>>,
+    pub(super) spotlight: Option<Option<Rect>>,
+    pub(super) saved: Option<Option<Tour>>,
+    /// The walkthroughs whose triggers the agent watches.
+    pub(super) sentinels: Option<Vec<String>>,
+}

@@ -1,0 +1,91 @@
+//! Sync: after every event, what is on screen is derived from the session
+//! and compared with what was last sent ([`Shown`]); only the differences
+//! go out as commands. Handlers change state; they never repaint.
+
+use super::*;
+
+impl Engine {
+    pub(super) fn sync(&self, s: &mut Session, out: &mut Vec<Command>) {
+        if s.shown.launcher != Some(true) {
+            s.shown.launcher = Some(true);
+            out.push(Command::Launcher {
+                visible: true,
+                size: LAUNCHER_SIZE,
+                margin: LAUNCHER_MARGIN,
+            });
+        }
+        if s.restored && s.shown.saved.as_ref() != Some(&s.tour) {
+            s.shown.saved = Some(s.tour.clone());
+            out.push(Command::Save {
+                key: storage_key(&s.url),
+                tour: s.tour.clone(),
+            });
+        }
+        let watch = self.watch_key(s);
+        if s.shown.watch.as_ref() != Some(&watch) {
+            s.shown.watch = Some(watch.clone());
+            out.push(match (&watch, self.current(s)) {
+                (Some(key), Some((_, st, _))) => Command::Watch {
+                    watch: key.clone(),
+                    list: watch_list(st),
+                    queries: st.target.iter().map(Query::from_target).collect(),
+                    click: st.advance == Advance::Click,
+                    timeout_ms: if st.target.is_empty() {
+                        0
+                    } else {
+                        st.timeout_ms
+                    },
+                    input: matches!(st.advance, Advance::Input(_) | Advance::Change(_)),
+                    appear: match &st.advance {
+                        Advance::Appear(ts) => ts.iter().map(Query::from_target).collect(),
+                        _ => Vec::new(),
+                    },
+                },
+                _ => Command::Unwatch,
+            });
+        }
+        let (ids, entries) = self.sentinels(&s.url);
+        if s.shown.sentinels.as_ref() != Some(&ids) {
+            s.present.retain(|id| ids.contains(id));
+            s.shown.sentinels = Some(ids);
+            out.push(Command::Sentinels {
+                list: WatchList::compile(entries),
+            });
+        }
+        let view = self.view(s);
+        // Frame before Render when hiding, Render before Frame when showing,
+        // so nothing stale flashes in a visible frame.
+        let frame = self.frame(s, &view);
+        let spot = match view {
+            View::Card(_) if self.watch_key(s).is_some() => s.target.map(|t| Rect {
+                x: t.x - SPOTLIGHT_PAD,
+                y: t.y - SPOTLIGHT_PAD,
+                width: t.width + 2.0 * SPOTLIGHT_PAD,
+                height: t.height + 2.0 * SPOTLIGHT_PAD,
+            }),
+            _ => None,
+        };
+        if frame.is_none() && s.shown.frame != Some(None) {
+            s.shown.frame = Some(None);
+            out.push(Command::Frame { rect: None });
+        }
+        if s.shown.view.as_ref() != Some(&view) {
+            s.shown.view = Some(view.clone());
+            out.push(Command::Render { view });
+        }
+        if frame.is_some() && s.shown.frame != Some(frame) {
+            s.shown.frame = Some(frame);
+            out.push(Command::Frame { rect: frame });
+        }
+        if s.shown.spotlight != Some(spot) {
+            s.shown.spotlight = Some(spot);
+            out.push(Command::Spotlight { rect: spot });
+        }
+        if s.focus {
+            s.focus = false;
+            if frame.is_some() {
+                out.push(Command::Focus);
+            }
+        }
+    }
+}

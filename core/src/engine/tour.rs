@@ -1,0 +1,126 @@
+//! Walkthroughs: starting one, moving between steps (Next, Back, branches,
+//! decisions, skipping), the current step, and localised titles.
+
+use super::*;
+
+/// What the card tells the user to do, by advance rule.
+pub(super) fn hint(a: &Advance) -> Option<&'static str> {
+    Some(match a {
+        Advance::Next => return None,
+        Advance::Click => "Click the highlighted element to continue.",
+        Advance::Input(_) => "Type in the highlighted field to continue.",
+        Advance::Change(_) => "Enter or choose a value in the highlighted field to continue.",
+        Advance::Appear(_) | Advance::Disappear | Advance::Url(_) => {
+            "Carry on in the page; this moves on by itself."
+        }
+    })
+}
+
+impl Engine {
+    pub(super) fn start(&self, s: &mut Session, id: &str) {
+        if let Some(w) = self.library.walkthrough(id) {
+            s.tour = Some(Tour {
+                walkthrough: w.id.clone(),
+                version: w.version.clone(),
+                step: 0,
+                history: Vec::new(),
+                bundle: self.bundle_version(),
+            });
+            s.finished = None;
+            s.target = None;
+            s.step = StepState::default();
+            // Taken up: not offered again on this page load.
+            s.dismissed.insert(w.id.clone());
+        }
+    }
+
+    /// Leaves the current step without doing it: on to the next one (a
+    /// decision's first successor is the next step in the file).
+    pub(super) fn skip(&self, s: &mut Session) {
+        let Some((w, st, i)) = self.current(s) else {
+            return;
+        };
+        let next = match &st.branch {
+            Branch::Next | Branch::Choices(_) => w.steps.get(i + 1).map(|n| n.id.clone()),
+            Branch::Goto(id) => Some(id.clone()),
+            Branch::End => None,
+        };
+        self.go(s, next.as_deref().unwrap_or(crate::content::END));
+    }
+
+    /// Moves on from the current step as its branch says. A decision step
+    /// waits for `Choose` instead.
+    pub(super) fn advance(&self, s: &mut Session) {
+        let Some((w, st, i)) = self.current(s) else {
+            return;
+        };
+        let next = match &st.branch {
+            Branch::Choices(_) => return,
+            Branch::Next => w.steps.get(i + 1).map(|n| n.id.clone()),
+            Branch::Goto(id) => Some(id.clone()),
+            Branch::End => None,
+        };
+        self.go(s, next.as_deref().unwrap_or(crate::content::END));
+    }
+
+    /// Goes to step `id` of the current walkthrough, or finishes it when
+    /// `id` is `end` or unknown.
+    pub(super) fn go(&self, s: &mut Session, id: &str) {
+        let Some((w, _, i)) = self.current(s) else {
+            return;
+        };
+        s.target = None;
+        s.step = StepState::default();
+        match w.step_index(id) {
+            Some(j) => {
+                if let Some(t) = s.tour.as_mut() {
+                    t.history.push(i);
+                    t.step = j;
+                }
+            }
+            None => {
+                let title = self.localised_title(&s.locale, &w.title, &w.translations);
+                s.tour = None;
+                s.result = None;
+                if w.check.as_ref().is_some_and(|c| !c.questions.is_empty()) {
+                    s.quiz = Some(Quiz {
+                        walkthrough: w.id.clone(),
+                        version: w.version.clone(),
+                        title,
+                        question: 0,
+                        correct: 0,
+                    });
+                } else {
+                    s.finished = Some(title);
+                }
+            }
+        }
+    }
+
+    pub(super) fn localised_title(
+        &self,
+        locale: &str,
+        title: &str,
+        t: &BTreeMap<String, Texts>,
+    ) -> String {
+        self.texts(locale, t)
+            .into_iter()
+            .find_map(|t| t.title.clone())
+            .unwrap_or_else(|| title.to_string())
+    }
+
+    pub(super) fn current<'a>(&'a self, s: &Session) -> Option<(&'a Walkthrough, &'a Step, usize)> {
+        let t = s.tour.as_ref()?;
+        let w = self.library.walkthrough(&t.walkthrough)?;
+        Some((w, w.steps.get(t.step)?, t.step))
+    }
+
+    pub(super) fn is_current(&self, s: &Session, watch: &str) -> bool {
+        self.watch_key(s).as_deref() == Some(watch)
+    }
+
+    /// Is the user on the page the step happens on?
+    pub(super) fn on_step_page(&self, s: &Session, st: &Step) -> bool {
+        st.url.as_ref().is_none_or(|p| urlmatch::matches(p, &s.url))
+    }
+}

@@ -1,0 +1,225 @@
+//! What the overlay frame shows ([`View`]: panel, article, card, check,
+//! offer, completion) and where (the launcher's and the frame's rectangles).
+//! It derives views from the session; it must not change the session.
+
+use super::*;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum View {
+    Hidden,
+    Panel(PanelView),
+    Article(ArticleView),
+    Card(Card),
+    /// A comprehension question after a walkthrough.
+    Check(CheckView),
+    Done {
+        title: String,
+        /// The check's outcome, if the walkthrough had one.
+        #[serde(default)]
+        result: Option<CheckOutcome>,
+    },
+    /// Solve moment: what is on screen matches a trigger; the fix is offered
+    /// (Start, or Dismiss for this page load).
+    Offer {
+        item: Item,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub walkthrough: String,
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+    pub prompt: String,
+    pub choices: Vec<String>,
+    /// More than one answer is right: "select all that apply".
+    pub multiple: bool,
+}
+
+/// The help panel: search box, then results (or, before typing, what applies
+/// to this page; after a query that found nothing, related content).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PanelView {
+    pub query: String,
+    pub heading: String,
+    pub items: Vec<Item>,
+    /// True when the query found nothing (the items are suggestions).
+    pub no_results: bool,
+    /// Why search is off, if it is (guidance still works).
+    pub search_error: Option<String>,
+    /// Policy `features.search`: without it, no search box.
+    #[serde(default = "yes")]
+    pub search: bool,
+    /// Policy `support`: the panel footer.
+    #[serde(default)]
+    pub support: Option<Support>,
+}
+
+pub(super) fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    /// `walkthrough` or `article`.
+    pub kind: String,
+    pub title: String,
+    pub moment: Moment,
+    /// Text around the match; `true` parts are the matched words.
+    pub snippet: Vec<(String, bool)>,
+    /// Two review cycles overdue: shown with an "under review" badge.
+    pub under_review: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArticleView {
+    pub id: String,
+    pub title: String,
+    pub moment: Moment,
+    pub body: RichText,
+    pub under_review: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    pub walkthrough: String,
+    pub title: String,
+    pub body: RichText,
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+    pub can_back: bool,
+    pub can_next: bool,
+    pub last: bool,
+    pub hint: Option<String>,
+    /// A decision: the answers, in order (answered with `Choose`).
+    pub choices: Vec<String>,
+    pub under_review: bool,
+    /// The target was not found in time: offer Retry, Skip and End.
+    #[serde(default)]
+    pub missing: bool,
+    /// With `missing`: several elements matched and none stood out.
+    #[serde(default)]
+    pub ambiguous: bool,
+    /// Policy `support`, shown beside a problem (`missing`).
+    #[serde(default)]
+    pub support: Option<Support>,
+}
+
+impl Engine {
+    pub(super) fn view(&self, s: &Session) -> View {
+        if let Some(p) = &s.panel {
+            return self.panel_view(s, p);
+        }
+        if let Some(title) = &s.finished {
+            return View::Done {
+                title: title.clone(),
+                result: s.result.clone(),
+            };
+        }
+        if let Some(q) = &s.quiz {
+            let question = self
+                .library
+                .walkthrough(&q.walkthrough)
+                .and_then(|w| w.check.as_ref())
+                .and_then(|c| Some((c.questions.get(q.question)?, c.questions.len())));
+            if let Some((question, count)) = question {
+                return View::Check(CheckView {
+                    walkthrough: q.title.clone(),
+                    index: q.question + 1,
+                    count,
+                    prompt: question.prompt.clone(),
+                    choices: question.choices.clone(),
+                    multiple: question.correct.len() > 1,
+                });
+            }
+        }
+        match self.current(s) {
+            Some((w, st, i)) => {
+                let texts = self.texts(&s.locale, &w.translations);
+                let step = |f: &dyn Fn(&StepTexts) -> Option<&str>| {
+                    texts.iter().find_map(|t| t.steps.get(&st.id).and_then(f))
+                };
+                let title =
+                    step(&|x| x.title.as_deref()).map_or_else(|| st.title.clone(), str::to_string);
+                let body = texts
+                    .iter()
+                    .find_map(|t| t.steps.get(&st.id).and_then(|x| x.body.clone()))
+                    .unwrap_or_else(|| st.body.clone());
+                let choices: Vec<String> = match &st.branch {
+                    Branch::Choices(cs) => cs.iter().map(|c| c.label.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                let decision = !choices.is_empty();
+                View::Card(Card {
+                    walkthrough: self.localised_title(&s.locale, &w.title, &w.translations),
+                    title,
+                    body,
+                    index: i + 1,
+                    count: w.steps.len(),
+                    can_back: s
+                        .tour
+                        .as_ref()
+                        .is_some_and(|t| !t.history.is_empty() || t.step > 0),
+                    can_next: st.advance == Advance::Next && !decision,
+                    last: !decision && w.successors(i).is_empty(),
+                    hint: if decision {
+                        None
+                    } else if !self.on_step_page(s, st) {
+                        Some(format!(
+                            "This step is on another page ({}). Go there to continue.",
+                            st.url.as_deref().unwrap_or("")
+                        ))
+                    } else {
+                        hint(&st.advance).map(str::to_string)
+                    },
+                    choices,
+                    under_review: self.under_review(&w.meta),
+                    missing: s.step.missing,
+                    ambiguous: s.step.ambiguous,
+                    support: self.deployment.support.clone(),
+                })
+            }
+            None => self
+                .offer(s)
+                .map_or(View::Hidden, |item| View::Offer { item }),
+        }
+    }
+
+    pub(super) fn launcher_rect(&self, vp: Size) -> Rect {
+        Rect {
+            x: vp.width - LAUNCHER_MARGIN - LAUNCHER_SIZE,
+            y: vp.height - LAUNCHER_MARGIN - LAUNCHER_SIZE,
+            width: LAUNCHER_SIZE,
+            height: LAUNCHER_SIZE,
+        }
+    }
+
+    pub(super) fn frame(&self, s: &Session, view: &View) -> Option<Rect> {
+        let card = s.card.unwrap_or(DEFAULT_CARD);
+        match view {
+            View::Hidden => None,
+            View::Panel(_)
+            | View::Article(_)
+            | View::Check(_)
+            | View::Done { .. }
+            | View::Offer { .. } => Some(geometry::above_launcher(
+                card,
+                s.viewport,
+                self.launcher_rect(s.viewport),
+            )),
+            View::Card(_) => {
+                let (_, st, _) = self.current(s)?;
+                if st.target.is_empty() || s.step.missing || !self.on_step_page(s, st) {
+                    Some(geometry::centre(card, s.viewport))
+                } else {
+                    let t = s.target?;
+                    Some(geometry::place_card(t, card, s.viewport, st.placement).0)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// What the engine can ask of the agent (core Command, serde tag `type`),
+// one handler per command. A test (core/tests/protocol_names.rs) fails when
+// these names and the Rust tags differ.
+import { ensureFrame, ensureHost, place, resetHost } from './host.js';
+import { send, attached } from './port.js';
+import { setSentinels } from './sentinels.js';
+import { S } from './state.js';
+import { schedule } from './observer.js';
+import { startWatch, stopWatch } from './target.js';
+import { readUser } from './user.js';
+
+export const commands = {
+  launcher(c) {
+    ensureHost();
+    S.launcher.hidden = !c.visible;
+    const s = S.launcher.style;
+    s.width = s.height = `${c.size}px`;
+    s.right = s.bottom = `${c.margin}px`;
+  },
+  watch(c) {
+    ensureFrame();
+    startWatch(c);
+  },
+  unwatch() {
+    stopWatch();
+  },
+  sentinels(c) {
+    setSentinels(c.list);
+  },
+  select(c) {
+    // The engine's choice among the candidates we reported.
+    const w = S.watch;
+    if (w?.key !== c.watch || !w.pending) return;
+    const el = w.pending[c.index];
+    w.pending = null;
+    if (el?.isConnected) w.el = el;
+    schedule();
+  },
+  spotlight(c) {
+    ensureHost();
+    place(S.spot, c.rect);
+  },
+  focus() {
+    // The user opened help (click or shortcut): their focus goes with it.
+    // Focusing the element alone leaves a still-loading frame's document
+    // unfocused, so focus its window, now if loaded, else once it loads.
+    if (!S.frame) return;
+    if (document.activeElement !== S.host) S.returnFocus = document.activeElement;
+    if (S.frameLoaded) S.frame.contentWindow?.focus();
+    else S.focusOnLoad = true;
+  },
+  // Policy or bundle changed in the worker: forget everything drawn and
+  // attach afresh, so the new engine decides (maybe: nothing here).
+  reset() {
+    S.sentinels = null;
+    stopWatch();
+    resetHost();
+    send(attached());
+  },
+  // Policy `user.from_page`: what the page shows about its signed-in user.
+  read_user(c) {
+    readUser(c.fields, 0);
+  },
+  frame(c) {
+    ensureHost();
+    if (c.rect) ensureFrame();
+    S.frameShown = Boolean(c.rect);
+    const frame = S.frame;
+    if (!frame) return;
+    if (c.rect) place(frame, c.rect, true);
+    frame.classList.toggle('off', !S.frameShown);
+    // Hiding the frame while it has focus: give focus back to where the
+    // user was, so the page's keyboard use carries on.
+    if (!S.frameShown && S.root.activeElement === frame) {
+      frame.blur();
+      const back = S.returnFocus;
+      if (back?.isConnected && back !== document.body) back.focus({ preventScroll: true });
+      S.returnFocus = null;
+    }
+  },
+};

@@ -1,0 +1,239 @@
+// Executing queries (engine::Query) and reading facts off the page: scopes
+// (the document, shadow roots, same-origin frames, explicit paths),
+// visibility, geometry through frames, accessible names, candidates with
+// the facts the engine scores. Reads the page; changes nothing in it
+// (observeRoot only starts observing a scope it finds).
+import { observeRoot } from './observer.js';
+import { S, norm } from './state.js';
+import { conditions } from './watchlist.js';
+
+export { norm };
+
+// The element's box in this window's viewport, through same-origin frames.
+export function rectOf(el) {
+  const r = el.getBoundingClientRect();
+  let x = r.x;
+  let y = r.y;
+  let win = el.ownerDocument.defaultView;
+  while (win && win !== window) {
+    const fe = win.frameElement;
+    if (!fe) break;
+    const fr = fe.getBoundingClientRect();
+    x += fr.x + fe.clientLeft;
+    y += fr.y + fe.clientTop;
+    win = fe.ownerDocument.defaultView;
+  }
+  return { x, y, width: r.width, height: r.height };
+}
+
+// Fully inside every scroll container and the viewport?
+export function inView(el) {
+  const r = rectOf(el);
+  if (r.y < 0 || r.x < 0 || r.y + r.height > innerHeight || r.x + r.width > innerWidth) return false;
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    if (p.scrollHeight > p.clientHeight || p.scrollWidth > p.clientWidth) {
+      const pr = p.getBoundingClientRect();
+      const er = el.getBoundingClientRect();
+      if (er.top < pr.top || er.bottom > pr.bottom || er.left < pr.left || er.right > pr.right) return false;
+    }
+  }
+  return true;
+}
+
+// Is the element's middle under something else, like a sticky header?
+// Only for elements of this document: a hit test cannot see into frames or
+// closed shadow roots.
+export function covered(el) {
+  if (el.getRootNode() !== document) return false;
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.x + r.width / 2, r.y + Math.min(r.height / 2, 8));
+  if (!hit || hit === S.host) return false;
+  return !(hit === el || el.contains(hit) || hit.contains(el));
+}
+
+export function visible(el) {
+  const host = S.host;
+  if (host && (el === host || host.contains(el))) return false;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) return false;
+  const view = el.ownerDocument.defaultView ?? window;
+  return view.getComputedStyle(el).visibility !== 'hidden';
+}
+
+export function accessibleName(el) {
+  const aria = el.getAttribute('aria-label');
+  if (aria) return norm(aria);
+  const by = el.getAttribute('aria-labelledby');
+  if (by) {
+    const scope = el.getRootNode();
+    return norm(by.split(/\s+/).map((id) => scope.getElementById?.(id)?.textContent ?? '').join(' '));
+  }
+  if (el.labels?.length) return norm([...el.labels].map((l) => l.textContent).join(' '));
+  if (el.tagName === 'INPUT' && /^(button|submit|reset)$/.test(el.type)) return norm(el.value);
+  return norm(el.textContent) || norm(el.getAttribute('title') || el.getAttribute('placeholder') || el.getAttribute('alt'));
+}
+
+export function valueOf(el) {
+  // Tag names, not instanceof: elements of a frame come from another realm.
+  if (el.tagName === 'INPUT' && (el.type === 'checkbox' || el.type === 'radio')) return el.checked ? (el.value || 'on') : '';
+  if ('value' in el && typeof el.value === 'string') return el.value;
+  return norm(el.textContent);
+}
+
+// A shadow root the page closed is still reachable by the extension
+// (https://developer.chrome.com/docs/extensions/reference/api/dom).
+export const shadowOf = (el) => {
+  try {
+    return chrome.dom?.openOrClosedShadowRoot?.(el) ?? el.shadowRoot;
+  } catch {
+    return el.shadowRoot;
+  }
+};
+
+// The document, then (for deep queries) every shadow root and same-origin
+// frame document under it, breadth first. Each is observed, so a target
+// that renders there later is noticed.
+export function* scopes(deep) {
+  yield document;
+  if (!deep) return;
+  const queue = [document];
+  let seen = 0;
+  while (queue.length && seen < 200) {
+    const scope = queue.shift();
+    for (const el of scope.querySelectorAll('*')) {
+      const sr = shadowOf(el);
+      if (sr) {
+        seen++;
+        observeRoot(sr);
+        queue.push(sr);
+        yield sr;
+      }
+      if (el.tagName === 'IFRAME' || el.tagName === 'FRAME') {
+        const doc = frameDoc(el);
+        if (doc) {
+          seen++;
+          observeRoot(doc);
+          queue.push(doc);
+          yield doc;
+        }
+      }
+    }
+  }
+}
+
+export function frameDoc(el) {
+  try {
+    const doc = el.contentDocument; // null for cross-origin frames
+    return doc?.documentElement ? doc : null;
+  } catch {
+    return null;
+  }
+}
+
+// Where a query looks: an explicit path (engine::Query::path) names one
+// scope, hop by hop: a frame's document, else an element's shadow root.
+export function* scopesFor(q) {
+  if (!q.path?.length) {
+    yield* scopes(q.deep);
+    return;
+  }
+  let scope = document;
+  for (const hop of q.path) {
+    let el = null;
+    try {
+      el = scope.querySelector(hop);
+    } catch {
+      return;
+    }
+    if (!el) return;
+    const next = el.tagName === 'IFRAME' || el.tagName === 'FRAME' ? frameDoc(el) : shadowOf(el);
+    if (!next) return;
+    observeRoot(next);
+    scope = next;
+  }
+  yield scope;
+}
+
+export function resolve(queries) {
+  for (const q of queries) {
+    for (const scope of scopesFor(q)) {
+      const el = resolveIn(scope, q);
+      if (el) return el;
+    }
+  }
+  return null;
+}
+
+// Every visible element that satisfies any query, with the facts the
+// engine scores (engine::Event::Candidates). At most 20 per query. Hidden
+// matches go to `hidden`, to be looked at again when the page changes.
+export function candidates(queries, hidden) {
+  const byEl = new Map();
+  queries.forEach((q, i) => {
+    for (const scope of scopesFor(q)) {
+      for (const el of matchesIn(scope, q, hidden)) {
+        let entry = byEl.get(el);
+        if (!entry) {
+          entry = { el, facts: facts(el) };
+          byEl.set(el, entry);
+        }
+        if (!entry.facts.matched.includes(i)) entry.facts.matched.push(i);
+      }
+    }
+  });
+  return [...byEl.values()];
+}
+
+export function matchesIn(scope, q, hidden) {
+  let list;
+  try {
+    list = scope.querySelectorAll(q.css);
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const el of list) {
+    if (!conditions(el, q)) continue;
+    if (!visible(el)) {
+      if (hidden && hidden.length < 20) hidden.push(el);
+      continue;
+    }
+    out.push(el);
+    if (out.length >= 20) break;
+  }
+  // Text: the innermost element carrying it, not each of its ancestors.
+  return q.text == null ? out : out.filter((el) => !out.some((o) => o !== el && el.contains(o)));
+}
+
+const summary = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + [...el.classList].slice(0, 3).map((c) => `.${c}`).join('');
+
+function facts(el) {
+  const ancestors = [];
+  for (let p = el.parentElement; p && ancestors.length < 4; p = p.parentElement) ancestors.push(summary(p));
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: norm(el.textContent).slice(0, 200),
+    role: el.getAttribute('role'),
+    name: accessibleName(el).slice(0, 200),
+    visible: true,
+    ancestors,
+    matched: [],
+  };
+}
+
+function resolveIn(scope, q) {
+  let list;
+  try {
+    list = scope.querySelectorAll(q.css);
+  } catch {
+    return null; // the engine validated it; a browser difference must not stop the rest
+  }
+  let best = null;
+  for (const el of list) {
+    if (!conditions(el, q) || !visible(el)) continue;
+    if (!best) best = el;
+    else if (best.contains(el)) best = el; // text: prefer the innermost element
+    else if (q.text == null) break;
+  }
+  return best;
+}
