@@ -9,7 +9,7 @@
 //! [`engine::Event`]s and carries [`engine::Command`]s out.
 //!
 //! ```text
-//!  author files ──(feature "authoring": source)──▶ content::Library
+//!  author files ──(feature "authoring": authoring)──▶ content::Library
 //!                                                        │
 //!                            bundle::write, sign │ bundle::read_trusted
 //!                                                        ▼
@@ -27,8 +27,6 @@ pub mod targeting;
 pub mod urlmatch;
 
 #[cfg(feature = "authoring")]
-pub mod diagnostics;
-#[cfg(feature = "authoring")]
-pub mod source;
+pub mod authoring;
 
 pub use bundle::BundleError;

@@ -10,8 +10,8 @@
 use std::path::Path;
 
 use scraper::{ElementRef, Html, Selector};
+use waymark_core::authoring::parse_target;
 use waymark_core::content::{normalise_space, Target};
-use waymark_core::source::parse_target;
 use waymark_core::targeting::{aria, pick, ElementFacts, Pick};
 
 /// The element's role: explicit, else from the one implicit-role table the

@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use waymark_core::authoring::{self as source, Config, Project};
 use waymark_core::bundle;
 use waymark_core::content::{Date, Env, Library, Status};
-use waymark_core::source::{self, Config, Project};
 
 /// Counts by status, moment and owner, and the warnings an author should
 /// act on (content past review, content left out of this environment).

@@ -14,9 +14,10 @@ mod keys;
 mod verify;
 
 use clap::{Parser, Subcommand};
+use waymark_core::authoring as source;
+use waymark_core::bundle;
 use waymark_core::content::{Date, Env};
 use waymark_core::search::{SearchIndex, SearchOptions};
-use waymark_core::{bundle, source};
 
 #[derive(Parser)]
 #[command(
@@ -320,7 +321,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn report(diags: &[waymark_core::diagnostics::Diagnostic], tail: &str) -> ExitCode {
+fn report(diags: &[waymark_core::authoring::Diagnostic], tail: &str) -> ExitCode {
     for d in diags {
         eprintln!("{d}");
     }

@@ -672,7 +672,7 @@ fn source_engine(files: &[(&str, &str)]) -> Engine {
         .iter()
         .map(|(f, t)| (f.to_string(), t.to_string()))
         .collect();
-    Engine::new(crate::source::compile(&sources).unwrap())
+    Engine::new(crate::authoring::compile(&sources).unwrap())
 }
 
 #[cfg(feature = "authoring")]
