@@ -1,11 +1,11 @@
 // Options page glue: connects to the service worker and mounts the Rust view
-// (overlay/src/options.rs). It forwards diagnostics in and two intents out
+// (options/src/page.rs). It forwards diagnostics in and two intents out
 // (Check now; Copy diagnostics, done here because it needs the clipboard);
 // it decides nothing and reads no storage.
 //
 //   service worker ──{type:"diagnostics"}──▶ options.js ──▶ Options.render (yew)
 //   service worker ◀──{type:"check_now"}─── options.js ◀── mount_options's send callback
-import init, { mount_options } from './wasm/waymark_overlay.js';
+import init, { mount_options } from './wasm/waymark_options.js';
 
 let port = null;
 let view = null;

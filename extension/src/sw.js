@@ -27,7 +27,7 @@
 //
 // Listeners are registered synchronously at the top level, as MV3 requires;
 // the wasm and the state load once, and each handler awaits that promise.
-import init, { Deployment, WaymarkEngine } from './wasm/waymark_overlay.js';
+import init, { Deployment, WaymarkEngine } from './wasm/waymark_worker.js';
 
 const BUILT_IN = 'content.wmb';
 const ALARM = 'waymark-update';

@@ -13,8 +13,6 @@ use wasm_bindgen_test::*;
 use waymark_core::content::Moment;
 use waymark_core::engine::{ArticleView, Card, Item, PanelView, View};
 use waymark_core::richtext::{Block, Inline, RichText};
-use waymark_core::search::{IndexBuilder, SearchDoc};
-use waymark_overlay::search::WaymarkSearch;
 use waymark_overlay::views::mount_overlay;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -347,31 +345,6 @@ async fn panel_lists_results_and_is_keyboard_driven() {
     m.overlay.render(js(&View::Hidden));
     tick().await;
     assert_eq!(m.root.child_element_count(), 0);
-}
-
-#[wasm_bindgen_test]
-fn search_reader_opens_bundle_index_and_refuses_garbage() {
-    let mut b = IndexBuilder::new();
-    b.add(SearchDoc {
-        id: "vpn".into(),
-        title: "Fix a VPN timeout error".into(),
-        body: "Renew the token.".into(),
-        kind: "article".into(),
-        ..Default::default()
-    });
-    b.add(SearchDoc {
-        id: "deal".into(),
-        title: "Create a deal".into(),
-        kind: "walkthrough".into(),
-        ..Default::default()
-    });
-    let bytes = b.build().unwrap();
-    let search = WaymarkSearch::open(bytes.clone()).unwrap();
-    assert_eq!(search.ids("vpn timout", 10), vec!["vpn".to_string()]);
-    assert_eq!(search.ids("crea", 10), vec!["deal".to_string()]);
-    assert!(search.ids("", 10).is_empty());
-    let cut = bytes[..bytes.len() / 2].to_vec();
-    assert!(WaymarkSearch::open(cut).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -55,7 +55,7 @@ function timed(f) {
 // Waymark, wasm: the index was built natively by `waymark bench-search`.
 {
   const require = createRequire(import.meta.url);
-  const { WaymarkSearch } = require(join(args.wasm, 'waymark_overlay.js'));
+  const { WaymarkSearch } = require(join(args.wasm, 'waymark_worker.js'));
   const bytes = readFileSync(args.index);
   const native = JSON.parse(args.native);
   const [index, openMs] = timed(() => WaymarkSearch.open(bytes));

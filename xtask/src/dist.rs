@@ -47,15 +47,17 @@ pub fn dist() -> Result<PathBuf> {
     }
     fs::create_dir_all(out.join("wasm")).map_err(|e| e.to_string())?;
 
-    let bindgen_out = bind_wasm("web", &root().join("target/wasm-bindgen"))?;
-    copy(
-        &bindgen_out.join("waymark_overlay_bg.wasm"),
-        &out.join("wasm/waymark_overlay_bg.wasm"),
-    )?;
-    copy(
-        &bindgen_out.join("waymark_overlay.js"),
-        &out.join("wasm/waymark_overlay.js"),
-    )?;
+    // Two wasm modules: the worker's (engine, policy, search, signatures)
+    // and the views' (overlay frame, options page), so the frame every
+    // guided tab loads carries only what it draws with.
+    build_wasm()?;
+    for krate in WASM_CRATES {
+        let bindgen_out = bind_wasm(krate, "web", &root().join("target/wasm-bindgen"))?;
+        let stem = krate.replace('-', "_");
+        for file in [format!("{stem}_bg.wasm"), format!("{stem}.js")] {
+            copy(&bindgen_out.join(&file), &out.join("wasm").join(&file))?;
+        }
+    }
 
     // The built-in bundle is signed with the demo key, which the extension
     // trusts only when no policy names `trusted_keys`.
@@ -209,33 +211,46 @@ pub fn updates_xml(id: &str, crx_url: &str, version: &str) -> String {
     )
 }
 
-/// The same release wasm the extension ships, bound for Node (benchmarks).
+/// The wasm crates, each bound to its own module.
+const WASM_CRATES: [&str; 3] = ["waymark-worker", "waymark-overlay", "waymark-options"];
+
+/// The views' wasm loads in every tab that shows guidance: its budget, gzip.
+pub const FRAME_WASM_BUDGET: usize = 150 * 1024;
+
+/// The same release wasm the extension's worker runs, bound for Node
+/// (benchmarks).
 pub fn build_wasm_for_node() -> Result<PathBuf> {
-    let out = bind_wasm("nodejs", &root().join("target/wasm-bindgen-node"))?;
+    build_wasm()?;
+    let out = bind_wasm(
+        "waymark-worker",
+        "nodejs",
+        &root().join("target/wasm-bindgen-node"),
+    )?;
     // wasm-bindgen's nodejs output is CommonJS; the repository's package.json
     // says "module", so mark this folder as CommonJS.
     fs::write(out.join("package.json"), "{\"type\": \"commonjs\"}\n").map_err(|e| e.to_string())?;
     Ok(out)
 }
 
-/// Builds the release wasm, binds it for `target` (`web` or `nodejs`) into
-/// `out`, and optimises it there with wasm-opt.
-fn bind_wasm(target: &str, out: &Path) -> Result<PathBuf> {
-    run(cargo().args([
-        "build",
-        "-q",
-        "--release",
-        "-p",
-        "waymark-overlay",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
+/// Builds both wasm crates in release.
+fn build_wasm() -> Result {
+    let mut cmd = cargo();
+    cmd.args(["build", "-q", "--release"]);
+    for krate in WASM_CRATES {
+        cmd.args(["-p", krate]);
+    }
+    run(cmd.args(["--lib", "--target", "wasm32-unknown-unknown"]))
+}
+
+/// Binds a built wasm crate for `target` (`web` or `nodejs`) into `out`, and
+/// optimises it there with wasm-opt.
+fn bind_wasm(krate: &str, target: &str, out: &Path) -> Result<PathBuf> {
+    let stem = krate.replace('-', "_");
     run(Command::new(tools::wasm_bindgen())
-        .arg(root().join("target/wasm32-unknown-unknown/release/waymark_overlay.wasm"))
+        .arg(root().join(format!("target/wasm32-unknown-unknown/release/{stem}.wasm")))
         .args(["--target", target, "--no-typescript", "--out-dir"])
         .arg(out))?;
-    let wasm = out.join("waymark_overlay_bg.wasm");
+    let wasm = out.join(format!("{stem}_bg.wasm"));
     run(Command::new(tools::wasm_opt())
         .args(["-Oz", "--strip-debug", "--strip-producers"])
         .args(WASM_FEATURES)
@@ -313,6 +328,10 @@ fn report_sizes(out: &Path) -> Result {
         "agent.js",
         "wasm/waymark_overlay_bg.wasm",
         "wasm/waymark_overlay.js",
+        "wasm/waymark_worker_bg.wasm",
+        "wasm/waymark_worker.js",
+        "wasm/waymark_options_bg.wasm",
+        "wasm/waymark_options.js",
         "sw.js",
         "overlay.js",
         "content.wmb",
@@ -322,8 +341,21 @@ fn report_sizes(out: &Path) -> Result {
         total += gz;
         let budget = match rel {
             "agent.js" => format!("  (budget {:.1} KiB)", AGENT_BUDGET as f64 / 1024.0),
+            "wasm/waymark_overlay_bg.wasm" => {
+                format!(
+                    "  (budget {:.1} KiB: the frame's views)",
+                    FRAME_WASM_BUDGET as f64 / 1024.0
+                )
+            }
             _ => String::new(),
         };
+        if rel == "wasm/waymark_overlay_bg.wasm" && gz > FRAME_WASM_BUDGET {
+            return Err(format!(
+                "the views' wasm is {:.1} KiB gzip, over its {:.1} KiB budget: every guided tab loads it; keep engine and search code out of waymark-overlay",
+                gz as f64 / 1024.0,
+                FRAME_WASM_BUDGET as f64 / 1024.0
+            ));
+        }
         eprintln!(
             "xtask: size {rel:<32} {:>8} bytes  {:>7.1} KiB gzip{budget}",
             bytes.len(),

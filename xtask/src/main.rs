@@ -110,6 +110,10 @@ fn test() -> Result {
             "--workspace",
             "--exclude",
             "waymark-overlay",
+            "--exclude",
+            "waymark-worker",
+            "--exclude",
+            "waymark-options",
             "--all-targets",
             "--",
             "-D",
@@ -119,6 +123,10 @@ fn test() -> Result {
             "clippy",
             "-p",
             "waymark-overlay",
+            "-p",
+            "waymark-worker",
+            "-p",
+            "waymark-options",
             "--target",
             "wasm32-unknown-unknown",
             "--all-targets",
@@ -128,7 +136,16 @@ fn test() -> Result {
         ]))
     })?;
     step("unit", &mut || {
-        run(cargo().args(["test", "--workspace", "--exclude", "waymark-overlay"]))
+        run(cargo().args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "waymark-overlay",
+            "--exclude",
+            "waymark-worker",
+            "--exclude",
+            "waymark-options",
+        ]))
     })?;
     step("wasm", &mut || {
         run(cargo()
@@ -136,6 +153,10 @@ fn test() -> Result {
                 "test",
                 "-p",
                 "waymark-overlay",
+                "-p",
+                "waymark-worker",
+                "-p",
+                "waymark-options",
                 "--target",
                 "wasm32-unknown-unknown",
             ])

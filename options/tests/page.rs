@@ -10,7 +10,7 @@ use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use waymark_overlay::options::mount_options;
+use waymark_options::mount_options;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -24,7 +24,7 @@ fn diagnostics(json: &str) -> JsValue {
 
 struct Mounted {
     root: web_sys::Element,
-    page: waymark_overlay::options::Options,
+    page: waymark_options::page::Options,
     sent: Rc<RefCell<Vec<String>>>,
     _closure: Closure<dyn Fn(JsValue)>,
 }
