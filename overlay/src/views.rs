@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
-    ArticleView, Card, CheckOutcome, CheckView, Event, Item, PanelView, View,
+    ArticleView, CardView, CheckOutcome, CheckView, Event, Item, PanelView, View,
 };
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
@@ -314,7 +314,7 @@ fn intent(send: &Callback<Event>, event: Event) -> Callback<MouseEvent> {
     Callback::from(move |_| send.emit(event.clone()))
 }
 
-fn step_card(card: &Card, send: &Callback<Event>) -> Html {
+fn step_card(card: &CardView, send: &Callback<Event>) -> Html {
     if card.missing {
         return missing_card(card, send);
     }
@@ -406,7 +406,7 @@ fn check(c: &CheckView, send: &Callback<Event>, answers: &NodeRef) -> Html {
 
 /// The step's target did not show up in time: say so plainly and let the
 /// user decide, rather than pointing at nothing or ending by itself.
-fn missing_card(card: &Card, send: &Callback<Event>) -> Html {
+fn missing_card(card: &CardView, send: &Callback<Event>) -> Html {
     html! {
         <section class="panel card missing" role="alertdialog" aria-label={card.walkthrough.clone()}>
             <header>

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use waymark_core::content::Moment;
-use waymark_core::engine::{ArticleView, Card, Item, PanelView, View};
+use waymark_core::engine::{ArticleView, CardView, Item, PanelView, View};
 use waymark_core::richtext::{Block, Inline, RichText};
 use waymark_overlay::views::mount_overlay;
 
@@ -64,8 +64,8 @@ fn click(root: &web_sys::Element, selector: &str) {
         .click();
 }
 
-fn card() -> Card {
-    Card {
+fn card() -> CardView {
+    CardView {
         walkthrough: "Create a deal".into(),
         title: "Name the deal".into(),
         body: RichText(vec![Block::Paragraph(vec![
@@ -123,7 +123,7 @@ async fn card_renders_the_rich_text_tree_and_reports_intents() {
 #[wasm_bindgen_test]
 async fn click_steps_disable_next_and_show_the_hint() {
     let m = mount();
-    let c = Card {
+    let c = CardView {
         can_next: false,
         can_back: false,
         hint: Some("Click the highlighted element to continue.".into()),
@@ -143,7 +143,7 @@ async fn click_steps_disable_next_and_show_the_hint() {
 #[wasm_bindgen_test]
 async fn decisions_offer_their_choices_and_media_renders_as_elements() {
     let m = mount();
-    let c = Card {
+    let c = CardView {
         can_next: false,
         choices: vec!["Another card".into(), "Cash".into()],
         under_review: true,
@@ -221,7 +221,7 @@ async fn a_check_question_submits_the_chosen_answers() {
 #[wasm_bindgen_test]
 async fn a_missing_target_offers_retry_skip_and_end() {
     let m = mount();
-    m.overlay.render(js(&View::Card(Card {
+    m.overlay.render(js(&View::Card(CardView {
         missing: true,
         ..card()
     })));
@@ -367,7 +367,7 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         url: "mailto:it@acme.example".into(),
     };
     let m = mount();
-    m.overlay.render(js(&View::Card(Card {
+    m.overlay.render(js(&View::Card(CardView {
         missing: true,
         support: Some(support.clone()),
         ..card()

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 use waymark_core::bundle;
 use waymark_core::content::Date;
 use waymark_core::deploy::{self, origins};
-use waymark_core::engine::{Deployment as EngineDeployment, Engine, Event, Session, Source};
+use waymark_core::engine::{Deployment as EngineDeployment, Engine, Event, Sender, Session};
 
 use crate::deploy::Deployment;
 use crate::{log, to_js};
@@ -119,7 +119,7 @@ impl WaymarkEngine {
     /// ignored.
     pub fn handle(&mut self, tab: i32, source: &str, event: JsValue) -> JsValue {
         let none = || js_sys::Array::new().into();
-        let Some(source) = Source::parse(source) else {
+        let Some(sender) = Sender::parse(source) else {
             log(&format!("waymark: unknown event source {source:?}"));
             return none();
         };
@@ -130,7 +130,7 @@ impl WaymarkEngine {
                 return none();
             }
         };
-        if !event.allowed_from(source) {
+        if !event.allowed_from(sender) {
             // Not `{event:?}`: Debug of the events pulls float formatting
             // into the wasm (about 11 KiB) for a log line.
             log(&format!(

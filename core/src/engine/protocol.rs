@@ -1,5 +1,5 @@
 //! The engine's messages: [`Event`]s in (each with the one document allowed
-//! to send it, [`Source`]), [`Command`]s out, and the [`Record`]s it queues for
+//! to send it, [`Sender`]), [`Command`]s out, and the [`Record`]s it queues for
 //! analytics. It owns their JSON shape (serde tags are the names the agent
 //! and the glue use; core/tests/protocol_names.rs checks them).
 
@@ -122,7 +122,7 @@ pub enum Event {
 /// the glue drops the rest, so a frame cannot fake a click and an agent cannot
 /// press Next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
+pub enum Sender {
     Agent,
     Frame,
     Storage,
@@ -130,25 +130,25 @@ pub enum Source {
     Browser,
 }
 
-impl Source {
-    pub fn parse(s: &str) -> Option<Source> {
+impl Sender {
+    pub fn parse(s: &str) -> Option<Sender> {
         match s {
-            "agent" => Some(Source::Agent),
-            "frame" => Some(Source::Frame),
-            "storage" => Some(Source::Storage),
-            "browser" => Some(Source::Browser),
+            "agent" => Some(Sender::Agent),
+            "frame" => Some(Sender::Frame),
+            "storage" => Some(Sender::Storage),
+            "browser" => Some(Sender::Browser),
             _ => None,
         }
     }
 }
 
 impl Event {
-    pub fn allowed_from(&self, source: Source) -> bool {
+    pub fn allowed_from(&self, sender: Sender) -> bool {
         // The help shortcut comes from the agent's key listener or the
-        // browser's `commands`; a route change from the agent's Navigation
-        // API listener or the browser's webNavigation (the fallback).
+        // browser's `commands`; a route change from the agent (Navigation
+        // API) or, from older workers, the browser.
         if matches!(self, Event::OpenHelp | Event::UrlChanged { .. }) {
-            return matches!(source, Source::Agent | Source::Browser);
+            return matches!(sender, Sender::Agent | Sender::Browser);
         }
         let expected = match self {
             Event::Attached { .. }
@@ -164,7 +164,7 @@ impl Event {
             | Event::Present { .. }
             | Event::GaveUp { .. }
             | Event::User { .. }
-            | Event::Candidates { .. } => Source::Agent,
+            | Event::Candidates { .. } => Sender::Agent,
             Event::Start { .. }
             | Event::Next
             | Event::Back
@@ -177,11 +177,11 @@ impl Event {
             | Event::Search { .. }
             | Event::Open { .. }
             | Event::CloseArticle
-            | Event::CardResized { .. } => Source::Frame,
-            Event::OpenHelp => Source::Browser,
-            Event::Restored { .. } => Source::Storage,
+            | Event::CardResized { .. } => Sender::Frame,
+            Event::OpenHelp => Sender::Browser,
+            Event::Restored { .. } => Sender::Storage,
         };
-        expected == source
+        expected == sender
     }
 }
 

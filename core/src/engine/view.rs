@@ -10,7 +10,7 @@ pub enum View {
     Hidden,
     Panel(PanelView),
     Article(ArticleView),
-    Card(Card),
+    Card(CardView),
     /// A comprehension question after a walkthrough.
     Check(CheckView),
     Done {
@@ -84,7 +84,7 @@ pub struct ArticleView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Card {
+pub struct CardView {
     pub walkthrough: String,
     pub title: String,
     pub body: RichText,
@@ -154,7 +154,7 @@ impl Engine {
                     _ => Vec::new(),
                 };
                 let decision = !choices.is_empty();
-                View::Card(Card {
+                View::Card(CardView {
                     walkthrough: self.localised_title(&s.locale, &w.title, &w.translations),
                     title,
                     body,

@@ -1,0 +1,215 @@
+//! Engine scenarios: the help panel: what applies here, search, articles, zero-result records, review badges.
+
+use super::*;
+
+#[test]
+fn launcher_menu_lists_what_applies_here() {
+    let e = engine();
+    let mut s = Session::default();
+    let c = attach(&e, &mut s, None);
+    assert!(matches!(c[0], Command::Launcher { visible: true, .. }));
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(p.heading, "For this page");
+    assert_eq!(
+        p.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        ["create-deal", "deal-basics"]
+    );
+    assert!(
+        c.contains(&Command::Focus),
+        "opening the panel moves focus into it"
+    );
+    assert!(find(&c, |c| match c {
+        Command::Frame { rect: Some(r) } => Some(r.right() <= VP.width),
+        _ => None,
+    })
+    .unwrap());
+    // Route change while open refreshes the list.
+    let c = e.handle(
+        &mut s,
+        Event::UrlChanged {
+            url: "http://127.0.0.1:4000/pos/refunds".into(),
+        },
+    );
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(p.items[0].id, "refund");
+    // The launcher again closes it.
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    assert_eq!(view_of(&c), Some(View::Hidden));
+}
+
+#[test]
+fn panel_searches_opens_articles_and_starts_walkthroughs() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::OpenHelp);
+    let c = e.handle(
+        &mut s,
+        Event::Search {
+            query: "dela basics".into(),
+        },
+    );
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(p.heading, "Results");
+    assert_eq!(p.items[0].id, "deal-basics");
+    assert!(
+        p.items[0].snippet.iter().any(|(_, hit)| *hit),
+        "{:?}",
+        p.items[0].snippet
+    );
+    let c = e.handle(
+        &mut s,
+        Event::Open {
+            id: "deal-basics".into(),
+        },
+    );
+    let Some(View::Article(a)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(a.title, "Deal basics");
+    let c = e.handle(&mut s, Event::CloseArticle);
+    assert!(matches!(view_of(&c), Some(View::Panel(_))));
+    // Opening a walkthrough result starts it and closes the panel.
+    let c = e.handle(
+        &mut s,
+        Event::Open {
+            id: "create-deal".into(),
+        },
+    );
+    assert_eq!(watch_of(&c).as_deref(), Some("create-deal/0/open"));
+    assert!(matches!(view_of(&c), Some(View::Card(_))));
+}
+
+#[test]
+fn a_broken_search_index_turns_search_off_and_guidance_keeps_working() {
+    let library = engine().library.clone();
+    let e = Engine::from_bundle(Bundle {
+        library,
+        search: b"WMSI\x01\x00 cut".to_vec(),
+        manifest: crate::bundle::Manifest::describe(
+            &Library::default(),
+            1,
+            0,
+            i64::MAX,
+            crate::content::Env::Staging,
+            vec!["http://127.0.0.1:*".into()],
+        ),
+        signer: None,
+    });
+    assert!(
+        e.search_error().is_some_and(|m| m.contains("rebuild")),
+        "{:?}",
+        e.search_error()
+    );
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::LauncherClicked);
+    let c = e.handle(
+        &mut s,
+        Event::Search {
+            query: "deal".into(),
+        },
+    );
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert!(p
+        .search_error
+        .as_deref()
+        .is_some_and(|m| m.starts_with("Search is unavailable")));
+    assert!(!p.items.is_empty(), "content for this page is still listed");
+    let c = e.handle(
+        &mut s,
+        Event::Open {
+            id: "create-deal".into(),
+        },
+    );
+    assert!(
+        matches!(view_of(&c), Some(View::Card(_))),
+        "walkthroughs still start"
+    );
+}
+
+#[test]
+fn zero_result_queries_are_recorded_once_the_user_moves_on() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::LauncherClicked);
+    let records = |c: &[Command]| -> Vec<String> {
+        c.iter()
+            .filter_map(|c| match c {
+                Command::Record { record } => Some(record.query.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // Typing on through nothing-found prefixes records nothing yet.
+    for q in ["x", "xy", "xyzzy"] {
+        let c = e.handle(&mut s, Event::Search { query: q.into() });
+        assert!(records(&c).is_empty(), "{q}");
+    }
+    let c = e.handle(
+        &mut s,
+        Event::Search {
+            query: "xyzzy plugh".into(),
+        },
+    );
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!()
+    };
+    assert!(p.no_results);
+    assert!(!p.items.is_empty(), "related content is suggested");
+    // Clearing the box moves on: the last zero-result query is recorded.
+    let c = e.handle(&mut s, Event::Search { query: "".into() });
+    assert_eq!(records(&c), ["xyzzy plugh"]);
+    // A query that finds something is never recorded; closing records a pending one.
+    e.handle(
+        &mut s,
+        Event::Search {
+            query: "deal".into(),
+        },
+    );
+    let c = e.handle(&mut s, Event::Dismiss);
+    assert!(records(&c).is_empty());
+    e.handle(&mut s, Event::LauncherClicked);
+    e.handle(
+        &mut s,
+        Event::Search {
+            query: "qqqq".into(),
+        },
+    );
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    assert_eq!(records(&c), ["qqqq"]);
+}
+
+#[cfg(feature = "authoring")]
+#[test]
+fn long_overdue_content_is_badged_under_review() {
+    let w = "id = \"w\"\ntitle = \"Old task\"\nmoment = \"apply\"\nowner = \"ops\"\nreview_by = 2026-01-01\n[[steps]]\nid = \"a\"\ntitle = \"A\"\n";
+    let mut e = source_engine(&[("waymark.toml", "review_cycle_days = 30\n"), ("w.toml", w)]);
+    let mut s = Session::default();
+    e.set_today(Date::parse("2025-12-20").unwrap()); // not due yet
+    attach(&e, &mut s, None);
+    assert!(!card(&e, &mut s, Event::Start { id: "w".into() }).under_review);
+    e.set_today(Date::parse("2026-01-20").unwrap()); // one cycle overdue: `stale` lists it
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    assert!(!card(&e, &mut s, Event::Start { id: "w".into() }).under_review);
+    e.set_today(Date::parse("2026-02-05").unwrap()); // the next cycle missed too
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    assert!(card(&e, &mut s, Event::Start { id: "w".into() }).under_review);
+    e.handle(&mut s, Event::Close);
+    match view_of(&e.handle(&mut s, Event::LauncherClicked)) {
+        Some(View::Panel(p)) => assert!(p.items.iter().all(|i| i.under_review), "{p:?}"),
+        other => panic!("{other:?}"),
+    }
+}
