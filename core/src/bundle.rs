@@ -445,7 +445,7 @@ pub fn encode_key(bytes: &[u8]) -> String {
 }
 
 /// Decodes a base64 key of exactly 32 bytes, saying what is wrong otherwise.
-pub fn decode_key(text: &str) -> Result<[u8; 32], String> {
+pub fn decode_key(text: &str) -> Result<[u8; 32], KeyError> {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',
@@ -459,8 +459,7 @@ pub fn decode_key(text: &str) -> Result<[u8; 32], String> {
     let mut out = Vec::with_capacity(33);
     let (mut buf, mut bits) = (0u32, 0);
     for &c in text.trim().as_bytes().iter().filter(|&&c| c != b'=') {
-        buf = (buf << 6)
-            | val(c).ok_or_else(|| format!("`{}` is not a base64 character", c as char))?;
+        buf = (buf << 6) | val(c).ok_or(KeyError::NotBase64(c as char))?;
         bits += 6;
         if bits >= 8 {
             bits -= 8;
@@ -468,8 +467,26 @@ pub fn decode_key(text: &str) -> Result<[u8; 32], String> {
         }
     }
     out.try_into()
-        .map_err(|v: Vec<u8>| format!("a key is 32 bytes, this is {}", v.len()))
+        .map_err(|v: Vec<u8>| KeyError::Length(v.len()))
 }
+
+/// What is wrong with a base64 public or secret key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyError {
+    NotBase64(char),
+    Length(usize),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::NotBase64(c) => write!(f, "`{c}` is not a base64 character"),
+            KeyError::Length(n) => write!(f, "a key is 32 bytes, this is {n}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
 
 /// FNV-1a, 64 bit: tiny, dependency-free, good enough to catch accidents.
 pub fn fnv1a64(bytes: &[u8]) -> u64 {
@@ -640,9 +657,9 @@ mod tests {
         assert_eq!(text.len(), 44);
         assert_eq!(decode_key(&text), Ok(key));
         assert!(decode_key("not a key!").is_err());
-        assert!(decode_key(&encode_key(&[1, 2, 3]))
-            .unwrap_err()
-            .contains("32 bytes"));
+        let short = decode_key(&encode_key(&[1, 2, 3])).unwrap_err();
+        assert_eq!(short, KeyError::Length(3));
+        assert!(short.to_string().contains("32 bytes"));
     }
 
     proptest! {

@@ -69,25 +69,53 @@ pub fn any_matches(patterns: &[String], url: &str) -> bool {
 /// Checks a bundle scope entry: `scheme://host[:port]`, where `*` may stand
 /// for a host label run (`https://*.acme.example`) or the port
 /// (`http://127.0.0.1:*`). No path: scope is about origins.
-pub fn check_origin_pattern(pattern: &str) -> Result<(), String> {
+pub fn check_origin_pattern(pattern: &str) -> Result<(), OriginPatternError> {
     let p = pattern.trim();
     let Some((scheme, rest)) = p.split_once("://") else {
-        return Err("it has no scheme".into());
+        return Err(OriginPatternError::NoScheme);
     };
     if scheme != "https" && scheme != "http" {
-        return Err(format!("the scheme `{scheme}` is not http or https"));
+        return Err(OriginPatternError::Scheme(scheme.to_string()));
     }
     if rest.is_empty() {
-        return Err("it has no host".into());
+        return Err(OriginPatternError::NoHost);
     }
     if rest.contains(['/', '?', '#', '@']) {
-        return Err("it has a path, query or user part; scope is origins only".into());
+        return Err(OriginPatternError::NotAnOrigin);
     }
     if rest == "*" || rest.starts_with("*:") {
-        return Err("it matches every host; name the app's host".into());
+        return Err(OriginPatternError::EveryHost);
     }
     Ok(())
 }
+
+/// What is wrong with an origin pattern; the message says how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OriginPatternError {
+    NoScheme,
+    Scheme(String),
+    NoHost,
+    NotAnOrigin,
+    EveryHost,
+}
+
+impl std::fmt::Display for OriginPatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OriginPatternError::NoScheme => f.write_str("it has no scheme"),
+            OriginPatternError::Scheme(s) => write!(f, "the scheme `{s}` is not http or https"),
+            OriginPatternError::NoHost => f.write_str("it has no host"),
+            OriginPatternError::NotAnOrigin => {
+                f.write_str("it has a path, query or user part; scope is origins only")
+            }
+            OriginPatternError::EveryHost => {
+                f.write_str("it matches every host; name the app's host")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OriginPatternError {}
 
 /// Is `url`'s origin inside `scope` (patterns checked by
 /// [`check_origin_pattern`])? Ports count: `https://a.example` does not

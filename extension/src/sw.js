@@ -1,7 +1,7 @@
 // Waymark service worker: glue between policy, the network, storage, ports
 // and the Rust engine. Every decision is Rust's: which policy values hold
 // and which bundle is trusted (core/src/deploy/), when to check for a new one
-// (deploy::update), what to show (core/src/engine.rs). This file routes
+// (deploy::update), what to show (core/src/engine/). This file routes
 // messages, performs I/O and keeps state where pages cannot reach it.
 //
 //   chrome.storage.managed ──▶ Deployment (policy checked key by key)

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
-    ArticleView, CardView, CheckOutcome, CheckView, Event, Item, PanelView, View,
+    ArticleView, CardView, CheckOutcome, CheckView, Event, PanelItem, PanelView, View,
 };
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
@@ -228,12 +228,12 @@ impl App {
                     { for p.items.iter().enumerate().map(|(i, item)| html! {
                         <li key={item.id.clone()} id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}>
                             <button class={classes!("item", (i == selected).then_some("selected"))} tabindex="-1"
-                                data-id={item.id.clone()} data-kind={item.kind.clone()}
+                                data-id={item.id.clone()} data-kind={item.kind.as_str()}
                                 onclick={intent(&send, Event::Open { id: item.id.clone() })}>
                                 <span class="item-title">{ &item.title }</span>
                                 <span class="meta">
                                     <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
-                                    { &item.kind }
+                                    { item.kind.as_str() }
                                     if item.under_review {
                                         { under_review() }
                                     }
@@ -453,7 +453,7 @@ fn done(title: &str, result: Option<&CheckOutcome>, send: &Callback<Event>) -> H
 
 /// Solve moment: something on screen matches a trigger; the fix is offered,
 /// never started unasked.
-fn offer(item: &Item, send: &Callback<Event>) -> Html {
+fn offer(item: &PanelItem, send: &Callback<Event>) -> Html {
     html! {
         <section class="panel offer" role="status" aria-label="Help for what is on screen">
             <p class="offer-lead">{ "Need help with this?" }</p>

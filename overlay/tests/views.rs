@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use waymark_core::content::Moment;
-use waymark_core::engine::{ArticleView, CardView, Item, PanelView, View};
+use waymark_core::engine::{ArticleView, CardView, ItemKind, PanelItem, PanelView, View};
 use waymark_core::richtext::{Block, Inline, RichText};
 use waymark_overlay::views::mount_overlay;
 
@@ -244,10 +244,14 @@ async fn a_missing_target_offers_retry_skip_and_end() {
     );
 }
 
-fn item(id: &str, kind: &str, title: &str) -> Item {
-    Item {
+fn item(id: &str, kind: &str, title: &str) -> PanelItem {
+    PanelItem {
         id: id.into(),
-        kind: kind.into(),
+        kind: if kind == "article" {
+            ItemKind::Article
+        } else {
+            ItemKind::Walkthrough
+        },
         title: title.into(),
         moment: Moment::Apply,
         snippet: vec![

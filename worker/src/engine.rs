@@ -266,7 +266,7 @@ impl WaymarkEngine {
             steps: lib.walkthroughs.iter().map(|w| w.steps.len()).sum(),
             titles: lib.walkthroughs.iter().map(|w| w.title.clone()).collect(),
             articles: lib.articles.len(),
-            search_error: l.engine.search_error().map(str::to_string),
+            search_error: l.engine.search_error().map(|e| e.to_string()),
         };
         to_js(&summary)
     }

@@ -116,7 +116,7 @@ pub(super) fn compile_targets(
 /// Parses an authored target and, for CSS, checks the selector with a real
 /// CSS parser (the one Servo uses), so a typo fails the build, not the tour.
 pub fn parse_target(s: &str) -> Result<Target, String> {
-    let t = Target::parse(s)?;
+    let t = Target::parse(s).map_err(|e| e.to_string())?;
     let check = |css: &str| {
         scraper::Selector::parse(css)
             .map(|_| ())

@@ -28,7 +28,7 @@ pub const LOOPBACK: [&str; 2] = ["http://127.0.0.1:*", "http://localhost:*"];
 
 /// Checks one `allowed_origins` entry; the error says what is wrong with it.
 pub fn check_policy_origin(pattern: &str) -> Result<(), String> {
-    urlmatch::check_origin_pattern(pattern)?;
+    urlmatch::check_origin_pattern(pattern).map_err(|e| e.to_string())?;
     let (_, authority) = pattern.split_once("://").unwrap_or(("", pattern));
     let (host, port) = split_authority(authority);
     let name = host.strip_prefix("*.").unwrap_or(host);

@@ -25,12 +25,12 @@ impl Engine {
         right.sort_unstable();
         let correct = choices == right;
         out.push(Command::Record {
-            record: Record {
-                id: Some(q.walkthrough.clone()),
-                version: Some(q.version.clone()),
-                question: Some(q.question),
-                correct: Some(correct),
-                ..Record::new("answered", &s.url)
+            record: Record::Answered {
+                url: s.url.clone(),
+                id: q.walkthrough.clone(),
+                version: q.version.clone(),
+                question: q.question,
+                correct,
             },
         });
         q.correct += usize::from(correct);
@@ -42,20 +42,22 @@ impl Engine {
         let score = q.correct as f32 / total as f32;
         let passed = score + 1e-6 >= check.pass_score;
         out.push(Command::Record {
-            record: Record {
-                id: Some(q.walkthrough.clone()),
-                version: Some(q.version.clone()),
-                score: Some(score),
-                passed: Some(passed),
-                ..Record::new("check_completed", &s.url)
+            record: Record::CheckCompleted {
+                url: s.url.clone(),
+                id: q.walkthrough.clone(),
+                version: q.version.clone(),
+                score,
+                passed,
             },
         });
-        s.finished = Some(q.title.clone());
-        s.result = Some(CheckOutcome {
-            correct: q.correct,
-            total,
-            passed,
-            pass_percent: (check.pass_score * 100.0).round() as u32,
+        s.done = Some(Done {
+            title: q.title.clone(),
+            result: Some(CheckOutcome {
+                correct: q.correct,
+                total,
+                passed,
+                pass_percent: (check.pass_score * 100.0).round() as u32,
+            }),
         });
         s.quiz = None;
     }

@@ -88,7 +88,7 @@ pub const MAX_QUERY_CHARS: usize = 200;
 
 pub struct Engine {
     library: Library,
-    search: Result<SearchIndex<Vec<u8>>, String>,
+    search: Result<SearchIndex<Vec<u8>>, search::SearchError>,
     /// From a bundle: the origins it may act on. None: everywhere (tests).
     manifest: Option<Manifest>,
     /// For "under review" badges; set by the glue from the clock.
@@ -109,10 +109,7 @@ pub fn storage_key(url: &str) -> String {
 impl Engine {
     /// An engine over `library`, indexing it here (tests, small libraries).
     pub fn new(library: Library) -> Engine {
-        let search = library
-            .search_index()
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| SearchIndex::open(bytes).map_err(|e| e.to_string()));
+        let search = library.search_index().and_then(SearchIndex::open);
         Engine {
             library,
             search,
@@ -125,7 +122,7 @@ impl Engine {
     /// An engine over a read bundle, using the index built with it. A bad
     /// index turns search off (and says why); guidance keeps working.
     pub fn from_bundle(bundle: Bundle) -> Engine {
-        let search = SearchIndex::open(bundle.search).map_err(|e| e.to_string());
+        let search = SearchIndex::open(bundle.search);
         Engine {
             library: bundle.library,
             search,
@@ -182,8 +179,8 @@ impl Engine {
             .collect()
     }
 
-    pub fn search_error(&self) -> Option<&str> {
-        self.search.as_ref().err().map(String::as_str)
+    pub fn search_error(&self) -> Option<&search::SearchError> {
+        self.search.as_ref().err()
     }
 
     pub fn library(&self) -> &Library {
@@ -200,318 +197,47 @@ impl Engine {
                 url,
                 viewport,
                 locale,
-            } => {
-                // A page outside the bundle's signed scope or the origins
-                // policy allows gets nothing: no launcher, no storage, no
-                // content.
-                if !self.acts_on(&url) {
-                    *s = Session::default();
-                    return out;
-                }
-                // A re-attach (reload, service-worker restart) starts afresh:
-                // the agent has forgotten everything it was told.
-                *s = Session {
-                    url,
-                    viewport,
-                    locale,
-                    attached: true,
-                    ..Session::default()
-                };
-                load = Some(Command::Load {
-                    key: storage_key(&s.url),
-                });
-                if let Some(fields) = &self.deployment.user_from_page {
-                    out.push(Command::ReadUser {
-                        fields: fields.clone(),
-                    });
-                }
-            }
-            Event::User { user } => {
-                let clean = |v: Option<String>| {
-                    v.map(|x| x.trim().chars().take(200).collect::<String>())
-                        .filter(|x| !x.is_empty())
-                };
-                let user = PageUser {
-                    id: clean(user.id),
-                    roles: clean(user.roles),
-                    region: clean(user.region),
-                    locale: clean(user.locale),
-                };
-                if s.user.as_ref() != Some(&user) {
-                    out.push(Command::Identified { user: user.clone() });
-                    s.user = Some(user);
-                }
-            }
-            Event::Restored { tour } => {
-                s.restored = true;
-                s.shown.saved = Some(tour.clone());
-                // Resume only what still exists in this bundle.
-                s.tour = tour.filter(|t| {
-                    self.library
-                        .walkthrough(&t.walkthrough)
-                        .is_some_and(|w| t.step < w.steps.len())
-                });
-            }
+            } => load = self.attached(s, url, viewport, locale, &mut out),
+            Event::User { user } => self.page_user(s, user, &mut out),
+            Event::Restored { tour } => self.restored(s, tour),
             Event::Candidates { watch, candidates } => {
-                if let (true, Some((w, st, _))) = (self.is_current(s, &watch), self.current(s)) {
-                    match targeting::pick(st.target.len(), &candidates, None) {
-                        targeting::Pick::Found(index) => {
-                            s.step.ambiguous = false;
-                            out.push(Command::Select { watch, index });
-                        }
-                        targeting::Pick::Ambiguous(_) => {
-                            if !s.step.ambiguous {
-                                out.push(Command::Record {
-                                    record: Record {
-                                        id: Some(w.id.clone()),
-                                        version: Some(w.version.clone()),
-                                        step: Some(st.id.clone()),
-                                        ..Record::new("target_ambiguous", &s.url)
-                                    },
-                                });
-                            }
-                            s.step.ambiguous = true;
-                            s.step.missing = true;
-                        }
-                        targeting::Pick::Missing => {}
-                    }
-                }
+                self.candidates(s, watch, candidates, &mut out)
             }
-            Event::GaveUp { reason } => {
-                let (id, version) = self
-                    .current(s)
-                    .map(|(w, _, _)| (Some(w.id.clone()), Some(w.version.clone())))
-                    .unwrap_or((None, None));
-                out.push(Command::Record {
-                    record: Record {
-                        reason: Some(reason.chars().take(200).collect()),
-                        id,
-                        version,
-                        ..Record::new("guidance_stopped", &s.url)
-                    },
-                });
-                s.tour = None;
-                s.quiz = None;
-                s.panel = None;
-                s.finished = None;
-                s.target = None;
-            }
-            // The same change may come twice (agent and webNavigation).
+            Event::GaveUp { reason } => self.gave_up(s, reason, &mut out),
+            // The same change may be reported twice (agent and browser).
             Event::UrlChanged { url } if url == s.url => {}
-            Event::UrlChanged { url } => {
-                s.url = url;
-                let reached = self.current(s).is_some_and(|(_, st, _)| {
-                    matches!(&st.advance, Advance::Url(p) if urlmatch::matches(p, &s.url))
-                });
-                if reached {
-                    self.advance(s);
-                }
-            }
+            Event::UrlChanged { url } => self.url_changed(s, url),
             Event::Resized { viewport } => s.viewport = viewport,
-            Event::LauncherClicked => {
-                s.finished = None;
-                if s.panel.is_some() {
-                    self.close_panel(s, &mut out);
-                } else {
-                    s.panel = Some(Panel::default());
-                    s.focus = true;
-                }
-            }
-            Event::OpenHelp => {
-                s.finished = None;
-                if s.panel.is_none() {
-                    s.panel = Some(Panel::default());
-                }
-                s.focus = true;
-            }
-            Event::Search { query } => {
-                if let Some(p) = s.panel.as_mut() {
-                    let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-                    // Moving on from a query that found nothing records it;
-                    // typing on (an extension of it) does not.
-                    if let Some(z) = s.pending_zero.take() {
-                        if query.starts_with(z.as_str()) {
-                            s.pending_zero = Some(z);
-                        } else {
-                            out.push(self.zero_record(&z, &s.url));
-                        }
-                    }
-                    p.query = query.clone();
-                    p.article = None;
-                    let searching = !query.trim().is_empty() && self.search.is_ok();
-                    let found_nothing = self.panel_list(s).is_some_and(|l| l.no_results);
-                    if found_nothing {
-                        s.pending_zero = Some(query);
-                    } else if searching {
-                        s.pending_zero = None;
-                    }
-                }
-            }
-            Event::Open { id } => {
-                if self.library.article(&id).is_some() {
-                    if let Some(p) = s.panel.as_mut() {
-                        p.article = Some(id);
-                    }
-                } else if self.library.walkthrough(&id).is_some() {
-                    self.close_panel(s, &mut out);
-                    self.start(s, &id);
-                }
-            }
-            Event::CloseArticle => {
-                if let Some(p) = s.panel.as_mut() {
-                    p.article = None;
-                    s.focus = true;
-                }
-            }
-            Event::Start { id } => {
-                if self.library.walkthrough(&id).is_some() {
-                    self.close_panel(s, &mut out);
-                    self.start(s, &id);
-                }
-            }
-            Event::Next => {
-                if self
-                    .current(s)
-                    .is_some_and(|(_, st, _)| st.advance == Advance::Next)
-                {
-                    self.advance(s);
-                }
-            }
-            Event::Back => {
-                if let Some(t) = s.tour.as_mut() {
-                    // Retrace the path taken; a tour saved without one
-                    // steps back through the file.
-                    if let Some(prev) = t.history.pop().or(t.step.checked_sub(1)) {
-                        t.step = prev;
-                        s.target = None;
-                        s.step = StepState::default();
-                    }
-                }
-            }
-            Event::Choose { index } => {
-                let goto = self.current(s).and_then(|(_, st, _)| match &st.branch {
-                    Branch::Choices(cs) => cs.get(index).map(|c| c.goto.clone()),
-                    _ => None,
-                });
-                if let Some(goto) = goto {
-                    self.go(s, &goto);
-                }
-            }
+            Event::LauncherClicked => self.launcher_clicked(s, &mut out),
+            Event::OpenHelp => self.open_help(s),
+            Event::Search { query } => self.search_panel(s, query, &mut out),
+            Event::Open { id } => self.open(s, id, &mut out),
+            Event::CloseArticle => self.close_article(s),
+            Event::Start { id } => self.start_asked(s, id, &mut out),
+            Event::Next => self.next(s),
+            Event::Back => self.back(s),
+            Event::Choose { index } => self.choose(s, index),
             Event::Answer { choices } => self.answer(s, choices, &mut out),
-            Event::Retry => {
-                if s.step.missing {
-                    s.step.missing = false;
-                    s.step.ambiguous = false;
-                    s.step.attempt += 1;
-                }
-            }
-            Event::Skip => {
-                if self.current(s).is_some() {
-                    self.skip(s);
-                }
-            }
-            Event::TargetMissing { watch } => {
-                if self.is_current(s, &watch) && s.target.is_none() {
-                    if let Some((w, st, _)) = self.current(s) {
-                        out.push(Command::Record {
-                            record: Record {
-                                id: Some(w.id.clone()),
-                                version: Some(w.version.clone()),
-                                step: Some(st.id.clone()),
-                                ..Record::new("target_missing", &s.url)
-                            },
-                        });
-                        if st.optional {
-                            self.skip(s);
-                        } else {
-                            s.step.missing = true;
-                        }
-                    }
-                }
-            }
+            Event::Retry => self.retry(s),
+            Event::Skip => self.skip_asked(s),
+            Event::TargetMissing { watch } => self.target_missing(s, watch, &mut out),
             Event::TargetInput {
                 watch,
                 value,
                 committed,
-            } => {
-                if self.is_current(s, &watch)
-                    && self
-                        .current(s)
-                        .is_some_and(|(_, st, _)| st.advance.accepts_value(committed, &value))
-                {
-                    self.advance(s);
-                }
-            }
-            Event::Present { key, present } => {
-                if present {
-                    s.present.insert(key);
-                } else {
-                    s.present.remove(&key);
-                }
-            }
-            Event::Appeared { watch } => {
-                if self.is_current(s, &watch)
-                    && self
-                        .current(s)
-                        .is_some_and(|(_, st, _)| matches!(st.advance, Advance::Appear(_)))
-                {
-                    self.advance(s);
-                }
-            }
-            Event::Close => {
-                s.tour = None;
-                s.quiz = None;
-                self.close_panel(s, &mut out);
-                s.finished = None;
-                s.result = None;
-                s.target = None;
-            }
-            Event::Dismiss => {
-                if let View::Offer { item } = self.view(s) {
-                    s.dismissed.insert(item.id);
-                }
-                self.close_panel(s, &mut out);
-                s.finished = None;
-                s.result = None;
-            }
+            } => self.target_input(s, watch, value, committed),
+            Event::Present { key, present } => self.present(s, key, present),
+            Event::Appeared { watch } => self.appeared(s, watch),
+            Event::Close => self.close(s, &mut out),
+            Event::Dismiss => self.dismiss(s, &mut out),
             Event::Target {
                 watch,
                 rect,
                 viewport,
-            } => {
-                if self.is_current(s, &watch) {
-                    s.target = Some(rect.sane());
-                    s.viewport = viewport;
-                    s.step.found = true;
-                    s.step.missing = false;
-                }
-            }
-            Event::TargetLost { watch } => {
-                if self.is_current(s, &watch) {
-                    s.target = None;
-                    let gone = s.step.found
-                        && self
-                            .current(s)
-                            .is_some_and(|(_, st, _)| st.advance == Advance::Disappear);
-                    if gone {
-                        self.advance(s);
-                    }
-                }
-            }
-            Event::TargetClicked { watch } => {
-                if self.is_current(s, &watch)
-                    && self
-                        .current(s)
-                        .is_some_and(|(_, st, _)| st.advance == Advance::Click)
-                {
-                    self.advance(s);
-                }
-            }
-            Event::CardResized { width, height } => {
-                if width.is_finite() && height.is_finite() && width > 0.0 && height > 0.0 {
-                    s.card = Some(Size { width, height });
-                }
-            }
+            } => self.target_found(s, watch, rect, viewport),
+            Event::TargetLost { watch } => self.target_lost(s, watch),
+            Event::TargetClicked { watch } => self.target_clicked(s, watch),
+            Event::CardResized { width, height } => self.card_resized(s, width, height),
         }
         if s.attached {
             self.panel_list(s);
@@ -519,6 +245,92 @@ impl Engine {
         }
         out.extend(load);
         out
+    }
+}
+
+/// One handler per event (`handle` dispatches).
+impl Engine {
+    fn attached(
+        &self,
+        s: &mut Session,
+        url: String,
+        viewport: Size,
+        locale: String,
+        out: &mut Vec<Command>,
+    ) -> Option<Command> {
+        // A page outside the bundle's signed scope or the origins
+        // policy allows gets nothing: no launcher, no storage, no
+        // content.
+        if !self.acts_on(&url) {
+            *s = Session::default();
+            return None;
+        }
+        // A re-attach (reload, service-worker restart) starts afresh:
+        // the agent has forgotten everything it was told.
+        *s = Session {
+            url,
+            viewport,
+            locale,
+            attached: true,
+            ..Session::default()
+        };
+        let load = Some(Command::Load {
+            key: storage_key(&s.url),
+        });
+        if let Some(fields) = &self.deployment.user_from_page {
+            out.push(Command::ReadUser {
+                fields: fields.clone(),
+            });
+        }
+        load
+    }
+
+    fn page_user(&self, s: &mut Session, user: PageUser, out: &mut Vec<Command>) {
+        let clean = |v: Option<String>| {
+            v.map(|x| x.trim().chars().take(200).collect::<String>())
+                .filter(|x| !x.is_empty())
+        };
+        let user = PageUser {
+            id: clean(user.id),
+            roles: clean(user.roles),
+            region: clean(user.region),
+            locale: clean(user.locale),
+        };
+        if s.user.as_ref() != Some(&user) {
+            out.push(Command::Identified { user: user.clone() });
+            s.user = Some(user);
+        }
+    }
+
+    fn restored(&self, s: &mut Session, tour: Option<Tour>) {
+        s.restored = true;
+        s.shown.saved = Some(tour.clone());
+        // Resume only what still exists in this bundle.
+        s.tour = tour.filter(|t| {
+            self.library
+                .walkthrough(&t.walkthrough)
+                .is_some_and(|w| t.step < w.steps.len())
+        });
+    }
+
+    fn gave_up(&self, s: &mut Session, reason: String, out: &mut Vec<Command>) {
+        let (id, version) = self
+            .current(s)
+            .map(|(w, _, _)| (Some(w.id.clone()), Some(w.version.clone())))
+            .unwrap_or((None, None));
+        out.push(Command::Record {
+            record: Record::GuidanceStopped {
+                url: s.url.clone(),
+                id,
+                version,
+                reason: reason.chars().take(200).collect(),
+            },
+        });
+        s.tour = None;
+        s.quiz = None;
+        s.panel = None;
+        s.done = None;
+        s.target = None;
     }
 }
 

@@ -13,15 +13,15 @@ impl Engine {
 
     pub(super) fn zero_record(&self, query: &str, url: &str) -> Command {
         Command::Record {
-            record: Record {
+            record: Record::SearchZero {
                 query: query.trim().to_string(),
-                ..Record::new("search_zero", url)
+                url: url.to_string(),
             },
         }
     }
 
     /// Ranked results for `query` on `url`, as panel items.
-    pub(super) fn results(&self, query: &str, url: &str, locale: &str) -> Vec<Item> {
+    pub(super) fn results(&self, query: &str, url: &str, locale: &str) -> Vec<PanelItem> {
         let Ok(index) = &self.search else {
             return Vec::new();
         };
@@ -46,7 +46,7 @@ impl Engine {
         id: &str,
         kind: &str,
         matched: &[String],
-    ) -> Option<Item> {
+    ) -> Option<PanelItem> {
         let (title, moment, text, meta) = match kind {
             "article" => {
                 let a = self.library.article(id)?;
@@ -65,14 +65,13 @@ impl Engine {
                 (title, w.moment, text, &w.meta)
             }
         };
-        Some(Item {
+        Some(PanelItem {
             id: id.to_string(),
             kind: if kind == "article" {
-                "article"
+                ItemKind::Article
             } else {
-                "walkthrough"
-            }
-            .to_string(),
+                ItemKind::Walkthrough
+            },
             title,
             moment,
             snippet: search::snippet(&text, matched, SNIPPET_CHARS),
@@ -82,7 +81,7 @@ impl Engine {
 
     /// Content for the page the user is on: specific matches first, then
     /// content that applies everywhere.
-    pub(super) fn for_this_page(&self, url: &str, locale: &str) -> Vec<Item> {
+    pub(super) fn for_this_page(&self, url: &str, locale: &str) -> Vec<PanelItem> {
         let lib = &self.library;
         let all = lib
             .walkthroughs
@@ -182,5 +181,76 @@ impl Engine {
             search,
             support,
         }
+    }
+}
+
+/// Event handlers (`Engine::handle` dispatches).
+impl Engine {
+    pub(super) fn launcher_clicked(&self, s: &mut Session, out: &mut Vec<Command>) {
+        s.done = None;
+        if s.panel.is_some() {
+            self.close_panel(s, out);
+        } else {
+            s.panel = Some(Panel::default());
+            s.focus = true;
+        }
+    }
+
+    pub(super) fn open_help(&self, s: &mut Session) {
+        s.done = None;
+        if s.panel.is_none() {
+            s.panel = Some(Panel::default());
+        }
+        s.focus = true;
+    }
+
+    pub(super) fn search_panel(&self, s: &mut Session, query: String, out: &mut Vec<Command>) {
+        if let Some(p) = s.panel.as_mut() {
+            let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+            // Moving on from a query that found nothing records it;
+            // typing on (an extension of it) does not.
+            if let Some(z) = s.pending_zero.take() {
+                if query.starts_with(z.as_str()) {
+                    s.pending_zero = Some(z);
+                } else {
+                    out.push(self.zero_record(&z, &s.url));
+                }
+            }
+            p.query = query.clone();
+            p.article = None;
+            let searching = !query.trim().is_empty() && self.search.is_ok();
+            let found_nothing = self.panel_list(s).is_some_and(|l| l.no_results);
+            if found_nothing {
+                s.pending_zero = Some(query);
+            } else if searching {
+                s.pending_zero = None;
+            }
+        }
+    }
+
+    pub(super) fn open(&self, s: &mut Session, id: String, out: &mut Vec<Command>) {
+        if self.library.article(&id).is_some() {
+            if let Some(p) = s.panel.as_mut() {
+                p.article = Some(id);
+            }
+        } else if self.library.walkthrough(&id).is_some() {
+            self.close_panel(s, out);
+            self.start(s, &id);
+        }
+    }
+
+    pub(super) fn close_article(&self, s: &mut Session) {
+        if let Some(p) = s.panel.as_mut() {
+            p.article = None;
+            s.focus = true;
+        }
+    }
+
+    pub(super) fn dismiss(&self, s: &mut Session, out: &mut Vec<Command>) {
+        if let View::Offer { item } = self.view(s) {
+            s.dismissed.insert(item.id);
+        }
+        self.close_panel(s, out);
+        s.done = None;
     }
 }

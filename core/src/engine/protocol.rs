@@ -259,53 +259,67 @@ pub enum Command {
     },
 }
 
-/// Something worth counting, with where it happened.
+/// Something worth counting, with where it happened (the record queue,
+/// sent to an LRS by the analytics issue). Tagged by `kind`; each kind
+/// carries exactly its fields, and the content id and version where there is
+/// content (the audit trail, SPEC §3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    /// `search_zero`: a query that found nothing; `answered`: one check
-    /// question; `check_completed`: the check's score; `target_missing`: a
-    /// step whose target was not found in time.
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub query: String,
-    pub url: String,
-    /// The content and its version (audit trail, SPEC §3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The step id (`target_missing`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step: Option<String>,
-    /// 0-based question index (`answered`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub correct: Option<bool>,
-    /// Fraction right, 0 to 1 (`check_completed`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<f32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub passed: Option<bool>,
-    /// Why guidance stopped (`guidance_stopped`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    /// A query that found nothing (recorded once the user moves on).
+    SearchZero { query: String, url: String },
+    /// One check question answered (`question` is 0-based).
+    Answered {
+        url: String,
+        id: String,
+        version: String,
+        question: usize,
+        correct: bool,
+    },
+    /// A check finished: the fraction right, 0 to 1.
+    CheckCompleted {
+        url: String,
+        id: String,
+        version: String,
+        score: f32,
+        passed: bool,
+    },
+    /// A step whose target was not found in time.
+    TargetMissing {
+        url: String,
+        id: String,
+        version: String,
+        step: String,
+    },
+    /// Several elements matched a step's target and none stood out.
+    TargetAmbiguous {
+        url: String,
+        id: String,
+        version: String,
+        step: String,
+    },
+    /// Guidance stopped (the page kept removing the overlay), during a
+    /// walkthrough or not.
+    GuidanceStopped {
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<String>,
+        reason: String,
+    },
 }
 
 impl Record {
-    pub(super) fn new(kind: &str, url: &str) -> Record {
-        Record {
-            kind: kind.into(),
-            query: String::new(),
-            url: url.into(),
-            id: None,
-            version: None,
-            step: None,
-            question: None,
-            correct: None,
-            score: None,
-            passed: None,
-            reason: None,
+    /// The JSON `kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::SearchZero { .. } => "search_zero",
+            Record::Answered { .. } => "answered",
+            Record::CheckCompleted { .. } => "check_completed",
+            Record::TargetMissing { .. } => "target_missing",
+            Record::TargetAmbiguous { .. } => "target_ambiguous",
+            Record::GuidanceStopped { .. } => "guidance_stopped",
         }
     }
 }

@@ -79,9 +79,8 @@ pub struct Session {
     pub(super) tour: Option<Tour>,
     /// The comprehension check after a walkthrough, while it is answered.
     pub(super) quiz: Option<Quiz>,
-    pub(super) finished: Option<String>,
-    /// The check's outcome, shown on the completion card.
-    pub(super) result: Option<CheckOutcome>,
+    /// A walkthrough just finished: the completion card.
+    pub(super) done: Option<Done>,
     pub(super) target: Option<Rect>,
     /// The current step's step-local state (reset whenever the step changes).
     pub(super) step: StepState,
@@ -172,4 +171,12 @@ pub(super) struct Shown {
     pub(super) saved: Option<Option<Tour>>,
     /// The walkthroughs whose triggers the agent watches.
     pub(super) sentinels: Option<Vec<String>>,
+}
+
+/// A finished walkthrough, as its completion card shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Done {
+    pub(super) title: String,
+    /// The comprehension check's outcome, if it had one.
+    pub(super) result: Option<CheckOutcome>,
 }

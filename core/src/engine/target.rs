@@ -36,3 +36,124 @@ impl Engine {
         Some(format!("{}/{}/{}{retry}", w.id, i, st.id))
     }
 }
+
+/// Event handlers (`Engine::handle` dispatches).
+impl Engine {
+    pub(super) fn candidates(
+        &self,
+        s: &mut Session,
+        watch: String,
+        candidates: Vec<ElementFacts>,
+        out: &mut Vec<Command>,
+    ) {
+        if let (true, Some((w, st, _))) = (self.is_current(s, &watch), self.current(s)) {
+            match targeting::pick(st.target.len(), &candidates, None) {
+                targeting::Pick::Found(index) => {
+                    s.step.ambiguous = false;
+                    out.push(Command::Select { watch, index });
+                }
+                targeting::Pick::Ambiguous(_) => {
+                    if !s.step.ambiguous {
+                        out.push(Command::Record {
+                            record: Record::TargetAmbiguous {
+                                url: s.url.clone(),
+                                id: w.id.clone(),
+                                version: w.version.clone(),
+                                step: st.id.clone(),
+                            },
+                        });
+                    }
+                    s.step.ambiguous = true;
+                    s.step.missing = true;
+                }
+                targeting::Pick::Missing => {}
+            }
+        }
+    }
+
+    pub(super) fn retry(&self, s: &mut Session) {
+        if s.step.missing {
+            s.step.missing = false;
+            s.step.ambiguous = false;
+            s.step.attempt += 1;
+        }
+    }
+
+    pub(super) fn target_missing(&self, s: &mut Session, watch: String, out: &mut Vec<Command>) {
+        if self.is_current(s, &watch) && s.target.is_none() {
+            if let Some((w, st, _)) = self.current(s) {
+                out.push(Command::Record {
+                    record: Record::TargetMissing {
+                        url: s.url.clone(),
+                        id: w.id.clone(),
+                        version: w.version.clone(),
+                        step: st.id.clone(),
+                    },
+                });
+                if st.optional {
+                    self.skip(s);
+                } else {
+                    s.step.missing = true;
+                }
+            }
+        }
+    }
+
+    pub(super) fn target_input(
+        &self,
+        s: &mut Session,
+        watch: String,
+        value: String,
+        committed: bool,
+    ) {
+        if self.is_current(s, &watch)
+            && self
+                .current(s)
+                .is_some_and(|(_, st, _)| st.advance.accepts_value(committed, &value))
+        {
+            self.advance(s);
+        }
+    }
+
+    pub(super) fn appeared(&self, s: &mut Session, watch: String) {
+        if self.is_current(s, &watch)
+            && self
+                .current(s)
+                .is_some_and(|(_, st, _)| matches!(st.advance, Advance::Appear(_)))
+        {
+            self.advance(s);
+        }
+    }
+
+    pub(super) fn target_found(&self, s: &mut Session, watch: String, rect: Rect, viewport: Size) {
+        if self.is_current(s, &watch) {
+            s.target = Some(rect.sane());
+            s.viewport = viewport;
+            s.step.found = true;
+            s.step.missing = false;
+        }
+    }
+
+    pub(super) fn target_lost(&self, s: &mut Session, watch: String) {
+        if self.is_current(s, &watch) {
+            s.target = None;
+            let gone = s.step.found
+                && self
+                    .current(s)
+                    .is_some_and(|(_, st, _)| st.advance == Advance::Disappear);
+            if gone {
+                self.advance(s);
+            }
+        }
+    }
+
+    pub(super) fn target_clicked(&self, s: &mut Session, watch: String) {
+        if self.is_current(s, &watch)
+            && self
+                .current(s)
+                .is_some_and(|(_, st, _)| st.advance == Advance::Click)
+        {
+            self.advance(s);
+        }
+    }
+}

@@ -26,7 +26,7 @@ impl Engine {
                 history: Vec::new(),
                 bundle: self.bundle_version(),
             });
-            s.finished = None;
+            s.done = None;
             s.target = None;
             s.step = StepState::default();
             // Taken up: not offered again on this page load.
@@ -81,7 +81,6 @@ impl Engine {
             None => {
                 let title = self.localised_title(&s.locale, &w.title, &w.translations);
                 s.tour = None;
-                s.result = None;
                 if w.check.as_ref().is_some_and(|c| !c.questions.is_empty()) {
                     s.quiz = Some(Quiz {
                         walkthrough: w.id.clone(),
@@ -91,7 +90,10 @@ impl Engine {
                         correct: 0,
                     });
                 } else {
-                    s.finished = Some(title);
+                    s.done = Some(Done {
+                        title,
+                        result: None,
+                    });
                 }
             }
         }
@@ -122,5 +124,70 @@ impl Engine {
     /// Is the user on the page the step happens on?
     pub(super) fn on_step_page(&self, s: &Session, st: &Step) -> bool {
         st.url.as_ref().is_none_or(|p| urlmatch::matches(p, &s.url))
+    }
+}
+
+/// Event handlers (`Engine::handle` dispatches).
+impl Engine {
+    pub(super) fn url_changed(&self, s: &mut Session, url: String) {
+        s.url = url;
+        let reached = self.current(s).is_some_and(
+            |(_, st, _)| matches!(&st.advance, Advance::Url(p) if urlmatch::matches(p, &s.url)),
+        );
+        if reached {
+            self.advance(s);
+        }
+    }
+
+    pub(super) fn start_asked(&self, s: &mut Session, id: String, out: &mut Vec<Command>) {
+        if self.library.walkthrough(&id).is_some() {
+            self.close_panel(s, out);
+            self.start(s, &id);
+        }
+    }
+
+    pub(super) fn next(&self, s: &mut Session) {
+        if self
+            .current(s)
+            .is_some_and(|(_, st, _)| st.advance == Advance::Next)
+        {
+            self.advance(s);
+        }
+    }
+
+    pub(super) fn back(&self, s: &mut Session) {
+        if let Some(t) = s.tour.as_mut() {
+            // Retrace the path taken; a tour saved without one
+            // steps back through the file.
+            if let Some(prev) = t.history.pop().or(t.step.checked_sub(1)) {
+                t.step = prev;
+                s.target = None;
+                s.step = StepState::default();
+            }
+        }
+    }
+
+    pub(super) fn choose(&self, s: &mut Session, index: usize) {
+        let goto = self.current(s).and_then(|(_, st, _)| match &st.branch {
+            Branch::Choices(cs) => cs.get(index).map(|c| c.goto.clone()),
+            _ => None,
+        });
+        if let Some(goto) = goto {
+            self.go(s, &goto);
+        }
+    }
+
+    pub(super) fn skip_asked(&self, s: &mut Session) {
+        if self.current(s).is_some() {
+            self.skip(s);
+        }
+    }
+
+    pub(super) fn close(&self, s: &mut Session, out: &mut Vec<Command>) {
+        s.tour = None;
+        s.quiz = None;
+        self.close_panel(s, out);
+        s.done = None;
+        s.target = None;
     }
 }

@@ -7,7 +7,7 @@ use super::*;
 impl Engine {
     /// The first walkthrough whose trigger is on screen and that the user has
     /// neither taken nor turned down.
-    pub(super) fn offer(&self, s: &Session) -> Option<Item> {
+    pub(super) fn offer(&self, s: &Session) -> Option<PanelItem> {
         s.present
             .iter()
             .filter(|id| !s.dismissed.contains(*id))
@@ -40,5 +40,16 @@ impl Engine {
             }
         }
         (ids, entries)
+    }
+}
+
+/// Event handlers (`Engine::handle` dispatches).
+impl Engine {
+    pub(super) fn present(&self, s: &mut Session, key: String, present: bool) {
+        if present {
+            s.present.insert(key);
+        } else {
+            s.present.remove(&key);
+        }
     }
 }

@@ -22,7 +22,7 @@ pub enum View {
     /// Solve moment: what is on screen matches a trigger; the fix is offered
     /// (Start, or Dismiss for this page load).
     Offer {
-        item: Item,
+        item: PanelItem,
     },
 }
 
@@ -44,7 +44,7 @@ pub struct CheckView {
 pub struct PanelView {
     pub query: String,
     pub heading: String,
-    pub items: Vec<Item>,
+    pub items: Vec<PanelItem>,
     /// True when the query found nothing (the items are suggestions).
     pub no_results: bool,
     /// Why search is off, if it is (guidance still works).
@@ -61,11 +61,28 @@ pub(super) fn yes() -> bool {
     true
 }
 
+/// What a panel entry opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Walkthrough,
+    Article,
+}
+
+impl ItemKind {
+    /// The JSON name (`walkthrough`, `article`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Walkthrough => "walkthrough",
+            ItemKind::Article => "article",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Item {
+pub struct PanelItem {
     pub id: String,
-    /// `walkthrough` or `article`.
-    pub kind: String,
+    pub kind: ItemKind,
     pub title: String,
     pub moment: Moment,
     /// Text around the match; `true` parts are the matched words.
@@ -114,10 +131,10 @@ impl Engine {
         if let Some(p) = &s.panel {
             return self.panel_view(s, p);
         }
-        if let Some(title) = &s.finished {
+        if let Some(d) = &s.done {
             return View::Done {
-                title: title.clone(),
-                result: s.result.clone(),
+                title: d.title.clone(),
+                result: d.result.clone(),
             };
         }
         if let Some(q) = &s.quiz {
@@ -220,6 +237,15 @@ impl Engine {
                     Some(geometry::place_card(t, card, s.viewport, st.placement).0)
                 }
             }
+        }
+    }
+}
+
+/// Event handlers (`Engine::handle` dispatches).
+impl Engine {
+    pub(super) fn card_resized(&self, s: &mut Session, width: f64, height: f64) {
+        if width.is_finite() && height.is_finite() && width > 0.0 && height > 0.0 {
+            s.card = Some(Size { width, height });
         }
     }
 }

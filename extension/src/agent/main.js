@@ -2,7 +2,7 @@
  * dist` bundles extension/src/agent/*.js into the one agent.js (esbuild,
  * minified; comments stay here). It executes what the engine asks and
  * decides nothing: which walkthrough, which step, where the card goes and
- * what is remembered are all the Rust engine's calls (core/src/engine.rs).
+ * what is remembered are all the Rust engine's calls (core/src/engine/).
  *
  *   host page DOM ──facts──────────────────────────────▶ agent ──port "agent"──▶ service worker (engine)
  *    (target rect, lost, clicked, input/change value,         target / target_lost / target_clicked /

@@ -6,7 +6,7 @@
 //      same-origin frames)               │ requestAnimationFrame
 //                                        ▼
 //   check(): each changed element ─buckets─▶ the few watch-list entries it
-//            could match (core/src/watchlist.rs) ─matches()─▶ sentinels
+//            could match (core/src/targeting/watchlist.rs) ─matches()─▶ sentinels
 //            present/absent; the step's target looked up only on a hit
 //
 // The observer exists only while something is watched (a step's target or

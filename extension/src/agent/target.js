@@ -1,7 +1,7 @@
 // The step's target (engine Command::Watch): find it, report it (rect,
 // lost, clicked, typed or committed value, appeared, not found in time),
 // bring it into view once. Several candidates go to the engine, which
-// scores them (core/src/targeting.rs) and answers `select`. Owns S.watch.
+// scores them (core/src/targeting/pick.rs) and answers `select`. Owns S.watch.
 import { candidates, covered, inView, rectOf, resolve, valueOf, visible } from './dom.js';
 import { ensureObserver, listenOn, maybeStopObserver, onFrameLoad, schedule, check } from './observer.js';
 import { send } from './port.js';
@@ -106,7 +106,7 @@ export function checkTarget(hit) {
     watch.hidden = [];
     const found = candidates(watch.queries, watch.hidden);
     // One candidate is what the engine's scoring would pick anyway; more
-    // go to the engine (core/src/targeting.rs), which answers `select`.
+    // go to the engine (core/src/targeting/pick.rs), which answers `select`.
     if (found.length === 1) watch.el = found[0].el;
     else if (found.length > 1) {
       watch.pending = found.map((f) => f.el);

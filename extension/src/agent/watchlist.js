@@ -1,5 +1,5 @@
 // The compiled watch list (engine Command::Watch `list`, Command::Sentinels;
-// built by core/src/watchlist.rs): every query bucketed by the most
+// built by core/src/targeting/watchlist.rs): every query bucketed by the most
 // selective part of its subject, so a changed element is tested only
 // against the few entries its buckets name.
 import { accessibleName } from './dom.js';

@@ -104,7 +104,8 @@ fn a_broken_search_index_turns_search_off_and_guidance_keeps_working() {
         signer: None,
     });
     assert!(
-        e.search_error().is_some_and(|m| m.contains("rebuild")),
+        e.search_error()
+            .is_some_and(|m| m.to_string().contains("rebuild")),
         "{:?}",
         e.search_error()
     );
@@ -146,7 +147,9 @@ fn zero_result_queries_are_recorded_once_the_user_moves_on() {
     let records = |c: &[Command]| -> Vec<String> {
         c.iter()
             .filter_map(|c| match c {
-                Command::Record { record } => Some(record.query.clone()),
+                Command::Record {
+                    record: Record::SearchZero { query, .. },
+                } => Some(query.clone()),
                 _ => None,
             })
             .collect()

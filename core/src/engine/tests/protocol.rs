@@ -80,3 +80,35 @@ fn events_and_commands_are_tagged_json() {
     let json = serde_json::to_string(&Command::Frame { rect: None }).unwrap();
     assert_eq!(json, r#"{"type":"frame","rect":null}"#);
 }
+
+#[test]
+fn records_keep_their_json_shape() {
+    // The queue and the analytics issue read these: `kind` plus exactly the
+    // kind's fields, as before records were an enum.
+    let r = Record::Answered {
+        url: URL.into(),
+        id: "w".into(),
+        version: "v1".into(),
+        question: 0,
+        correct: false,
+    };
+    assert_eq!(
+        serde_json::to_value(&r).unwrap(),
+        serde_json::json!({ "kind": "answered", "url": URL, "id": "w", "version": "v1", "question": 0, "correct": false })
+    );
+    let r = Record::GuidanceStopped {
+        url: URL.into(),
+        id: None,
+        version: None,
+        reason: "gone".into(),
+    };
+    assert_eq!(
+        serde_json::to_value(&r).unwrap(),
+        serde_json::json!({ "kind": "guidance_stopped", "url": URL, "reason": "gone" })
+    );
+    let back: Record = serde_json::from_value(
+        serde_json::json!({ "kind": "search_zero", "query": "vpn", "url": URL }),
+    )
+    .unwrap();
+    assert_eq!(back.kind(), "search_zero");
+}

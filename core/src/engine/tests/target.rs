@@ -45,7 +45,7 @@ fn the_engine_chooses_among_candidates_or_says_it_is_ambiguous() {
     );
     assert!(c
         .iter()
-        .any(|c| matches!(c, Command::Record { record } if record.kind == "target_ambiguous")));
+        .any(|c| matches!(c, Command::Record { record } if record.kind() == "target_ambiguous")));
     match view_of(&c) {
         Some(View::Card(card)) => assert!(card.missing && card.ambiguous),
         other => panic!("{other:?}"),

@@ -295,16 +295,15 @@ fn a_target_not_found_in_time_offers_retry_skip_and_end_and_is_recorded() {
         Command::Record { record } => Some(record.clone()),
         _ => None,
     });
-    let record = record.unwrap();
-    assert_eq!(
-        (
-            record.kind.as_str(),
-            record.id.as_deref(),
-            record.step.as_deref()
-        ),
-        ("target_missing", Some("rules"), Some("name"))
-    );
-    assert!(record.version.is_some());
+    match record.unwrap() {
+        Record::TargetMissing {
+            id, step, version, ..
+        } => {
+            assert_eq!((id.as_str(), step.as_str()), ("rules", "name"));
+            assert!(!version.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(c.contains(&Command::Unwatch), "{c:?}");
     match view_of(&c) {
         Some(View::Card(card)) => assert!(card.missing),
