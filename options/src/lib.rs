@@ -33,5 +33,5 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 
 /// Logs to the options page's console.
 pub(crate) fn log(msg: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(msg));
+    gloo_console::warn!(msg);
 }

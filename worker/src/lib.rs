@@ -40,5 +40,5 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 
 /// Logs to the service worker's console, never the host page's.
 pub(crate) fn log(msg: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(msg));
+    gloo_console::warn!(msg);
 }

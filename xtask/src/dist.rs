@@ -1,7 +1,7 @@
 //! The packer: writes the unpacked Chromium extension to `target/dist/chrome/`.
 //!
 //! ```text
-//! overlay (Rust) ──cargo build --release (wasm32)──▶ wasm-bindgen --target web ──▶ wasm-opt -Oz ──▶ wasm/
+//! worker/ overlay/ options/ (Rust) ──wasm-pack build --target web (cargo + wasm-bindgen)──▶ wasm-opt -Oz ──▶ wasm/
 //! walkthroughs/library ──waymark build──────────────────────────────────────────────────────────▶ content.wmb
 //! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ sw.js, overlay.*, options.*
 //! extension/src/agent/*.js ──esbuild --bundle --minify (budget 8 KiB gzip)─────────────────────▶ agent.js
@@ -50,12 +50,11 @@ pub fn dist() -> Result<PathBuf> {
     // Two wasm modules: the worker's (engine, policy, search, signatures)
     // and the views' (overlay frame, options page), so the frame every
     // guided tab loads carries only what it draws with.
-    build_wasm()?;
     for krate in WASM_CRATES {
-        let bindgen_out = bind_wasm(krate, "web", &root().join("target/wasm-bindgen"))?;
+        let packed = pack_wasm(krate, "web", &root().join("target/wasm-pack"))?;
         let stem = krate.replace('-', "_");
         for file in [format!("{stem}_bg.wasm"), format!("{stem}.js")] {
-            copy(&bindgen_out.join(&file), &out.join("wasm").join(&file))?;
+            copy(&packed.join(&file), &out.join("wasm").join(&file))?;
         }
     }
 
@@ -212,7 +211,7 @@ pub fn updates_xml(id: &str, crx_url: &str, version: &str) -> String {
 }
 
 /// The wasm crates, each bound to its own module.
-const WASM_CRATES: [&str; 3] = ["waymark-worker", "waymark-overlay", "waymark-options"];
+pub const WASM_CRATES: [&str; 3] = ["waymark-worker", "waymark-overlay", "waymark-options"];
 
 /// The views' wasm loads in every tab that shows guidance: its budget, gzip.
 pub const FRAME_WASM_BUDGET: usize = 150 * 1024;
@@ -220,11 +219,10 @@ pub const FRAME_WASM_BUDGET: usize = 150 * 1024;
 /// The same release wasm the extension's worker runs, bound for Node
 /// (benchmarks).
 pub fn build_wasm_for_node() -> Result<PathBuf> {
-    build_wasm()?;
-    let out = bind_wasm(
+    let out = pack_wasm(
         "waymark-worker",
         "nodejs",
-        &root().join("target/wasm-bindgen-node"),
+        &root().join("target/wasm-pack-node"),
     )?;
     // wasm-bindgen's nodejs output is CommonJS; the repository's package.json
     // says "module", so mark this folder as CommonJS.
@@ -232,32 +230,49 @@ pub fn build_wasm_for_node() -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Builds both wasm crates in release.
-fn build_wasm() -> Result {
-    let mut cmd = cargo();
-    cmd.args(["build", "-q", "--release"]);
-    for krate in WASM_CRATES {
-        cmd.args(["-p", krate]);
-    }
-    run(cmd.args(["--lib", "--target", "wasm32-unknown-unknown"]))
-}
-
-/// Binds a built wasm crate for `target` (`web` or `nodejs`) into `out`, and
-/// optimises it there with wasm-opt.
-fn bind_wasm(krate: &str, target: &str, out: &Path) -> Result<PathBuf> {
-    let stem = krate.replace('-', "_");
-    run(Command::new(tools::wasm_bindgen())
-        .arg(root().join(format!("target/wasm32-unknown-unknown/release/{stem}.wasm")))
-        .args(["--target", target, "--no-typescript", "--out-dir"])
-        .arg(out))?;
-    let wasm = out.join(format!("{stem}_bg.wasm"));
+/// Builds one wasm crate with `wasm-pack build` for `target` (`web` or
+/// `nodejs`) into `out/<crate>`, then optimises it with wasm-opt.
+///
+/// wasm-pack runs cargo (release, wasm32) and the pinned wasm-bindgen from
+/// `target/tools` (`--mode no-install`: nothing is downloaded). Its own
+/// wasm-opt pass is off in each crate's `[package.metadata.wasm-pack]`:
+/// wasm-opt needs the explicit feature list below, kept here once rather
+/// than in three manifests.
+fn pack_wasm(krate: &str, target: &str, out: &Path) -> Result<PathBuf> {
+    let dir = crate_dir(krate)?;
+    let out = out.join(krate);
+    run(tools::wasm_pack()
+        .args([
+            "build",
+            "--release",
+            "--mode",
+            "no-install",
+            "--no-typescript",
+            "--no-pack",
+        ])
+        .args(["--target", target, "--out-dir"])
+        .arg(&out)
+        .arg(root().join(dir)))?;
+    let wasm = out.join(format!("{}_bg.wasm", krate.replace('-', "_")));
     run(Command::new(tools::wasm_opt())
         .args(["-Oz", "--strip-debug", "--strip-producers"])
         .args(WASM_FEATURES)
         .arg(&wasm)
         .arg("-o")
         .arg(&wasm))?;
-    Ok(out.to_path_buf())
+    Ok(out)
+}
+
+/// Where each wasm crate lives.
+pub fn crate_dir(krate: &str) -> Result<&'static str> {
+    match krate {
+        "waymark-worker" => Ok("worker"),
+        "waymark-overlay" => Ok("overlay"),
+        "waymark-options" => Ok("options"),
+        _ => Err(format!(
+            "{krate} is not one of the wasm crates {WASM_CRATES:?}"
+        )),
+    }
 }
 
 fn copy(from: &Path, to: &Path) -> Result {

@@ -147,25 +147,24 @@ fn test() -> Result {
             "waymark-options",
         ]))
     })?;
+    // wasm-bindgen-test in headless Chromium, through wasm-pack (which runs
+    // the pinned wasm-bindgen-test-runner and Debian's chromedriver).
     step("wasm", &mut || {
-        run(cargo()
-            .args([
-                "test",
-                "-p",
-                "waymark-overlay",
-                "-p",
-                "waymark-worker",
-                "-p",
-                "waymark-options",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                tools::wasm_bindgen_test_runner(),
-            )
-            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        for krate in dist::WASM_CRATES {
+            run(tools::wasm_pack()
+                .args([
+                    "test",
+                    "--headless",
+                    "--chrome",
+                    "--mode",
+                    "no-install",
+                    "--chromedriver",
+                ])
+                .arg(tools::CHROMEDRIVER)
+                .arg(root().join(dist::crate_dir(krate)?))
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+        }
+        Ok(())
     })?;
     step("dist", &mut || dist::dist().map(|_| ()))?;
     step("e2e", &mut e2e)?;

@@ -1,6 +1,6 @@
 //! Installs what the build and tests need, pinned, so `cargo xtask test`
-//! works on a fresh machine: the wasm32 target, wasm-bindgen-cli (cached under
-//! `target/tools`), the npm tools in `package.json`, and Debian's Chromium
+//! works on a fresh machine: the wasm32 target, wasm-bindgen-cli and
+//! wasm-pack (cached under `target/tools`), the npm tools in `package.json`, and Debian's Chromium
 //! with its driver and nginx.
 
 use std::path::{Path, PathBuf};
@@ -10,12 +10,15 @@ use crate::{cargo, root, run, Result};
 
 /// Must equal the `wasm-bindgen` pin in the workspace Cargo.toml.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// wasm-pack builds and tests the wasm crates with the two above.
+pub const WASM_PACK_VERSION: &str = "0.15.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub fn ensure_all() -> Result {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
+    ensure_wasm_pack()?;
     ensure_npm()?;
     ensure_browser()
 }
@@ -30,6 +33,20 @@ pub fn wasm_bindgen() -> PathBuf {
 
 pub fn wasm_bindgen_test_runner() -> PathBuf {
     tools_dir().join("bin/wasm-bindgen-test-runner")
+}
+
+/// `wasm-pack`, with the pinned wasm-bindgen and npm's wasm-opt first on
+/// PATH: with `--mode no-install` it uses those and downloads nothing
+/// (../shared/PLATFORM.md: no internet here).
+pub fn wasm_pack() -> Command {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs = vec![tools_dir().join("bin"), root().join("node_modules/.bin")];
+    dirs.extend(std::env::split_paths(&path));
+    let mut cmd = Command::new(tools_dir().join("bin/wasm-pack"));
+    if let Ok(joined) = std::env::join_paths(dirs) {
+        cmd.env("PATH", joined);
+    }
+    cmd
 }
 
 pub fn wasm_opt() -> PathBuf {
@@ -69,6 +86,21 @@ fn ensure_wasm_bindgen() -> Result {
         .args(["install", "--force", "--root"])
         .arg(tools_dir())
         .args(["wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
+}
+
+fn ensure_wasm_pack() -> Result {
+    let have = output(Command::new(tools_dir().join("bin/wasm-pack")).arg("--version"))
+        .unwrap_or_default();
+    if have.contains(WASM_PACK_VERSION) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing wasm-pack {WASM_PACK_VERSION} into target/tools (a few minutes, once)"
+    );
+    run(cargo()
+        .args(["install", "--force", "--locked", "--root"])
+        .arg(tools_dir())
+        .args(["wasm-pack", "--version", WASM_PACK_VERSION]))
 }
 
 fn ensure_npm() -> Result {
