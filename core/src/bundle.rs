@@ -265,8 +265,10 @@ fn push_section(body: &mut Vec<u8>, kind: u16, bytes: &[u8]) -> Result<(), Bundl
     Ok(())
 }
 
-/// Reads and checks bundle bytes.
-fn parse(bytes: &[u8]) -> Result<(Bundle, Option<Signed>), BundleError> {
+/// Checks the frame of bundle bytes (magic, version, lengths, trailer; the
+/// checksum of an unsigned bundle) without decoding any section. Returns
+/// the sealed part (header + body) and the signature, if any.
+fn frame(bytes: &[u8]) -> Result<(&[u8], Option<Signed>), BundleError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(BundleError::NotABundle);
     }
@@ -329,6 +331,13 @@ fn parse(bytes: &[u8]) -> Result<(Bundle, Option<Signed>), BundleError> {
             )));
         }
     };
+    Ok((sealed, signer))
+}
+
+/// Decodes the sections of a sealed body (after [`frame`], and for the
+/// extension after the signature checked: nothing an untrusted party wrote
+/// is decoded).
+fn decode(sealed: &[u8], signer: Option<[u8; 7]>) -> Result<Bundle, BundleError> {
     let mut library = None;
     let mut manifest = None;
     let mut search = Vec::new();
@@ -359,29 +368,29 @@ fn parse(bytes: &[u8]) -> Result<(Bundle, Option<Signed>), BundleError> {
     }
     let library = library.ok_or_else(|| BundleError::Corrupt("no content section".into()))?;
     let manifest = manifest.ok_or_else(|| BundleError::Corrupt("no manifest section".into()))?;
-    Ok((
-        Bundle {
-            library,
-            search,
-            manifest,
-            signer: signer.as_ref().map(|s| s.hint),
-        },
+    Ok(Bundle {
+        library,
+        search,
+        manifest,
         signer,
-    ))
+    })
 }
 
 /// Reads bundle bytes, checking structure and (for unsigned bundles) the
 /// checksum, but NOT who signed it: for tools that inspect. The extension
 /// uses [`read_trusted`].
 pub fn read_unverified(bytes: &[u8]) -> Result<Bundle, BundleError> {
-    parse(bytes).map(|(b, _)| b)
+    let (sealed, signed) = frame(bytes)?;
+    decode(sealed, signed.map(|s| s.hint))
 }
 
 /// Reads bundle bytes that must carry an Ed25519 signature by one of
 /// `trusted` (32-byte public keys). Anything else is refused: unsigned,
-/// signed by another key, or altered after signing.
+/// signed by another key, or altered after signing. The signature is
+/// checked before any section is decoded, so a decoder bug is reachable
+/// only by a trusted signer's bytes.
 pub fn read_trusted(bytes: &[u8], trusted: &[[u8; 32]]) -> Result<Bundle, BundleError> {
-    let (bundle, signer) = parse(bytes)?;
+    let (sealed, signer) = frame(bytes)?;
     let Some(signed) = signer else {
         return Err(BundleError::Unsigned);
     };
@@ -394,7 +403,7 @@ pub fn read_trusted(bytes: &[u8], trusted: &[[u8; 32]]) -> Result<Bundle, Bundle
             .is_ok_and(|vk| vk.verify_strict(message, &sig).is_ok())
     });
     if ok {
-        Ok(bundle)
+        decode(sealed, Some(signed.hint))
     } else {
         Err(BundleError::UntrustedSignature {
             hint: encode_key(&signed.hint),
@@ -648,6 +657,31 @@ mod tests {
         let again = sign(&signed, &[9; 32]).unwrap();
         assert!(read_trusted(&again, &[other]).is_ok());
         assert!(read_trusted(&again, &[key]).is_err());
+    }
+
+    #[test]
+    fn the_signature_is_checked_before_anything_is_decoded() {
+        // A bundle whose content section is garbage, signed by key 7.
+        let bytes = write(&sample()).unwrap();
+        let mut body = bytes[..bytes.len() - TRAILER_LEN].to_vec();
+        let data = HEADER_LEN + SECTION_HEADER_LEN;
+        body[data..data + 16].fill(0xFF);
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let sig = ed25519_dalek::Signer::sign(&key, &body);
+        body.push(ALG_ED25519);
+        body.extend_from_slice(&key.verifying_key().to_bytes()[..7]);
+        body.extend_from_slice(&sig.to_bytes());
+        // Under another key it is refused for its signature: the garbage
+        // never reached the decoder.
+        assert!(matches!(
+            read_trusted(&body, &[public_key(&[9; 32])]),
+            Err(BundleError::UntrustedSignature { .. })
+        ));
+        // Under its own key it verifies, then the decoder refuses it.
+        assert!(matches!(
+            read_trusted(&body, &[public_key(&[7; 32])]),
+            Err(BundleError::Corrupt(_))
+        ));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod deploy;
 pub mod engine;
 pub mod geometry;
 pub mod richtext;
+pub mod scrub;
 pub mod search;
 pub mod targeting;
 pub mod urlmatch;

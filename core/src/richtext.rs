@@ -10,26 +10,32 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RichText(pub Vec<Block>);
 
+// Every field through which the tree nests is read with `nested`, which
+// bounds the depth of a tree being decoded: bundle bytes are data from the
+// network, and an unbounded `Quote(Quote(Quote(...)))` would overflow the
+// decoder's stack (found by the security review; tested below).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
-    Paragraph(Vec<Inline>),
-    Heading(u8, Vec<Inline>),
+    Paragraph(#[serde(deserialize_with = "nested")] Vec<Inline>),
+    Heading(u8, #[serde(deserialize_with = "nested")] Vec<Inline>),
     List {
         ordered: bool,
+        #[serde(deserialize_with = "nested")]
         items: Vec<Vec<Block>>,
     },
     Code(String),
-    Quote(Vec<Block>),
+    Quote(#[serde(deserialize_with = "nested")] Vec<Block>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
     Text(String),
-    Strong(Vec<Inline>),
-    Emphasis(Vec<Inline>),
+    Strong(#[serde(deserialize_with = "nested")] Vec<Inline>),
+    Emphasis(#[serde(deserialize_with = "nested")] Vec<Inline>),
     Code(String),
     Link {
         href: String,
+        #[serde(deserialize_with = "nested")]
         children: Vec<Inline>,
     },
     Break,
@@ -43,6 +49,34 @@ pub enum Inline {
         src: String,
         title: String,
     },
+}
+
+/// Deepest tree a decoder accepts. The compiler refuses Markdown nested more
+/// than 16 levels, which is at most this many tree levels.
+pub const MAX_DECODE_DEPTH: usize = 40;
+
+std::thread_local! {
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn nested<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let depth = DEPTH.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let out = if depth > MAX_DECODE_DEPTH {
+        Err(serde::de::Error::custom(format!(
+            "rich text nested deeper than {MAX_DECODE_DEPTH} levels"
+        )))
+    } else {
+        Vec::<T>::deserialize(d)
+    };
+    DEPTH.with(|c| c.set(c.get().saturating_sub(1)));
+    out
 }
 
 impl RichText {
@@ -447,5 +481,33 @@ mod markdown {
             let deep = "> ".repeat(5000) + "x";
             assert!(compile_markdown(&deep).is_err());
         }
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    /// postcard bytes of `RichText([Quote([Quote([... Paragraph([]) ...])])])`
+    /// nested `n` deep, written by hand (serialising such a tree would
+    /// itself recurse `n` deep).
+    fn quotes(n: usize) -> Vec<u8> {
+        let mut b = vec![1]; // one top-level block
+        for _ in 0..n {
+            b.extend([4, 1]); // Block::Quote, a vec of one block
+        }
+        b.extend([0, 0]); // Block::Paragraph, empty
+        b
+    }
+
+    #[test]
+    fn decoding_bounds_the_depth_instead_of_overflowing_the_stack() {
+        let ok: RichText = postcard::from_bytes(&quotes(MAX_DECODE_DEPTH - 1)).unwrap();
+        assert_eq!(ok.0.len(), 1);
+        assert!(postcard::from_bytes::<RichText>(&quotes(MAX_DECODE_DEPTH + 1)).is_err());
+        // Deep enough to overflow any stack if unbounded: refused, and the
+        // guard is back at zero for the next decode.
+        assert!(postcard::from_bytes::<RichText>(&quotes(1_000_000)).is_err());
+        assert!(postcard::from_bytes::<RichText>(&quotes(3)).is_ok());
     }
 }

@@ -21,9 +21,9 @@
 // update schedule, the last refusal) lives in this
 // extension origin's IndexedDB: content scripts run in the page's renderer
 // and can read and write chrome.storage.local (../shared/PLATFORM.md), but
-// not another origin's IndexedDB. storage.local (tour progress, the record
-// queue) is also closed to content scripts where Chromium allows it
-// (setAccessLevel on storage.local, Chromium 140+).
+// not another origin's IndexedDB. So does the record queue (see below).
+// storage.local (tour progress) is also closed to content scripts where
+// Chromium allows it (setAccessLevel on storage.local, Chromium 140+).
 //
 // Listeners are registered synchronously at the top level, as MV3 requires;
 // the wasm and the state load once, and each handler awaits that promise.
@@ -66,8 +66,12 @@ const step = (what) => {
 // ---- trust state: IndexedDB ------------------------------------------------
 
 const db = new Promise((ok, fail) => {
-  const req = indexedDB.open('waymark', 1);
-  req.onupgradeneeded = () => req.result.createObjectStore('trust');
+  const req = indexedDB.open('waymark', 2);
+  req.onupgradeneeded = () => {
+    const d = req.result;
+    if (!d.objectStoreNames.contains('trust')) d.createObjectStore('trust');
+    if (!d.objectStoreNames.contains('records')) d.createObjectStore('records', { autoIncrement: true });
+  };
   req.onsuccess = () => ok(req.result);
   req.onerror = () => fail(req.error);
 });
@@ -83,6 +87,56 @@ async function idb(mode, fn) {
 }
 const get = (key) => idb('readonly', (s) => s.get(key));
 const put = (key, value) => idb('readwrite', (s) => s.put(value, key));
+
+// ---- the record queue: IndexedDB ------------------------------------------
+//
+// What the engine records (Command::Record: search_zero, answered, ...),
+// for the analytics release to send. Here, not in storage.local: content
+// scripts can read storage.local where setAccessLevel is missing, and an
+// IndexedDB add is atomic where a read-modify-write of one array from
+// several tabs is not. Bounded by count and age; nothing is recorded in
+// incognito windows unless policy `analytics.incognito` allows it.
+const MAX_RECORDS = 1000;
+const MAX_RECORD_AGE_MS = 30 * 24 * 3600 * 1000;
+
+async function addRecord(record, incognito) {
+  if (incognito && !policy?.record_incognito) return;
+  const d = await db;
+  const now = Date.now();
+  await new Promise((ok, fail) => {
+    const tx = d.transaction('records', 'readwrite');
+    const store = tx.objectStore('records');
+    store.add({ ...record, at: now });
+    // Oldest first: drop what is too old, and the oldest past the cap.
+    const count = store.count();
+    count.onsuccess = () => {
+      let excess = count.result - MAX_RECORDS;
+      store.openCursor().onsuccess = (ev) => {
+        const cur = ev.target.result;
+        if (!cur || (excess <= 0 && cur.value.at >= now - MAX_RECORD_AGE_MS)) return;
+        cur.delete();
+        excess -= 1;
+        cur.continue();
+      };
+    };
+    tx.oncomplete = () => ok();
+    tx.onerror = tx.onabort = () => fail(tx.error);
+  });
+}
+
+async function allRecords() {
+  const d = await db;
+  return new Promise((ok, fail) => {
+    const req = d.transaction('records', 'readonly').objectStore('records').getAll();
+    req.onsuccess = () => ok(req.result);
+    req.onerror = () => fail(req.error);
+  });
+}
+
+// For an admin in the worker's DevTools console, and for the tests:
+// `await waymark.records()`. A service worker's globals are not reachable
+// from any page.
+globalThis.waymark = { records: allRecords };
 
 // ---- start ------------------------------------------------------------------
 
@@ -507,13 +561,9 @@ async function run(tab, e, source, event, port) {
         if (cmd.tour) await chrome.storage.local.set({ [cmd.key]: cmd.tour });
         else await chrome.storage.local.remove(cmd.key);
         break;
-      case 'record': {
-        // The analytics queue; the analytics issue sends it to an LRS.
-        const { queue = [] } = await chrome.storage.local.get('queue');
-        queue.push({ ...cmd.record, at: Date.now() });
-        await chrome.storage.local.set({ queue: queue.slice(-1000) });
+      case 'record':
+        await addRecord(cmd.record, Boolean((port ?? agents.get(tab))?.sender?.tab?.incognito));
         break;
-      }
       case 'identified':
         pageUser = { ...cmd.user, origin: port?.sender?.origin ?? null };
         broadcast();
@@ -543,31 +593,104 @@ chrome.runtime.onConnect.addListener((port) => {
   }
   const tab = port.sender?.tab?.id;
   if (tab === undefined) return port.disconnect();
-  let source;
-  if (port.name === 'agent' && port.sender.frameId === 0) {
-    source = 'agent';
-    agents.set(tab, port);
-  } else if (port.name === 'overlay' && port.sender.url?.startsWith(location.protocol)) {
-    source = 'frame';
+  if (port.name === 'agent' && port.sender.frameId === 0) return acceptAgent(tab, port);
+  if (port.name === 'overlay') return acceptFrame(tab, port);
+  return port.disconnect();
+});
+
+// The agent's port. Every message it sends is checked against where it
+// really comes from: a URL it reports must be on the port's own origin
+// (`sender.origin`, set by the browser; a page can change its path with
+// pushState but never its origin), else the message is dropped. The frame
+// token it hands over (`attached`) is kept here and in storage.session
+// (trusted contexts only), never passed to the engine.
+function acceptAgent(tab, port) {
+  agents.set(tab, port);
+  const origin = port.sender.origin ?? (port.sender.url ? new URL(port.sender.url).origin : null);
+  port.onMessage.addListener((msg) => {
+    if (!msg || typeof msg !== 'object') return;
+    if ('url' in msg && !sameOrigin(msg.url, origin)) return;
+    if (msg.type === 'attached') {
+      const { frame_token: token, ...event } = msg;
+      if (typeof token === 'string' && token.length >= 32) rememberToken(tab, token);
+      msg = event;
+    }
+    enqueue(tab, (e) => run(tab, e, 'agent', msg, port));
+  });
+  port.onDisconnect.addListener(() => {
+    if (agents.get(tab) !== port) return;
+    agents.delete(tab);
+    views.delete(tab);
+    enqueue(tab, (e) => e.forget(tab));
+  });
+}
+
+function sameOrigin(url, origin) {
+  try {
+    return typeof url === 'string' && origin !== null && new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+/// The frame token of each tab's agent (see acceptFrame).
+const tokens = new Map();
+
+function rememberToken(tab, token) {
+  if (tokens.get(tab) === token) return;
+  tokens.set(tab, token);
+  chrome.storage.session.set({ [`frameToken.${tab}`]: token }).catch(() => {});
+}
+
+async function tokenOf(tab) {
+  if (tokens.has(tab)) return tokens.get(tab);
+  // The worker restarted: the agent's token is still in session storage.
+  const key = `frameToken.${tab}`;
+  const got = await chrome.storage.session.get(key).catch(() => ({}));
+  if (typeof got[key] === 'string') tokens.set(tab, got[key]);
+  return tokens.get(tab) ?? null;
+}
+
+// An overlay port is the tab's overlay only if it comes from a frame (not
+// the top document) of that tab showing this extension's overlay.html, with
+// the token that tab's agent handed its own frame in the URL fragment.
+// Anything else (a page that framed its own copy of overlay.html, found by a
+// security review: the last frame to connect used to win) is disconnected
+// and gets nothing rendered.
+function acceptFrame(tab, port) {
+  const { url, frameId } = port.sender;
+  let token = null;
+  try {
+    const u = new URL(url);
+    if (u.protocol === location.protocol && u.pathname === '/overlay.html' && frameId !== 0) token = u.hash.slice(1);
+  } catch {
+    // not a URL: refused below
+  }
+  if (!token) return port.disconnect();
+  // Messages that arrive while the token is looked up wait for it.
+  const accepted = tokenOf(tab).then((want) => {
+    if (want !== token) {
+      port.disconnect();
+      return false;
+    }
     frames.set(tab, port);
     const view = views.get(tab);
     if (view) port.postMessage({ type: 'render', view });
-  } else {
-    return port.disconnect();
-  }
-  port.onMessage.addListener((msg) => enqueue(tab, (e) => run(tab, e, source, msg, port)));
-  port.onDisconnect.addListener(() => {
-    const ports = source === 'agent' ? agents : frames;
-    if (ports.get(tab) !== port) return;
-    ports.delete(tab);
-    if (source === 'agent') {
-      views.delete(tab);
-      enqueue(tab, (e) => e.forget(tab));
-    }
+    return true;
   });
-});
+  port.onMessage.addListener((msg) => accepted.then((ok) => {
+    if (ok && frames.get(tab) === port) enqueue(tab, (e) => run(tab, e, 'frame', msg, port));
+  }));
+  port.onDisconnect.addListener(() => {
+    if (frames.get(tab) === port) frames.delete(tab);
+  });
+}
 
-chrome.tabs?.onRemoved?.addListener((tab) => queues.delete(tab));
+chrome.tabs?.onRemoved?.addListener((tab) => {
+  queues.delete(tab);
+  tokens.delete(tab);
+  chrome.storage.session.remove(`frameToken.${tab}`).catch(() => {});
+});
 
 // Install and browser start: verify the bundle and check bundle_url now,
 // not at the first page that needs it (start() schedules the check).

@@ -156,7 +156,7 @@ async function waymark(app) {
     // The launcher is drawn once the engine has answered the agent: the
     // first card then proves it is watching (triggers and the step), and
     // measures a cold overlay frame.
-    await page.waitForFunction(() => document.querySelector('waymark-host'));
+    await page.waitForFunction(() => document.querySelector('html > div[popover]'));
     const latencies = [await page.evaluate(() => window.bench.insertTarget('waymark'))];
     await page.evaluate(() => window.bench.removeTarget());
     await page.evaluate(() => window.bench.arm());
@@ -168,7 +168,7 @@ async function waymark(app) {
       // The card goes when its target does; wait for that before the next trial.
       await page.waitForFunction(() => {
         const s = document.getElementById('stage').getBoundingClientRect();
-        return document.elementFromPoint(s.x + 160 + 12 + 40, s.y + 18)?.localName !== 'waymark-host';
+        return document.elementFromPoint(s.x + 160 + 12 + 40, s.y + 18)?.matches('html > div[popover]') !== true;
       });
     }
     return summary('waymark', size, times, latencies, { host_console_problems: problems.length });

@@ -175,14 +175,14 @@ describe('chaos suite', () => {
     // 5. A modal dialog opened over the card: the card stays on top and usable.
     await frame.getByRole('heading', { name: 'Still here above the dialog' }).waitFor();
     await page.evaluate(() => window.chaos.openModal());
-    await until(() => page.evaluate(() => Boolean(document.querySelector('dialog[open] > waymark-host'))), 'the host inside the modal dialog');
+    await until(() => page.evaluate(() => Boolean(document.querySelector('dialog[open] > div[popover]'))), 'the host inside the modal dialog');
     await clickInCard(frame, 'Next');
     await frame.getByRole('heading', { name: 'All done' }).waitFor();
     await clickInCard(frame, 'Finish');
     await frame.getByText('You completed this walkthrough.').waitFor();
     // The page's dialog still works, and closing it puts the host back.
     await page.locator('#close-modal').click();
-    await until(() => page.evaluate(() => document.querySelector('waymark-host')?.parentElement === document.documentElement), 'the host back under <html>');
+    await until(() => page.evaluate(() => document.querySelector('html > div[popover]')?.parentElement === document.documentElement), 'the host back under <html>');
 
     const after = await hostShape(page);
     assert.equal(after.waymarkElements, 1);

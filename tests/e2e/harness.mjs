@@ -165,20 +165,24 @@ export function watchConsole(page) {
   return problems;
 }
 
+/** Waymark's host element as the page sees it: a plain <div> popover under
+ * <html> (or inside an open modal dialog); demo-app has no popovers. */
+export const HOST = ':is(html, dialog) > div[popover]';
+
 /** What the host document looks like outside the app's own root. */
 export function hostShape(page) {
-  return page.evaluate(() => ({
-    html: [...document.documentElement.children].map((e) => e.localName).filter((n) => n !== 'waymark-host'),
-    hostIsRootChild: document.querySelector('waymark-host')?.parentNode === document.documentElement,
+  return page.evaluate((HOST) => ({
+    html: [...document.documentElement.children].filter((e) => !e.matches(HOST)).map((e) => e.localName),
+    hostIsRootChild: document.querySelector(HOST)?.parentNode === document.documentElement,
     body: [...document.body.children].map((e) => `${e.localName}#${e.id}`),
     head: [...document.head.children].map((e) => e.outerHTML.length),
     htmlAttrs: [...document.documentElement.attributes].map((a) => `${a.name}=${a.value}`),
     bodyAttrs: [...document.body.attributes].map((a) => `${a.name}=${a.value}`),
     styleSheets: document.styleSheets.length,
     adopted: document.adoptedStyleSheets.length,
-    waymarkElements: document.querySelectorAll('waymark-host').length,
-    shadowVisibleToPage: document.querySelector('waymark-host')?.shadowRoot !== null && document.querySelector('waymark-host') !== null,
-  }));
+    waymarkElements: document.querySelectorAll(HOST).length,
+    shadowVisibleToPage: document.querySelector(HOST)?.shadowRoot !== null && document.querySelector(HOST) !== null,
+  }), HOST);
 }
 
 /** Box of an element inside Waymark's closed shadow root, via the DevTools protocol. */
@@ -186,7 +190,8 @@ export async function shadowBox(page, selector) {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const host = find(root, (n) => n.localName === 'waymark-host');
+    // The host: the element whose closed shadow root holds the launcher.
+    const host = find(root, (n) => n.shadowRoots?.some((s) => s.shadowRootType === 'closed' && find(s, (k) => k.attributes?.includes('launcher'))));
     const shadow = host?.shadowRoots?.[0];
     if (!shadow) return null;
     const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: shadow.nodeId, selector });
@@ -237,9 +242,13 @@ export async function clickLauncher(page) {
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
+/** Is this frame an overlay.html (ours or a copy a page framed)? Its URL
+ * carries the agent's token in the fragment. */
+export const isOverlay = (f) => f.url().startsWith('chrome-extension://') && new URL(f.url()).pathname === '/overlay.html';
+
 /** The overlay frame (an extension page inside the host page). */
 export async function overlayFrame(page) {
-  return until(() => page.frames().find((f) => f.url().startsWith('chrome-extension://') && f.url().endsWith('/overlay.html')), 'the overlay frame');
+  return until(() => page.frames().find(isOverlay), 'the overlay frame');
 }
 
 /** The frame element's box in the page, or null while hidden. */

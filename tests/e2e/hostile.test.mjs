@@ -5,7 +5,7 @@
 // with a recorded reason. The page keeps working throughout.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickLauncher, launch, overlayFrame, settled, startDemoApp, until, watchConsole } from './harness.mjs';
+import { clickLauncher, isOverlay, launch, overlayFrame, settled, startDemoApp, until, watchConsole } from './harness.mjs';
 
 describe('hostile page', () => {
   let app;
@@ -50,11 +50,11 @@ describe('hostile page', () => {
       }
     });
     // Removed once: it comes back, card and all.
-    await page.evaluate(() => document.querySelector('waymark-host').remove());
+    await page.evaluate(() => document.querySelector('html > div[popover]').remove());
     // (The page broke querySelectorAll for itself, so count another way.)
-    await until(() => page.evaluate(() => document.getElementsByTagName('waymark-host').length === 1), 'the overlay back');
+    await until(() => page.evaluate(() => [...document.documentElement.children].filter((e) => e.getAttribute('popover') === 'manual').length === 1), 'the overlay back');
     // The overlay frame was removed with it: a fresh one shows the same card.
-    const again = await until(() => page.frames().find((f) => f !== frame && !f.isDetached() && f.url().endsWith('/overlay.html')), 'a fresh overlay frame');
+    const again = await until(() => page.frames().find((f) => f !== frame && !f.isDetached() && isOverlay(f)), 'a fresh overlay frame');
     await again.getByText('1 of 5').waitFor();
     await page.getByTestId('new-deal').click();
     await again.getByText('2 of 5').waitFor();
@@ -62,12 +62,12 @@ describe('hostile page', () => {
     // Removed every time it appears: guidance stops, with the reason queued.
     await page.evaluate(() => {
       // (The page broke its own MutationObserver above: a timer loop.)
-      const kill = () => document.querySelector('waymark-host')?.remove();
+      const kill = () => document.querySelector('html > div[popover]')?.remove();
       kill();
       window.hostileTimer = setInterval(kill, 5);
     });
     const queue = await until(async () => {
-      const { queue = [] } = await browser.worker.evaluate(() => chrome.storage.local.get('queue'));
+      const queue = await browser.worker.evaluate(() => waymark.records());
       return queue.some((r) => r.kind === 'guidance_stopped') ? queue : null;
     }, 'guidance to stop with a reason', 20_000);
     const stopped = queue.find((r) => r.kind === 'guidance_stopped');

@@ -95,7 +95,7 @@ for (const csp of ['off', 'strict']) {
       await frameAfter.getByText('You completed this walkthrough.').waitFor();
       await frameAfter.getByText('Check: 1 of 1 right. Passed.').waitFor();
       const queue = await until(async () => {
-        const { queue = [] } = await browser.worker.evaluate(() => chrome.storage.local.get('queue'));
+        const queue = await browser.worker.evaluate(() => waymark.records());
         return queue.some((r) => r.kind === 'check_completed') ? queue : null;
       }, 'the check records');
       const answered = queue.find((r) => r.kind === 'answered');

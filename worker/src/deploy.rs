@@ -29,6 +29,8 @@ struct PolicyView<'a> {
     user: &'a waymark_core::deploy::policy::UserPolicy,
     features: waymark_core::deploy::policy::Features,
     support: &'a Option<waymark_core::deploy::policy::Support>,
+    /// `analytics.incognito`: record in incognito windows.
+    record_incognito: bool,
     /// Which keys vouch for bundles: `policy` (policy names `trusted_keys`)
     /// or `demo`. Rollback protection keeps one highest version per domain,
     /// so the demo bundle's build-time version never blocks an admin's.
@@ -74,6 +76,7 @@ impl Deployment {
             user: &p.user,
             features: p.features,
             support: &p.support,
+            record_incognito: p.record_incognito,
             trust_domain: if p.trusted_keys.is_some() {
                 "policy"
             } else {

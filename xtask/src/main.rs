@@ -6,12 +6,14 @@
 //! - `cargo xtask test`: install what is missing, then fmt, clippy, unit, wasm
 //!   and end-to-end tests.
 //! - `cargo xtask dist`: the unpacked extension in `target/dist/chrome/`.
+//! - `cargo xtask fuzz --minutes N`: each fuzz target in `fuzz/` for N minutes.
 //!
 //! It owns tool installation and orchestration; it must not contain product
 //! logic (that is `core`) or test assertions (those are in the test suites).
 
 mod dist;
 mod fleet;
+mod fuzz;
 mod tools;
 
 use std::path::PathBuf;
@@ -39,8 +41,9 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("fleet") => {
             fleet::bench_fleet(&args[2..])
         }
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };

@@ -12,6 +12,8 @@ use crate::{cargo, root, run, Result};
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// wasm-pack builds and tests the wasm crates with the two above.
 pub const WASM_PACK_VERSION: &str = "0.15.0";
+/// `cargo xtask fuzz` only: `--sanitizer none` runs on the stable toolchain.
+pub const CARGO_FUZZ_VERSION: &str = "0.13.1";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -101,6 +103,23 @@ fn ensure_wasm_pack() -> Result {
         .args(["install", "--force", "--locked", "--root"])
         .arg(tools_dir())
         .args(["wasm-pack", "--version", WASM_PACK_VERSION]))
+}
+
+/// Installed by `cargo xtask fuzz` only (`cargo xtask test` does not fuzz).
+pub fn ensure_cargo_fuzz() -> Result<PathBuf> {
+    let bin = tools_dir().join("bin/cargo-fuzz");
+    let have = output(Command::new(&bin).args(["fuzz", "--version"])).unwrap_or_default();
+    if have.contains(CARGO_FUZZ_VERSION) {
+        return Ok(bin);
+    }
+    eprintln!(
+        "xtask: installing cargo-fuzz {CARGO_FUZZ_VERSION} into target/tools (a few minutes, once)"
+    );
+    run(cargo()
+        .args(["install", "--force", "--locked", "--root"])
+        .arg(tools_dir())
+        .args(["cargo-fuzz", "--version", CARGO_FUZZ_VERSION]))?;
+    Ok(bin)
 }
 
 fn ensure_npm() -> Result {

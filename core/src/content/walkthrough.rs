@@ -147,8 +147,35 @@ pub enum Advance {
     Url(String),
 }
 
+/// What a typed or committed value must be for an `input`/`change` step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueRule {
+    /// Only a committed value (`change`) counts, not keystrokes.
+    pub change_only: bool,
+    /// `*` glob the trimmed value must match (`urlmatch::glob_matches`);
+    /// none: any non-empty value. Never matched in password, card or
+    /// one-time-code fields (only "non-empty" is).
+    pub pattern: Option<String>,
+}
+
 impl Advance {
-    /// Does a typed or committed `value` satisfy this rule?
+    /// The rule the agent matches typed or committed values against (for
+    /// `input` and `change` steps).
+    pub fn value_rule(&self) -> Option<ValueRule> {
+        let (change_only, pattern) = match self {
+            Advance::Input(p) => (false, p),
+            Advance::Change(p) => (true, p),
+            _ => return None,
+        };
+        Some(ValueRule {
+            change_only,
+            pattern: pattern.clone(),
+        })
+    }
+
+    /// Does a typed or committed `value` satisfy this rule? The reference
+    /// for the agent's matcher (extension/src/agent/target.js; both are
+    /// checked against core/tests/fixtures/glob.json).
     pub fn accepts_value(&self, committed: bool, value: &str) -> bool {
         let pattern = match self {
             Advance::Input(p) => p,

@@ -26,7 +26,7 @@ impl Engine {
         let correct = choices == right;
         out.push(Command::Record {
             record: Record::Answered {
-                url: s.url.clone(),
+                page: self.page_ref(&s.url, Some(&q.walkthrough)),
                 id: q.walkthrough.clone(),
                 version: q.version.clone(),
                 question: q.question,
@@ -43,7 +43,7 @@ impl Engine {
         let passed = score + 1e-6 >= check.pass_score;
         out.push(Command::Record {
             record: Record::CheckCompleted {
-                url: s.url.clone(),
+                page: self.page_ref(&s.url, Some(&q.walkthrough)),
                 id: q.walkthrough.clone(),
                 version: q.version.clone(),
                 score,

@@ -63,6 +63,7 @@ mod tour;
 mod triggers;
 mod view;
 
+pub use crate::content::ValueRule;
 pub use protocol::*;
 pub use session::*;
 use target::*;
@@ -221,11 +222,7 @@ impl Engine {
             Event::Retry => self.retry(s),
             Event::Skip => self.skip_asked(s),
             Event::TargetMissing { watch } => self.target_missing(s, watch, &mut out),
-            Event::TargetInput {
-                watch,
-                value,
-                committed,
-            } => self.target_input(s, watch, value, committed),
+            Event::TargetInput { watch } => self.target_input(s, watch),
             Event::Present { key, present } => self.present(s, key, present),
             Event::Appeared { watch } => self.appeared(s, watch),
             Event::Close => self.close(s, &mut out),
@@ -313,6 +310,32 @@ impl Engine {
         });
     }
 
+    /// Where a record happened: the origin of `url` and the `applies_to`
+    /// pattern that matched it (the walkthrough's, `id`, else any content's;
+    /// the longest, as the most specific). Never the path, query or
+    /// fragment themselves.
+    pub(super) fn page_ref(&self, url: &str, id: Option<&str>) -> PageRef {
+        let lib = &self.library;
+        let patterns: Vec<&Vec<String>> = match id.and_then(|id| lib.walkthrough(id)) {
+            Some(w) => vec![&w.applies_to],
+            None => lib
+                .walkthroughs
+                .iter()
+                .map(|w| &w.applies_to)
+                .chain(lib.articles.iter().map(|a| &a.applies_to))
+                .collect(),
+        };
+        PageRef {
+            origin: urlmatch::origin(url).to_string(),
+            screen: patterns
+                .into_iter()
+                .flatten()
+                .filter(|p| urlmatch::matches(p, url))
+                .max_by_key(|p| p.len())
+                .cloned(),
+        }
+    }
+
     fn gave_up(&self, s: &mut Session, reason: String, out: &mut Vec<Command>) {
         let (id, version) = self
             .current(s)
@@ -320,7 +343,7 @@ impl Engine {
             .unwrap_or((None, None));
         out.push(Command::Record {
             record: Record::GuidanceStopped {
-                url: s.url.clone(),
+                page: self.page_ref(&s.url, id.as_deref()),
                 id,
                 version,
                 reason: reason.chars().take(200).collect(),

@@ -14,8 +14,8 @@ impl Engine {
     pub(super) fn zero_record(&self, query: &str, url: &str) -> Command {
         Command::Record {
             record: Record::SearchZero {
-                query: query.trim().to_string(),
-                url: url.to_string(),
+                query: crate::scrub::scrub_query(query),
+                page: self.page_ref(url, None),
             },
         }
     }

@@ -79,12 +79,11 @@ pub enum Event {
     TargetMissing {
         watch: String,
     },
-    /// The user typed into (`committed: false`) or committed (`true`) the
-    /// watched target; `value` is its current value.
+    /// The user's own typing (`input`) or committed value (`change`) in the
+    /// watched target met the watch's [`ValueRule`]. The agent matches it
+    /// in the page: the value itself never leaves the page.
     TargetInput {
         watch: String,
-        value: String,
-        committed: bool,
     },
     /// An element of the watch's `appear` queries is on the page.
     Appeared {
@@ -212,8 +211,9 @@ pub enum Command {
         /// Report `TargetMissing` when no target is found for this long
         /// (restarted whenever the target goes away). 0: never.
         timeout_ms: u32,
-        /// Report the target's `input` and `change` events.
-        input: bool,
+        /// Report `TargetInput` once the user's value in the target meets
+        /// this rule (matched by the agent; the value stays in the page).
+        input: Option<ValueRule>,
         /// Report `Appeared` once any of these matches.
         appear: Vec<Query>,
         /// `queries` (keys `target`) and `appear` (keys `appear`), bucketed:
@@ -267,10 +267,17 @@ pub enum Command {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Record {
     /// A query that found nothing (recorded once the user moves on).
-    SearchZero { query: String, url: String },
+    /// `query` is scrubbed (`scrub::scrub_query`): no emails, long numbers
+    /// or tokens.
+    SearchZero {
+        query: String,
+        #[serde(flatten)]
+        page: PageRef,
+    },
     /// One check question answered (`question` is 0-based).
     Answered {
-        url: String,
+        #[serde(flatten)]
+        page: PageRef,
         id: String,
         version: String,
         question: usize,
@@ -278,7 +285,8 @@ pub enum Record {
     },
     /// A check finished: the fraction right, 0 to 1.
     CheckCompleted {
-        url: String,
+        #[serde(flatten)]
+        page: PageRef,
         id: String,
         version: String,
         score: f32,
@@ -286,14 +294,16 @@ pub enum Record {
     },
     /// A step whose target was not found in time.
     TargetMissing {
-        url: String,
+        #[serde(flatten)]
+        page: PageRef,
         id: String,
         version: String,
         step: String,
     },
     /// Several elements matched a step's target and none stood out.
     TargetAmbiguous {
-        url: String,
+        #[serde(flatten)]
+        page: PageRef,
         id: String,
         version: String,
         step: String,
@@ -301,13 +311,24 @@ pub enum Record {
     /// Guidance stopped (the page kept removing the overlay), during a
     /// walkthrough or not.
     GuidanceStopped {
-        url: String,
+        #[serde(flatten)]
+        page: PageRef,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         version: Option<String>,
         reason: String,
     },
+}
+
+/// Where a record happened, without what the URL could carry about the
+/// user (ids in paths, `?reset_token=`, `#access_token=`): the page's origin
+/// and the content's `applies_to` pattern that matched it, if any.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageRef {
+    pub origin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen: Option<String>,
 }
 
 impl Record {

@@ -35,7 +35,7 @@ impl Engine {
                     } else {
                         st.timeout_ms
                     },
-                    input: matches!(st.advance, Advance::Input(_) | Advance::Change(_)),
+                    input: st.advance.value_rule(),
                     appear: match &st.advance {
                         Advance::Appear(ts) => ts.iter().map(Query::from_target).collect(),
                         _ => Vec::new(),

@@ -56,7 +56,7 @@ impl Engine {
                     if !s.step.ambiguous {
                         out.push(Command::Record {
                             record: Record::TargetAmbiguous {
-                                url: s.url.clone(),
+                                page: self.page_ref(&s.url, Some(&w.id)),
                                 id: w.id.clone(),
                                 version: w.version.clone(),
                                 step: st.id.clone(),
@@ -84,7 +84,7 @@ impl Engine {
             if let Some((w, st, _)) = self.current(s) {
                 out.push(Command::Record {
                     record: Record::TargetMissing {
-                        url: s.url.clone(),
+                        page: self.page_ref(&s.url, Some(&w.id)),
                         id: w.id.clone(),
                         version: w.version.clone(),
                         step: st.id.clone(),
@@ -99,17 +99,11 @@ impl Engine {
         }
     }
 
-    pub(super) fn target_input(
-        &self,
-        s: &mut Session,
-        watch: String,
-        value: String,
-        committed: bool,
-    ) {
+    pub(super) fn target_input(&self, s: &mut Session, watch: String) {
         if self.is_current(s, &watch)
             && self
                 .current(s)
-                .is_some_and(|(_, st, _)| st.advance.accepts_value(committed, &value))
+                .is_some_and(|(_, st, _)| st.advance.value_rule().is_some())
         {
             self.advance(s);
         }

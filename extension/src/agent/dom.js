@@ -73,6 +73,12 @@ export function accessibleName(el) {
   return norm(el.textContent) || norm(el.getAttribute('title') || el.getAttribute('placeholder') || el.getAttribute('alt'));
 }
 
+/** Fields whose value is a secret: never matched against a pattern. */
+export function sensitive(el) {
+  const auto = (el.getAttribute?.('autocomplete') ?? '').toLowerCase();
+  return (el.tagName === 'INPUT' && el.type === 'password') || /\b(cc-|one-time-code|current-password|new-password)/.test(auto);
+}
+
 export function valueOf(el) {
   // Tag names, not instanceof: elements of a frame come from another realm.
   if (el.tagName === 'INPUT' && (el.type === 'checkbox' || el.type === 'radio')) return el.checked ? (el.value || 'on') : '';

@@ -1,6 +1,13 @@
-// The one element Waymark adds to the page: <waymark-host>, a top-layer
-// popover whose closed shadow root holds the launcher, the spotlight and
-// the overlay <iframe> (an extension page where the Rust views run).
+// The one element Waymark adds to the page: a plain <div> (the host), a
+// top-layer popover whose closed shadow root holds the launcher, the
+// spotlight and the overlay <iframe> (an extension page where the Rust
+// views run).
+//
+// A <div>, never a custom-element name: a page that defines that name first
+// would have its constructor run by our createElement, and
+// `this.attachInternals().shadowRoot` hands it the "closed" root (found by a
+// security review; tests/e2e/hostile-page.test.mjs). A built-in element is never
+// upgraded, and `attachInternals` throws on it.
 // Owns S.host, S.root, S.launcher, S.spot, S.frame and the frame flags.
 // No global CSS (adoptedStyleSheets in the shadow root), no HTML parsing.
 import { send } from './port.js';
@@ -8,7 +15,7 @@ import { S } from './state.js';
 import { raise, unwatchDialogs, watchDialogs } from './stacking.js';
 import { stopWatch } from './target.js';
 
-const HOST_TAG = 'waymark-host';
+const HOST_TAG = 'div';
 const CSS = `
   :host { all: initial; }
   .launcher {
@@ -40,7 +47,9 @@ export function ensureFrame() {
   const frame = document.createElement('iframe');
   frame.className = 'frame off';
   frame.title = 'Waymark guidance';
-  frame.src = chrome.runtime.getURL('overlay.html');
+  // The token in the fragment: never sent over the network, and the page
+  // cannot read a frame inside a closed shadow root (tested).
+  frame.src = `${chrome.runtime.getURL('overlay.html')}#${S.frameToken}`;
   frame.addEventListener('load', () => {
     S.frameLoaded = true;
     if (S.focusOnLoad) frame.contentWindow?.focus();
@@ -60,13 +69,7 @@ export function ensureHost() {
     return;
   }
   const host = document.createElement(HOST_TAG);
-  const hs = host.style;
-  // The UA styles a popover as a centred, bordered box: undo all of it.
-  for (const [k, v] of [['position', 'fixed'], ['inset', '0 auto auto 0'], ['width', '0'], ['height', '0'],
-    ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent'], ['overflow', 'visible'],
-    ['z-index', '2147483647'], ['display', 'block'], ['pointer-events', 'none']]) {
-    hs.setProperty(k, v, 'important');
-  }
+  pin(host);
   if ('popover' in host) host.popover = 'manual';
   const root = host.attachShadow({ mode: 'closed' });
   const sheet = new CSSStyleSheet();
@@ -80,7 +83,11 @@ export function ensureHost() {
   launcher.textContent = '?';
   launcher.setAttribute('aria-label', 'Waymark help');
   launcher.title = 'Waymark help';
-  launcher.addEventListener('click', () => send({ type: 'launcher_clicked' }));
+  // Only a real user's click: a page cannot open help in the user's name
+  // (isTrusted is false for click() and dispatchEvent).
+  launcher.addEventListener('click', (e) => {
+    if (e.isTrusted) send({ type: 'launcher_clicked' });
+  });
 
   const spot = document.createElement('div');
   spot.className = 'spot';
@@ -90,6 +97,28 @@ export function ensureHost() {
   document.documentElement.append(host);
   raise();
   watchDialogs();
+}
+
+// The host's own style, inline and !important: that beats any page
+// stylesheet, !important or layered (element-attached declarations win,
+// https://www.w3.org/TR/css-cascade-5/#cascade-sort). The UA styles a
+// popover as a centred, bordered box: undo all of it. And a page must not
+// make the card invisible, see-through, moved or clipped (a review hid it
+// with opacity, filter, transform, clip-path and visibility), so those are
+// pinned too; stacking.js puts them back if the page edits the attribute.
+const PINNED = [['position', 'fixed'], ['inset', '0 auto auto 0'], ['width', '0'], ['height', '0'],
+  ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent'], ['overflow', 'visible'],
+  ['z-index', '2147483647'], ['display', 'block'], ['pointer-events', 'none'],
+  ['opacity', '1'], ['visibility', 'visible'], ['filter', 'none'], ['backdrop-filter', 'none'],
+  ['transform', 'none'], ['translate', 'none'], ['scale', 'none'], ['rotate', 'none'], ['zoom', '1'],
+  ['clip-path', 'none'], ['mask', 'none'], ['mix-blend-mode', 'normal'], ['content-visibility', 'visible'],
+  ['contain', 'none'], ['transition', 'none'], ['animation', 'none']];
+const PINNED_TEXT = PINNED.map(([k, v]) => `${k}: ${v} !important;`).join(' ');
+
+export function pin(host) {
+  if (host.getAttribute('style') !== PINNED_TEXT) host.setAttribute('style', PINNED_TEXT);
+  // Attributes that would hide it or make it unusable.
+  for (const a of ['hidden', 'inert', 'class', 'id', 'dir']) if (host.hasAttribute(a)) host.removeAttribute(a);
 }
 
 export function place(el, rect, keepVisible) {

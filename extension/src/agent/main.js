@@ -12,7 +12,7 @@
  *                                                                                sentinels / select / spotlight /
  *                                                                                frame / focus
  *
- * It adds exactly one element to the page: <waymark-host>, whose closed shadow
+ * It adds exactly one element to the page: a <div> host, whose closed shadow
  * root holds the launcher button, the spotlight and the overlay <iframe> (an
  * extension page, where the Rust views run). No global CSS, no page globals
  * (content scripts run in an isolated world), no HTML parsing, no console noise,
@@ -33,7 +33,7 @@ import { S, viewport } from './state.js';
 //   main      this: the guard, page-level listeners, the first connect
 //   port      the port to the worker; commands dispatched by type
 //   commands  one handler per engine Command
-//   host      <waymark-host>, launcher, spotlight, overlay frame
+//   host      the host <div>, launcher, spotlight, overlay frame
 //   stacking  top layer, modal dialogs, a page that removes the host
 //   observer  one MutationObserver, batched per animation frame
 //   watchlist the compiled watch list (buckets, matches)
@@ -66,11 +66,15 @@ function start() {
   }, { passive: true });
   // The help shortcut, for when the browser does not route it to the
   // extension's `commands` (it matches manifest.json's suggested key).
+  // Only a real key press, and only where help is offered (the launcher or
+  // a card is showing): elsewhere the app keeps its own Alt+Shift+H, and a
+  // page that dispatches one learns nothing (not even whether
+  // preventDefault ran: that would tell it Waymark is installed).
   addEventListener('keydown', (e) => {
-    if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyH') {
-      e.preventDefault();
-      send({ type: 'open_help' });
-    }
+    if (!e.isTrusted || !(e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyH')) return;
+    if (!(S.frameShown || (S.launcher && !S.launcher.hidden))) return;
+    e.preventDefault();
+    send({ type: 'open_help' });
   }, true);
 
   connect();

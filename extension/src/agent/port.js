@@ -8,7 +8,7 @@ import { commands } from './commands.js';
 import { teardown } from './host.js';
 import { S, viewport } from './state.js';
 
-export const attached = () => ({ type: 'attached', url: location.href, viewport: viewport(), locale: navigator.language ?? '' });
+export const attached = () => ({ type: 'attached', url: location.href, viewport: viewport(), locale: navigator.language ?? '', frame_token: S.frameToken });
 
 export function connect() {
   if (S.dead) return false;

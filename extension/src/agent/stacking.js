@@ -5,8 +5,10 @@
 // (../shared/PLATFORM.md, "Stacking"), and moves back when it closes.
 // A page that removes the host gets it back; one that keeps removing it
 // (more than 20 times in 10 s) wins, and guidance stops with a reason.
-// Owns S.dialogObserver, S.rootObserver and S.removals.
-import { teardown } from './host.js';
+// A page that restyles the host (its style attribute, `hidden`, `inert`)
+// gets it pinned again; a popover the page opens later is put back under it.
+// Owns S.dialogObserver, S.rootObserver, S.hostObserver and S.removals.
+import { pin, teardown } from './host.js';
 import { send } from './port.js';
 import { S } from './state.js';
 
@@ -33,8 +35,38 @@ export function raise() {
   }
 }
 
+// Another popover opened after ours sits above it in the top layer: show
+// ours again on top (toggle does not bubble; a capturing listener sees it).
+// A page (or another extension) that answers in kind would ping-pong with
+// us: after 20 raises in a second, it keeps the top until things calm down.
+// The page may also close ours (hidePopover() on it): show it again. (Our
+// own raise() closes and reopens at once; by the time its "closed" event
+// arrives the host is open again, and nothing happens.)
+function onToggle(e) {
+  const host = S.host;
+  if (!host) return;
+  const ours = e.target === host;
+  if (ours ? e.newState !== 'closed' || host.matches(':popover-open') : e.newState !== 'open') return;
+  const now = performance.now();
+  S.raises = S.raises.filter((t) => now - t < 1000);
+  if (S.raises.length >= 20) return;
+  S.raises.push(now);
+  raise();
+}
+
 export function watchDialogs() {
   if (S.dialogObserver) return;
+  document.addEventListener('toggle', onToggle, true);
+  S.hostObserver = new MutationObserver(() => {
+    const host = S.host;
+    if (!host) return;
+    pin(host);
+    if ('popover' in host && host.getAttribute('popover') !== 'manual') {
+      host.popover = 'manual';
+      raise();
+    }
+  });
+  S.hostObserver.observe(S.host, { attributes: true, attributeFilter: ['style', 'hidden', 'inert', 'class', 'id', 'dir', 'popover'] });
   // Only `open` attributes: quiet unless a dialog opens or closes.
   S.dialogObserver = new MutationObserver(raise);
   S.dialogObserver.observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['open'] });
@@ -61,6 +93,8 @@ export function watchDialogs() {
 export function unwatchDialogs() {
   S.dialogObserver?.disconnect();
   S.rootObserver?.disconnect();
-  S.dialogObserver = S.rootObserver = null;
+  S.hostObserver?.disconnect();
+  S.dialogObserver = S.rootObserver = S.hostObserver = null;
   document.removeEventListener('close', raise, true);
+  document.removeEventListener('toggle', onToggle, true);
 }

@@ -6,10 +6,10 @@
 //             ──▶ port.js (port, dead)
 //             ──▶ target.js (watch) · sentinels.js (sentinels)
 //             ──▶ observer.js (observer, scheduled, roots, rootSet, listened, dirty)
-//             ──▶ stacking.js (dialogObserver, rootObserver, removals)
+//             ──▶ stacking.js (dialogObserver, rootObserver, hostObserver, removals, raises)
 
 export const S = {
-  // <waymark-host> and what its closed shadow root holds.
+  // The host <div> and what its closed shadow root holds.
   host: null,
   root: null,
   launcher: null,
@@ -21,6 +21,12 @@ export const S = {
   returnFocus: null,
   // The port to the service worker; `dead` once the extension went away.
   port: null,
+  // Handed to the worker (attached) and to our own overlay frame (its URL
+  // fragment, inside the closed shadow root): the worker accepts an overlay
+  // port for this tab only from a frame that carries it. Not
+  // crypto.randomUUID(): that exists only in secure contexts, and plain-http
+  // intranet apps are not (https://w3c.github.io/webcrypto/#Crypto-method-randomUUID).
+  frameToken: Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
   dead: false,
   // The step's target (see target.js newWatch) and the page's triggers.
   watch: null,
@@ -35,6 +41,8 @@ export const S = {
   // Modal dialogs and a page that removes the host.
   dialogObserver: null,
   rootObserver: null,
+  hostObserver: null,
+  raises: [], // times a later popover was answered by raising ours (rate limit)
   removals: [],
 };
 

@@ -2,7 +2,7 @@
 // lost, clicked, typed or committed value, appeared, not found in time),
 // bring it into view once. Several candidates go to the engine, which
 // scores them (core/src/targeting/pick.rs) and answers `select`. Owns S.watch.
-import { candidates, covered, inView, rectOf, resolve, valueOf, visible } from './dom.js';
+import { candidates, covered, inView, rectOf, resolve, sensitive, valueOf, visible } from './dom.js';
 import { ensureObserver, listenOn, maybeStopObserver, onFrameLoad, schedule, check } from './observer.js';
 import { send } from './port.js';
 import { S, viewport } from './state.js';
@@ -16,7 +16,8 @@ function newWatch(c) {
     queries: c.queries ?? [],
     m: matcher(c.list),
     click: c.click,
-    input: c.input,
+    input: c.input ?? null, // { change_only, pattern }: the engine's value rule
+    matched: false, // the value rule was met (reported once)
     timeoutMs: c.timeout_ms ?? 0,
     appear: c.appear ?? [],
     el: null, // the target found
@@ -131,20 +132,51 @@ export function checkTarget(hit) {
   send({ type: 'target', watch: watch.key, rect, viewport: viewport() });
 }
 
+// Events a page made (click(), dispatchEvent) are not the user's: they
+// never advance a step (isTrusted).
 export function onClick(e) {
   const watch = S.watch;
-  if (!watch?.el || !e.composedPath().includes(watch.el)) return;
+  if (!e.isTrusted || !watch?.el || !e.composedPath().includes(watch.el)) return;
   // One click can pass a shadow root's listener and this window's.
   if (watch.clicked === e) return;
   watch.clicked = e;
   send({ type: 'target_clicked', watch: watch.key });
 }
 
-// Typing (`input`) and committed values (`change`) in the target: the
-// engine matches the value against the step's pattern.
+// Typing (`input`) and committed values (`change`) in the target, matched
+// here against the step's value rule: the value never leaves the page, only
+// "it matches" does, once. Password, card and one-time-code fields are
+// matched only by the "anything typed" rule (no pattern).
+export const MAX_VALUE = 1000;
+
 export function onInput(e) {
   const watch = S.watch;
-  if (!watch?.el || !e.composedPath().includes(watch.el) || watch.inputSeen === e) return;
+  const rule = watch?.input;
+  if (!e.isTrusted || !rule || watch.matched || !watch.el || !e.composedPath().includes(watch.el) || watch.inputSeen === e) return;
   watch.inputSeen = e;
-  send({ type: 'target_input', watch: watch.key, value: valueOf(e.target), committed: e.type === 'change' });
+  if (rule.change_only && e.type !== 'change') return;
+  const value = valueOf(e.target).trim();
+  const ok = rule.pattern == null ? value !== '' : !sensitive(e.target) && value.length <= MAX_VALUE && globMatch(rule.pattern, value);
+  if (!ok) return;
+  watch.matched = true;
+  send({ type: 'target_input', watch: watch.key });
+}
+
+/** `*` matches any run of characters; everything else is literal (the
+ * same rule as core's urlmatch::glob_matches, tested against it). Linear:
+ * fixed pieces are found leftmost, in order. */
+export function globMatch(pattern, text) {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return text === pattern;
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (!text.startsWith(first) || text.length < first.length + last.length) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (const piece of parts.slice(1, -1)) {
+    const i = text.indexOf(piece, at);
+    if (i < 0 || i + piece.length > end) return false;
+    at = i + piece.length;
+  }
+  return text.endsWith(last);
 }

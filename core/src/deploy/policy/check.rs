@@ -143,7 +143,11 @@ pub(super) fn support(c: &mut Checker, v: &Json) -> Option<Support> {
 }
 
 pub(super) fn analytics(c: &mut Checker, v: &Json) -> Option<Analytics> {
-    let m = c.object("analytics", v, &["endpoint", "auth", "batch_size", "key"])?;
+    let m = c.object(
+        "analytics",
+        v,
+        &["endpoint", "auth", "batch_size", "key", "incognito"],
+    )?;
     let endpoint = c.string("analytics.endpoint", m.get("endpoint")?)?;
     if let Err(e) = check_bundle_url(&endpoint) {
         c.bad(

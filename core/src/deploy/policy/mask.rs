@@ -115,7 +115,9 @@ impl Policy {
                         },
                     ),
                     ("batch_size", Json::Number(a.batch_size as f64)),
+                    ("incognito", Json::Bool(self.record_incognito)),
                 ]),
+                None if self.record_incognito => Json::object([("incognito", Json::Bool(true))]),
                 None => Json::Null,
             },
         ));

@@ -53,7 +53,7 @@ pub fn expected(key: &str) -> &'static str {
         "user" => "an object: id, roles (array), region, locale strings; from_page (object of strings); from_profile (true/false)",
         "features" => "an object of true/false values: search, recorder, auto_start",
         "support" => "an object: name and url strings",
-        "analytics" => "an object: endpoint, auth and key strings, batch_size from 1 to 1000",
+        "analytics" => "an object: endpoint, auth and key strings, batch_size from 1 to 1000, incognito true or false",
         "_keys" => "an array of key names",
         _ => "a value this version does not know",
     }
@@ -93,6 +93,10 @@ pub struct Policy {
     pub features: Features,
     pub support: Option<Support>,
     pub analytics: Option<Analytics>,
+    /// `analytics.incognito`: whether anything is recorded in incognito
+    /// windows. Off unless the admin turns it on (with or without an
+    /// endpoint: records are queued locally either way).
+    pub record_incognito: bool,
     pub problems: Vec<Problem>,
 }
 
@@ -150,6 +154,7 @@ impl Default for Policy {
             },
             support: None,
             analytics: None,
+            record_incognito: false,
             problems: Vec::new(),
         }
     }
@@ -346,6 +351,9 @@ impl Policy {
         }
 
         if let Some(v) = map.get("analytics") {
+            if let Some(b) = v.get("incognito") {
+                p.record_incognito = c.boolean("analytics.incognito", b).unwrap_or(false);
+            }
             p.analytics = analytics(&mut c, v);
         }
 

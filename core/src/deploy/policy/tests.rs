@@ -176,3 +176,20 @@ fn keys_for_each_source() {
         KeyChoice::Policy(_)
     ));
 }
+
+#[test]
+fn incognito_recording_is_off_unless_the_admin_turns_it_on() {
+    assert!(!parse("{}").record_incognito);
+    assert!(!parse(r#"{ "analytics": { "endpoint": "https://lrs.example" } }"#).record_incognito);
+    // Without an endpoint too: records are queued locally either way.
+    let on = parse(r#"{ "analytics": { "incognito": true } }"#);
+    assert!(
+        on.record_incognito && on.problems.is_empty(),
+        "{:?}",
+        on.problems
+    );
+    let bad =
+        parse(r#"{ "analytics": { "endpoint": "https://lrs.example", "incognito": "yes" } }"#);
+    assert!(!bad.record_incognito);
+    assert_eq!(bad.problems[0].key, "analytics.incognito");
+}

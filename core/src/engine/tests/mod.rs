@@ -207,7 +207,7 @@ title = "Done"
 "##;
 
 #[cfg(feature = "authoring")]
-fn watch_cmd(c: &[Command]) -> Option<(String, u32, bool, usize)> {
+fn watch_cmd(c: &[Command]) -> Option<(String, u32, Option<ValueRule>, usize)> {
     c.iter().find_map(|c| match c {
         Command::Watch {
             watch,
@@ -215,7 +215,7 @@ fn watch_cmd(c: &[Command]) -> Option<(String, u32, bool, usize)> {
             input,
             appear,
             ..
-        } => Some((watch.clone(), *timeout_ms, *input, appear.len())),
+        } => Some((watch.clone(), *timeout_ms, input.clone(), appear.len())),
         _ => None,
     })
 }

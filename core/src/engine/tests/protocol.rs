@@ -83,10 +83,16 @@ fn events_and_commands_are_tagged_json() {
 
 #[test]
 fn records_keep_their_json_shape() {
-    // The queue and the analytics issue read these: `kind` plus exactly the
-    // kind's fields, as before records were an enum.
+    // The queue and the analytics issue read these: `kind`, the page as
+    // `origin` (+ `screen`, the matched applies_to pattern), then exactly
+    // the kind's fields. No URL: paths, queries and fragments carry ids
+    // and tokens.
+    let page = || PageRef {
+        origin: "http://127.0.0.1:4000".into(),
+        screen: Some("/crm/deals*".into()),
+    };
     let r = Record::Answered {
-        url: URL.into(),
+        page: page(),
         id: "w".into(),
         version: "v1".into(),
         question: 0,
@@ -94,21 +100,73 @@ fn records_keep_their_json_shape() {
     };
     assert_eq!(
         serde_json::to_value(&r).unwrap(),
-        serde_json::json!({ "kind": "answered", "url": URL, "id": "w", "version": "v1", "question": 0, "correct": false })
+        serde_json::json!({ "kind": "answered", "origin": "http://127.0.0.1:4000", "screen": "/crm/deals*", "id": "w", "version": "v1", "question": 0, "correct": false })
     );
     let r = Record::GuidanceStopped {
-        url: URL.into(),
+        page: PageRef {
+            origin: "http://127.0.0.1:4000".into(),
+            screen: None,
+        },
         id: None,
         version: None,
         reason: "gone".into(),
     };
     assert_eq!(
         serde_json::to_value(&r).unwrap(),
-        serde_json::json!({ "kind": "guidance_stopped", "url": URL, "reason": "gone" })
+        serde_json::json!({ "kind": "guidance_stopped", "origin": "http://127.0.0.1:4000", "reason": "gone" })
     );
     let back: Record = serde_json::from_value(
-        serde_json::json!({ "kind": "search_zero", "query": "vpn", "url": URL }),
+        serde_json::json!({ "kind": "search_zero", "query": "vpn", "origin": "http://127.0.0.1:4000" }),
     )
     .unwrap();
     assert_eq!(back.kind(), "search_zero");
+}
+
+#[test]
+fn records_never_carry_the_query_fragment_or_path_and_scrub_search_text() {
+    let e = engine();
+    let mut s = Session::default();
+    let secret = "http://127.0.0.1:4000/crm/deals/4711?reset_token=abc123#access_token=xyz789";
+    e.handle(
+        &mut s,
+        Event::Attached {
+            url: secret.into(),
+            viewport: Size {
+                width: 1280.0,
+                height: 800.0,
+            },
+            locale: String::new(),
+        },
+    );
+    e.handle(&mut s, Event::LauncherClicked);
+    e.handle(
+        &mut s,
+        Event::Search {
+            query: "xyzzy plugh ana@globex.example 4111 1111 1111 1111".into(),
+        },
+    );
+    let out = e.handle(&mut s, Event::Close);
+    let record = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Record { record } => Some(record.clone()),
+            _ => None,
+        })
+        .expect("a zero-result record");
+    let json = serde_json::to_string(&record).unwrap();
+    for leak in [
+        "reset_token",
+        "abc123",
+        "access_token",
+        "xyz789",
+        "4711",
+        "ana@",
+        "4111",
+    ] {
+        assert!(!json.contains(leak), "{leak} in {json}");
+    }
+    assert_eq!(
+        serde_json::to_value(&record).unwrap(),
+        serde_json::json!({ "kind": "search_zero", "query": "xyzzy plugh [email] [number]", "origin": "http://127.0.0.1:4000", "screen": "/crm/*" })
+    );
 }

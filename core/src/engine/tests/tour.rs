@@ -212,25 +212,25 @@ fn every_advance_rule_and_a_missing_target() {
     attach(&e, &mut s, None);
     let c = e.handle(&mut s, Event::Start { id: "rules".into() });
     let (w, timeout, input, _) = watch_cmd(&c).unwrap();
-    assert_eq!((w.as_str(), timeout, input), ("rules/0/name", 10_000, true));
-    let typed = |s: &mut Session, w: &str, v: &str, committed: bool| {
-        e.handle(
-            s,
-            Event::TargetInput {
-                watch: w.into(),
-                value: v.into(),
-                committed,
-            },
-        )
+    // The agent gets the rule and matches in the page; the value never
+    // reaches the engine, only "it matched".
+    let rule = |change_only: bool, pattern: Option<&str>| {
+        Some(ValueRule {
+            change_only,
+            pattern: pattern.map(Into::into),
+        })
     };
-    // Typing that does not match the pattern yet stays; a match moves on.
-    assert!(watch_cmd(&typed(&mut s, &w, "ana", false)).is_none());
-    let c = typed(&mut s, &w, "ana@acme.example", false);
-    let (w, ..) = watch_cmd(&c).unwrap();
-    assert_eq!(w, "rules/1/stage");
-    // `change` waits for the committed value, not keystrokes.
-    assert!(watch_cmd(&typed(&mut s, &w, "Won", false)).is_none());
-    let (w, _, _, appear) = watch_cmd(&typed(&mut s, &w, "Won", true)).unwrap();
+    assert_eq!(
+        (w.as_str(), timeout, input),
+        ("rules/0/name", 10_000, rule(false, Some("*@*")))
+    );
+    let typed = |s: &mut Session, w: &str| e.handle(s, Event::TargetInput { watch: w.into() });
+    // A report for another watch is stale: nothing moves.
+    assert!(watch_cmd(&typed(&mut s, "rules/9/x")).is_none());
+    let c = typed(&mut s, &w);
+    let (w, _, input, _) = watch_cmd(&c).unwrap();
+    assert_eq!((w.as_str(), input), ("rules/1/stage", rule(true, None)));
+    let (w, _, _, appear) = watch_cmd(&typed(&mut s, &w)).unwrap();
     assert_eq!((w.as_str(), appear), ("rules/2/save", 1));
     let (w, timeout, ..) = watch_cmd(&e.handle(&mut s, Event::Appeared { watch: w })).unwrap();
     assert_eq!((w.as_str(), timeout), ("rules/3/dialog", 2_000));
@@ -325,14 +325,7 @@ fn a_target_not_found_in_time_offers_retry_skip_and_end_and_is_recorded() {
     let (w3, ..) = watch_cmd(&e.handle(&mut s, Event::Skip)).unwrap();
     assert_eq!(w3, "rules/1/stage");
     // An optional step is skipped by itself when its target never comes.
-    e.handle(
-        &mut s,
-        Event::TargetInput {
-            watch: w3,
-            value: "x".into(),
-            committed: true,
-        },
-    );
+    e.handle(&mut s, Event::TargetInput { watch: w3 });
     let (w, ..) = watch_cmd(&e.handle(
         &mut s,
         Event::Appeared {
