@@ -37,7 +37,8 @@ use crate::content::{Date, Env, Library, Status};
 
 pub const MAGIC: &[u8; 8] = b"WAYMARK\0";
 /// 3: governance metadata, branches, checks, translations; the manifest.
-pub const FORMAT_VERSION: u16 = 3;
+/// 4: the library's media hosts (enforced at render, not only at build).
+pub const FORMAT_VERSION: u16 = 4;
 const HEADER_LEN: usize = 16;
 const SECTION_HEADER_LEN: usize = 8;
 pub const TRAILER_LEN: usize = 72;

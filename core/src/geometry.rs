@@ -94,8 +94,19 @@ fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
     }
 }
 
+/// A card never taller than the viewport (less the margins): the frame
+/// scrolls its content instead, so every button stays reachable whatever
+/// the author wrote (a very long title or body, found by the XSS corpus).
+fn fit(card: Size, vp: Size) -> Size {
+    Size {
+        width: card.width,
+        height: card.height.min((vp.height - 2.0 * MARGIN).max(80.0)),
+    }
+}
+
 /// Where the card goes beside `target`, and on which side.
 pub fn place_card(target: Rect, card: Size, vp: Size, pref: Placement) -> (Rect, Side) {
+    let card = fit(card, vp);
     let t = target.sane();
     let sides = order(pref);
     let side = sides
@@ -137,6 +148,7 @@ pub fn place_card(target: Rect, card: Size, vp: Size, pref: Placement) -> (Rect,
 
 /// A card with no target: centred in the viewport.
 pub fn centre(card: Size, vp: Size) -> Rect {
+    let card = fit(card, vp);
     Rect {
         x: ((vp.width - card.width) / 2.0).max(0.0),
         y: ((vp.height - card.height) / 2.0).max(0.0),
@@ -147,6 +159,7 @@ pub fn centre(card: Size, vp: Size) -> Rect {
 
 /// A panel that opens from the launcher in the bottom-right corner.
 pub fn above_launcher(card: Size, vp: Size, launcher: Rect) -> Rect {
+    let card = fit(card, vp);
     let x = clamp(
         launcher.right() - card.width,
         MARGIN,
@@ -233,6 +246,21 @@ mod tests {
             let on_screen = t.x >= 0.0 && t.y >= 0.0 && t.right() <= VP.width && t.bottom() <= VP.height;
             if fits && on_screen {
                 prop_assert!(!r.intersects(&t), "card {:?} covers target {:?}", r, t);
+            }
+        }
+
+        /// However tall the content, the frame fits the viewport (its
+        /// content scrolls inside it).
+        #[test]
+        fn a_tall_card_never_runs_off_the_viewport(
+            x in 0.0f64..1200.0, y in 0.0f64..700.0, ch in 60.0f64..50_000.0, pref in 0usize..5,
+        ) {
+            let prefs = [Placement::Auto, Placement::Top, Placement::Bottom, Placement::Left, Placement::Right];
+            let card = Size { width: 320.0, height: ch };
+            let t = Rect { x, y, width: 40.0, height: 20.0 };
+            let launcher = Rect { x: 1220.0, y: 740.0, width: 44.0, height: 44.0 };
+            for r in [place_card(t, card, VP, prefs[pref]).0, centre(card, VP), above_launcher(card, VP, launcher)] {
+                prop_assert!(r.y >= 0.0 && r.bottom() <= VP.height + 1e-9, "{:?}", r);
             }
         }
 

@@ -148,6 +148,47 @@ pub fn allowed_media(src: &str, hosts: &[String]) -> bool {
     })
 }
 
+impl RichText {
+    /// This text with every image and video not on `hosts` (see
+    /// [`allowed_media`]) reduced to its text alternative: the overlay shows
+    /// an empty-`src` image as its `alt` and loads nothing. The compiler
+    /// already refuses other hosts; this holds even for a bundle written by
+    /// something else, and for translations.
+    pub fn media_only_from(mut self, hosts: &[String]) -> RichText {
+        fn inlines(is: &mut [Inline], hosts: &[String]) {
+            for i in is {
+                match i {
+                    Inline::Strong(c) | Inline::Emphasis(c) | Inline::Link { children: c, .. } => {
+                        inlines(c, hosts)
+                    }
+                    Inline::Image { src, .. } | Inline::Video { src, .. } => {
+                        if !allowed_media(src, hosts) {
+                            src.clear();
+                        }
+                    }
+                    Inline::Text(_) | Inline::Code(_) | Inline::Break => {}
+                }
+            }
+        }
+        fn blocks(bs: &mut [Block], hosts: &[String]) {
+            for b in bs {
+                match b {
+                    Block::Paragraph(is) | Block::Heading(_, is) => inlines(is, hosts),
+                    Block::List { items, .. } => {
+                        for item in items {
+                            blocks(item, hosts);
+                        }
+                    }
+                    Block::Quote(bs) => blocks(bs, hosts),
+                    Block::Code(_) => {}
+                }
+            }
+        }
+        blocks(&mut self.0, hosts);
+        self
+    }
+}
+
 /// Is `href` a link an author may use? `https:`, `mailto:` or app-relative (`/path`).
 pub fn allowed_href(href: &str) -> bool {
     let lower = href.trim().to_ascii_lowercase();
@@ -509,5 +550,72 @@ mod depth_tests {
         // guard is back at zero for the next decode.
         assert!(postcard::from_bytes::<RichText>(&quotes(1_000_000)).is_err());
         assert!(postcard::from_bytes::<RichText>(&quotes(3)).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod media_tests {
+    use super::*;
+
+    fn image(src: &str) -> Inline {
+        Inline::Image {
+            src: src.into(),
+            alt: "the form".into(),
+        }
+    }
+
+    #[test]
+    fn media_from_other_hosts_is_reduced_to_its_text_wherever_it_sits() {
+        let hosts = vec![
+            "media.acme.example".to_string(),
+            "*.cdn.acme.example".to_string(),
+        ];
+        let text = RichText(vec![
+            Block::Paragraph(vec![
+                image("https://media.acme.example/a.png"),
+                image("https://eu.cdn.acme.example/b.png"),
+                image("https://tracker.example/pixel.gif"),
+                image("https://media.acme.example@tracker.example/c.png"),
+            ]),
+            Block::Quote(vec![Block::List {
+                ordered: false,
+                items: vec![vec![Block::Paragraph(vec![Inline::Link {
+                    href: "https://help.acme.example".into(),
+                    children: vec![Inline::Strong(vec![Inline::Video {
+                        src: "https://videos.example/v.mp4".into(),
+                        title: "how".into(),
+                    }])],
+                }])]],
+            }]),
+        ]);
+        let kept = text.media_only_from(&hosts);
+        let Block::Paragraph(is) = &kept.0[0] else {
+            panic!()
+        };
+        let srcs: Vec<&str> = is
+            .iter()
+            .map(|i| match i {
+                Inline::Image { src, .. } => src.as_str(),
+                _ => "?",
+            })
+            .collect();
+        assert_eq!(
+            srcs,
+            [
+                "https://media.acme.example/a.png",
+                "https://eu.cdn.acme.example/b.png",
+                "",
+                ""
+            ]
+        );
+        let nested = format!("{:?}", kept.0[1]);
+        assert!(nested.contains("src: \"\""), "{nested}");
+        assert!(!nested.contains("videos.example"), "{nested}");
+        // No hosts: nothing loads.
+        let none = RichText(vec![Block::Paragraph(vec![image(
+            "https://media.acme.example/a.png",
+        )])])
+        .media_only_from(&[]);
+        assert_eq!(none.0[0], Block::Paragraph(vec![image("")]));
     }
 }

@@ -4,6 +4,7 @@
 //
 //   service worker ──{type:"render", view}──▶ overlay.js ──▶ Overlay.render (yew)
 //   service worker ◀──intents / card_resized── overlay.js ◀── mount_overlay's send callback
+//   pointer click ──▶ guard (visible long enough? not just changed?) ──▶ yew handlers, or dropped
 import init, { mount_overlay } from './wasm/waymark_overlay.js';
 
 const root = document.getElementById('root');
@@ -12,11 +13,82 @@ let overlay = null;
 let pending = null; // a view that arrived before the wasm was ready
 let visible = false;
 
+// Clickjacking guard. The page cannot reach into this frame, but it can try
+// to make the user click in it unknowingly: cover it with something
+// see-through, fade or filter it, or have it move under the pointer just
+// before a click. A pointer click counts only while Chromium says the frame
+// is really visible (IntersectionObserver v2 `trackVisibility`: nothing
+// painted over it, opacity 1, no filter, no transform beyond a translation;
+// https://w3c.github.io/IntersectionObserver/v2/#calculate-visibility-algo)
+// and has been for ARM_MS, with no resize or move (the agent posts
+// `waymark:moved`) in that time. A new view in the same place keeps it armed. A keyboard activation (pointerType
+// '') is the user's own focus and always counts. Where v2 is missing
+// (older browsers) only the time rule applies.
+const ARM_MS = 300;
+let visibleNow = !('isVisible' in (globalThis.IntersectionObserverEntry?.prototype ?? {}));
+let armed = false;
+let armTimer = 0;
+
+function disarm() {
+  armed = false;
+  delete document.body.dataset.armed;
+  clearTimeout(armTimer);
+  if (!visibleNow) return;
+  armTimer = setTimeout(() => {
+    armed = true;
+    // For tests and support: "this card takes clicks now".
+    document.body.dataset.armed = '';
+  }, ARM_MS);
+}
+
+let dropped = 0;
+function guard(e) {
+  if (armed || (e.type === 'click' && e.pointerType === '')) return;
+  e.preventDefault();
+  e.stopImmediatePropagation();
+  // For tests and support: how many clicks were not taken.
+  document.body.dataset.dropped = String(++dropped);
+}
+
+for (const type of ['click', 'auxclick', 'dblclick', 'contextmenu']) addEventListener(type, guard, true);
+addEventListener('resize', disarm);
+addEventListener('message', (e) => {
+  // Anyone in the page's window can post this; all it does is make us wait.
+  if (e.source === parent && e.data === 'waymark:moved') disarm();
+});
+// Chromium recomputes visibility only on a rendering update: a "hidden"
+// seen mid-transition can stay stale on a page that then goes idle
+// (measured: the card stayed disarmed). While a shown card reads as hidden,
+// observe afresh every RECHECK_MS for a new answer.
+const RECHECK_MS = 250;
+let recheck = 0;
+let io = null;
+function lookAgain() {
+  io?.unobserve(document.documentElement);
+  io?.observe(document.documentElement);
+}
+if (!visibleNow) {
+  io = new IntersectionObserver((entries) => {
+    visibleNow = entries.at(-1).isVisible;
+    disarm();
+    clearTimeout(recheck);
+    if (!visibleNow) {
+      recheck = setTimeout(() => {
+        if (visible) lookAgain();
+      }, RECHECK_MS);
+    }
+  }, { trackVisibility: true, delay: 100 });
+  io.observe(document.documentElement);
+}
+disarm();
+
 function connect() {
   port = chrome.runtime.connect({ name: 'overlay' });
   port.onMessage.addListener((msg) => {
     if (msg?.type !== 'render') return;
     visible = msg.view?.kind !== 'hidden';
+    // A card shown again: look again (see RECHECK_MS).
+    if (visible && !visibleNow) lookAgain();
     if (overlay) overlay.render(msg.view);
     else pending = msg.view;
   });

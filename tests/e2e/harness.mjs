@@ -276,7 +276,9 @@ export async function clickInCard(frame, name) {
   await frame.getByRole('button', { name, exact: true }).click();
 }
 
-/** Waits until the overlay frame is shown and still. */
+/** Waits until the overlay frame is shown and still, and takes clicks: its
+ * clickjacking guard (extension/src/overlay.js) drops a pointer click until
+ * the frame has been visible and in place for a moment, as a user's would. */
 export async function settled(frame, why = 'a click') {
   let last = null;
   await until(async () => {
@@ -285,6 +287,7 @@ export async function settled(frame, why = 'a click') {
     last = b;
     return still;
   }, `the overlay frame to show and settle before ${why}`);
+  await frame.locator('body[data-armed]').waitFor({ state: 'attached', timeout: 10_000 });
 }
 
 /** Opens `url` in a new page and checks that the agent ran but drew nothing

@@ -9,6 +9,7 @@
 //   page dispatches clicks, change, Alt+Shift+H ──▶ isTrusted everywhere (agent/target.js, main.js, host.js)
 //   page puts secrets in its URL / search box  ──▶  records carry origin + pattern, text scrubbed (core engine, scrub)
 //   page hides, moves, clips or covers the card ──▶ inline !important pins, re-pin, re-raise (agent/host.js, stacking.js)
+//   page keeps a click-through decoy over it   ──▶  clicks taken only while really visible (overlay.js, IntersectionObserver v2)
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -274,6 +275,52 @@ describe('hostile page (security review findings)', () => {
     assert.deepEqual(await frameBox(frame), card, 'the card did not move');
 
     // And it still works: a real click on Next moves on.
+    await clickInCard(frame, 'Next');
+    await frame.getByText('4 of 5').waitFor();
+    assert.deepEqual(problems, [], 'host console is clean');
+    await page.close();
+  });
+
+  test('a click through a see-through cover the page keeps on top is not taken', async () => {
+    const { page, problems } = await open();
+    const frame = await startCreateDeal(page);
+    await page.getByTestId('new-deal').click();
+    await frame.getByText('2 of 5').waitFor();
+    await page.getByLabel('Deal name').fill('Initech – 3 kiosks');
+    await page.keyboard.press('Tab');
+    await frame.getByText('3 of 5').waitFor();
+    await settled(frame, 'the page covers it');
+    const next = await frame.getByRole('button', { name: 'Next', exact: true }).boundingBox();
+
+    // The page reopens its own popover over the card until Waymark stops
+    // re-raising (a page that fights for the top layer wins it), and lets
+    // clicks through: the user sees the page's decoy, the click lands on
+    // the card.
+    await page.evaluate(async () => {
+      const cover = document.createElement('div');
+      cover.id = 'cover';
+      cover.popover = 'manual';
+      cover.textContent = 'Click to claim your prize';
+      Object.assign(cover.style, {
+        position: 'fixed', inset: '0', width: '100vw', height: '100vh', margin: '0', border: '0',
+        background: 'rgba(255,255,255,.97)', pointerEvents: 'none',
+      });
+      document.body.append(cover);
+      // One reopening per task, so each of Waymark's re-raises has
+      // happened before the next.
+      for (let i = 0; i < 30; i++) {
+        if (cover.matches(':popover-open')) cover.hidePopover();
+        cover.showPopover();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    });
+    await frame.locator('body:not([data-armed])').waitFor({ state: 'attached' });
+    await page.mouse.click(next.x + next.width / 2, next.y + next.height / 2);
+    await frame.locator('body[data-dropped="1"]').waitFor({ state: 'attached' });
+    assert.equal(await frame.getByText('3 of 5').count(), 1, 'the click through the cover was not taken');
+
+    // The cover goes: the card takes clicks again.
+    await page.evaluate(() => document.getElementById('cover').remove());
     await clickInCard(frame, 'Next');
     await frame.getByText('4 of 5').waitFor();
     assert.deepEqual(problems, [], 'host console is clean');

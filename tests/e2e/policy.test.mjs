@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { startBundleServer } from './bundle-server.mjs';
 import {
   DIST, clickInCard, clickLauncher, expectNoAgent, extensionIdOf, launch, overlayFrame, policyUnavailable, removePolicy,
-  startDemoApp, until, watchConsole, writePolicy,
+  settled, startDemoApp, until, watchConsole, writePolicy,
 } from './harness.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -211,6 +211,7 @@ describe('admin policy', { skip: Boolean(skip) }, () => {
 
     test('a walkthrough in progress finishes on the version it started on', async () => {
       const { page, frame, problems } = await guided(browser, crm);
+      await settled(frame, 'starting');
       await frame.locator('button.item', { hasText: 'Create a deal' }).click();
       await frame.getByRole('heading', { name: 'Start a new deal' }).waitFor();
       // Version 4 renames the second step.
@@ -232,6 +233,8 @@ describe('admin policy', { skip: Boolean(skip) }, () => {
       await page.goto(`${crm}/crm/deals`);
       await clickLauncher(page);
       const frame2 = await overlayFrame(page);
+      await frame2.locator('button.item', { hasText: 'Create a deal' }).waitFor();
+      await settled(frame2, 'starting');
       await frame2.locator('button.item', { hasText: 'Create a deal' }).click();
       await frame2.getByRole('heading', { name: 'Start a new deal' }).waitFor();
       await page.getByTestId('new-deal').click();

@@ -544,6 +544,44 @@ mod tests {
         assert!(x.contains("version='1.2'"));
     }
 
+    /// The extension pages load media over https only, fetch only what
+    /// policy may name (https, or http on loopback: core's bundle_url
+    /// check), and frame, post forms to or run plugins from nowhere. Hosts
+    /// are not listed here (they come with each bundle): the engine keeps
+    /// media to the bundle's own hosts (`RichText::media_only_from`).
+    #[test]
+    fn extension_pages_csp_limits_media_and_connections() {
+        let text = fs::read_to_string(root().join("extension/manifest.json")).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let csp = m["content_security_policy"]["extension_pages"]
+            .as_str()
+            .unwrap();
+        let directive = |name: &str| -> Vec<String> {
+            csp.split(';')
+                .map(str::trim)
+                .find_map(|d| d.strip_prefix(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("no {name} in {csp}"))
+                .split_whitespace()
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(directive("script-src"), ["'self'", "'wasm-unsafe-eval'"]);
+        assert_eq!(directive("img-src"), ["'self'", "https:"]);
+        assert_eq!(directive("media-src"), ["'self'", "https:"]);
+        assert_eq!(
+            directive("connect-src"),
+            [
+                "'self'",
+                "https:",
+                "http://127.0.0.1:*",
+                "http://localhost:*"
+            ]
+        );
+        for none in ["object-src", "frame-src", "base-uri", "form-action"] {
+            assert_eq!(directive(none), ["'none'"], "{none}");
+        }
+    }
+
     /// Least privilege: the permissions are exactly the ones
     /// docs/admin.md explains ("Where Waymark runs, and the permissions it
     /// holds"); a change here needs a change there.

@@ -150,6 +150,8 @@ fn seed(base: &Path, targets: &[&str]) -> Result {
                 "--",
                 "build",
                 "walkthroughs/library",
+                "--env",
+                "staging",
                 "--out",
             ])
             .arg(&wmb))?;

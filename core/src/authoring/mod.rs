@@ -79,6 +79,7 @@ pub fn compile_project(sources: &[(String, String)]) -> Result<Project, Vec<Diag
     let mut library = Library {
         locales: config.locales.clone(),
         review_cycle_days: config.review_cycle_days,
+        media_hosts: config.media_hosts.clone(),
         ..Library::default()
     };
     let mut files = BTreeMap::new();

@@ -33,6 +33,11 @@ pub struct Library {
     /// Days between reviews: content more than one cycle past its
     /// `review_by` (two cycles overdue) shows an "under review" badge.
     pub review_cycle_days: u32,
+    /// Hosts images and videos may load from (`waymark.toml` `[media]
+    /// allow`). Checked when the content is built and again when a view is
+    /// made (`RichText::media_only_from`), so a bundle whose body names
+    /// another host still loads nothing from it.
+    pub media_hosts: Vec<String>,
 }
 
 impl Library {

@@ -130,7 +130,8 @@ impl Engine {
                     .texts(&s.locale, &a.translations)
                     .into_iter()
                     .find_map(|t| t.body.clone())
-                    .unwrap_or_else(|| a.body.clone()),
+                    .unwrap_or_else(|| a.body.clone())
+                    .media_only_from(&self.library.media_hosts),
                 under_review: self.under_review(&a.meta),
             });
         }

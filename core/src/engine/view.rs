@@ -165,7 +165,8 @@ impl Engine {
                 let body = texts
                     .iter()
                     .find_map(|t| t.steps.get(&st.id).and_then(|x| x.body.clone()))
-                    .unwrap_or_else(|| st.body.clone());
+                    .unwrap_or_else(|| st.body.clone())
+                    .media_only_from(&self.library.media_hosts);
                 let choices: Vec<String> = match &st.branch {
                     Branch::Choices(cs) => cs.iter().map(|c| c.label.clone()).collect(),
                     _ => Vec::new(),

@@ -23,6 +23,28 @@ pub const IMPLICIT: &[(&str, &str)] = &[
     ("listitem", "li"),
 ];
 
+/// What `aria/Name` with no role may match: elements that carry a role
+/// (implicitly, from the table above, or explicitly) or are named some other
+/// way. A generic `<div>` or `<span>` has no accessible name in the
+/// accessibility tree the DevTools Recorder reads, and looking at every
+/// element's text while a target is missing scanned the whole document
+/// (found by a security review); `text/` is the way to target plain text.
+pub fn nameable_selector() -> String {
+    let mut css: Vec<&str> = IMPLICIT.iter().map(|(_, css)| *css).collect();
+    css.extend([
+        "img[alt]",
+        "label",
+        "legend",
+        "option",
+        "[role]",
+        "[aria-label]",
+        "[aria-labelledby]",
+        "[title]",
+        "[tabindex]",
+    ]);
+    css.join(",")
+}
+
 /// The elements implicitly carrying `role`, as a selector list ("" if none).
 pub fn implicit(role: &str) -> &'static str {
     IMPLICIT
@@ -47,5 +69,18 @@ mod tests {
     fn explicit_and_implicit() {
         assert_eq!(role_selector("link"), "a[href],area[href],[role=link]");
         assert_eq!(role_selector("tab"), "[role=tab]");
+    }
+
+    #[test]
+    fn a_role_less_name_looks_only_at_nameable_elements() {
+        let css = nameable_selector();
+        assert!(
+            !css.split(',')
+                .any(|s| s == "*" || s == "div" || s == "span"),
+            "{css}"
+        );
+        for s in ["button", "a[href]", "h2", "[role]", "[aria-label]", "label"] {
+            assert!(css.split(',').any(|x| x == s), "{s} missing from {css}");
+        }
     }
 }

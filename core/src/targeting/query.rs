@@ -64,8 +64,7 @@ impl Query {
             Target::Aria { name, role } => Query {
                 css: role
                     .as_deref()
-                    .map(aria::role_selector)
-                    .unwrap_or_else(|| "*".into()),
+                    .map_or_else(aria::nameable_selector, aria::role_selector),
                 deep: true,
                 name: Some(name.clone()),
                 text: None,

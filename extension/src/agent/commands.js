@@ -67,7 +67,13 @@ export const commands = {
     S.frameShown = Boolean(c.rect);
     const frame = S.frame;
     if (!frame) return;
-    if (c.rect) place(frame, c.rect, true);
+    if (c.rect) {
+      // A card that moved under the pointer must not take the click meant
+      // for what was there (the frame's clickjacking guard, overlay.js).
+      const moved = frame.style.transform !== `translate(${c.rect.x}px, ${c.rect.y}px)`;
+      place(frame, c.rect, true);
+      if (moved && S.frameLoaded) frame.contentWindow?.postMessage('waymark:moved', chrome.runtime.getURL('').replace(/\/$/, ''));
+    }
     frame.classList.toggle('off', !S.frameShown);
     // Hiding the frame while it has focus: give focus back to where the
     // user was, so the page's keyboard use carries on.

@@ -191,12 +191,7 @@ export function candidates(queries, hidden) {
 }
 
 export function matchesIn(scope, q, hidden) {
-  let list;
-  try {
-    list = scope.querySelectorAll(q.css);
-  } catch {
-    return [];
-  }
+  const list = elementsFor(scope, q);
   const out = [];
   for (const el of list) {
     if (!conditions(el, q)) continue;
@@ -209,6 +204,48 @@ export function matchesIn(scope, q, hidden) {
   }
   // Text: the innermost element carrying it, not each of its ancestors.
   return q.text == null ? out : out.filter((el) => !out.some((o) => o !== el && el.contains(o)));
+}
+
+// What a query looks at in one scope. A `text/` query starts from the text
+// nodes that carry pieces of its text, not from every element: reading each
+// element's textContent costs the size of its subtree (quadratic in depth
+// over a document), and a missing target is looked for again on every
+// batch of mutations (found by a security review).
+function elementsFor(scope, q) {
+  try {
+    if (q.text != null) return textMatches(scope, q.text).filter((el) => el.matches(q.css));
+    return scope.querySelectorAll(q.css);
+  } catch {
+    return []; // the engine validated it; a browser difference must not stop the rest
+  }
+}
+
+// At most this many text nodes per scope and search: a page bigger than
+// that finds its text/ targets among its first TEXT_SCAN_LIMIT texts.
+export const TEXT_SCAN_LIMIT = 20_000;
+
+// Elements (document order) whose whitespace-normalised text is `text`:
+// from each text node that is a piece of it, up through the ancestors
+// until the text would be longer. Each element's textContent is read at
+// most once per search.
+export function textMatches(scope, text) {
+  const doc = scope.ownerDocument ?? scope;
+  const root = scope.nodeType === Node.DOCUMENT_NODE ? scope.documentElement : scope;
+  if (!root) return [];
+  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const out = [];
+  const seen = new Set();
+  for (let t = walker.nextNode(), n = 0; t && n < TEXT_SCAN_LIMIT; t = walker.nextNode(), n++) {
+    const piece = norm(t.data);
+    if (!piece || !text.includes(piece)) continue;
+    for (let el = t.parentElement, up = 0; el && up < 12 && !seen.has(el); el = el.parentElement, up++) {
+      seen.add(el);
+      const whole = norm(el.textContent);
+      if (whole === text) out.push(el);
+      if (whole.length >= text.length) break;
+    }
+  }
+  return out;
 }
 
 const summary = (el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + [...el.classList].slice(0, 3).map((c) => `.${c}`).join('');
@@ -228,12 +265,7 @@ function facts(el) {
 }
 
 function resolveIn(scope, q) {
-  let list;
-  try {
-    list = scope.querySelectorAll(q.css);
-  } catch {
-    return null; // the engine validated it; a browser difference must not stop the rest
-  }
+  const list = elementsFor(scope, q);
   let best = null;
   for (const el of list) {
     if (!conditions(el, q) || !visible(el)) continue;

@@ -37,7 +37,11 @@ fn meta() -> Meta {
 }
 
 fn engine() -> Engine {
-    Engine::new(Library {
+    Engine::new(library())
+}
+
+fn library() -> Library {
+    Library {
         walkthroughs: vec![
             Walkthrough {
                 id: "create-deal".into(),
@@ -91,7 +95,7 @@ fn engine() -> Engine {
             )])]),
         }],
         ..Default::default()
-    })
+    }
 }
 
 const VP: Size = Size {

@@ -216,3 +216,45 @@ fn long_overdue_content_is_badged_under_review() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn media_off_the_bundles_hosts_is_shown_as_its_text_not_loaded() {
+    // A bundle not made by `waymark build` (or a translation) may name any
+    // host: the view carries only the library's media hosts.
+    let mut lib = library();
+    lib.media_hosts = vec!["media.acme.example".into()];
+    lib.articles[0].body = RichText(vec![Block::Paragraph(vec![
+        Inline::Image {
+            src: "https://media.acme.example/stages.png".into(),
+            alt: "Deal stages".into(),
+        },
+        Inline::Image {
+            src: "https://tracker.example/pixel.gif?user=42".into(),
+            alt: "".into(),
+        },
+    ])]);
+    let e = Engine::new(lib);
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::OpenHelp);
+    let c = e.handle(
+        &mut s,
+        Event::Open {
+            id: "deal-basics".into(),
+        },
+    );
+    let Some(View::Article(a)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    let Block::Paragraph(is) = &a.body.0[0] else {
+        panic!("{:?}", a.body)
+    };
+    let srcs: Vec<&str> = is
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Image { src, .. } => Some(src.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(srcs, ["https://media.acme.example/stages.png", ""]);
+}

@@ -66,6 +66,15 @@ fn compiles_targets_for_the_agent() {
         (q.css.as_str(), q.text.as_deref()),
         ("*", Some("Save deal"))
     );
+    // A name without a role: only elements that can carry a name, never
+    // every element (the agent reads each candidate's name).
+    let q = Query::from_target(&Target::parse("aria/Save deal").unwrap());
+    assert_ne!(q.css, "*");
+    assert!(
+        q.css.contains("button,") && q.css.contains("[aria-label]"),
+        "{}",
+        q.css
+    );
 }
 
 #[test]
