@@ -87,6 +87,9 @@ function connect() {
   port.onMessage.addListener((msg) => {
     if (msg?.type !== 'render') return;
     visible = msg.view?.kind !== 'hidden';
+    // The content's language and direction: an RTL card renders mirrored.
+    if (msg.lang) document.documentElement.lang = msg.lang;
+    document.documentElement.dir = msg.rtl ? 'rtl' : 'ltr';
     // A card shown again: look again (see RECHECK_MS).
     if (visible && !visibleNow) lookAgain();
     if (overlay) overlay.render(msg.view);
@@ -106,11 +109,21 @@ function post(msg) {
   port.postMessage(msg);
 }
 
-// The agent focuses this frame when the user opens help: pass focus on to
-// the search box (or whatever the view marks as its first control).
+// The agent focuses this frame when the user opens help, or presses the
+// shortcut while a card is showing: pass focus on to the first control that
+// moves them on (search box, Back from an article, the first answer, Next,
+// a choice, Close), else the card's first enabled button.
+const FIRST = ['input.search', 'button.back', '.check input', 'button.primary:not([disabled])', 'button.choice',
+  'section button:not([disabled])'];
 addEventListener('focus', () => {
-  const first = document.querySelector('input.search, button.back');
-  if (first && !first.contains(document.activeElement)) first.focus();
+  if (document.activeElement && document.activeElement !== document.body) return;
+  for (const s of FIRST) {
+    const el = document.querySelector(s);
+    if (el) {
+      el.focus();
+      return;
+    }
+  }
 });
 
 connect();

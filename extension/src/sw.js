@@ -41,7 +41,7 @@ const HARD_TIMEOUT_MS = 300_000;
 
 const agents = new Map(); // tabId -> Port of the top-frame agent
 const frames = new Map(); // tabId -> Port of the overlay frame
-const views = new Map(); // tabId -> last view, replayed when a frame (re)connects
+const views = new Map(); // tabId -> last render command, replayed when a frame (re)connects
 const queues = new Map(); // tabId -> promise chain: one tab's events run in order
 const options = new Set(); // Ports of open options pages
 
@@ -549,7 +549,7 @@ async function run(tab, e, source, event, port) {
   for (const cmd of e.handle(tab, source, event)) {
     switch (cmd.type) {
       case 'render':
-        views.set(tab, cmd.view);
+        views.set(tab, cmd);
         frames.get(tab)?.postMessage(cmd);
         break;
       case 'load': {
@@ -674,8 +674,8 @@ function acceptFrame(tab, port) {
       return false;
     }
     frames.set(tab, port);
-    const view = views.get(tab);
-    if (view) port.postMessage({ type: 'render', view });
+    const render = views.get(tab);
+    if (render) port.postMessage(render);
     return true;
   });
   port.onMessage.addListener((msg) => accepted.then((ok) => {

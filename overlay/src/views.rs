@@ -101,6 +101,11 @@ impl Component for App {
                     }
                     (_, View::Article(_)) => self.focus_next = true,
                     (_, View::Panel(_)) if !was_panel => self.focus_next = true,
+                    // The next card, check or completion: a keyboard user who
+                    // pressed Next goes on from its new first control.
+                    (_, View::Card(_) | View::Check(_) | View::Done { .. }) => {
+                        self.focus_next = true
+                    }
                     _ => {}
                 }
                 if let (View::Panel(old), View::Panel(new)) = (&self.view, &view) {
@@ -142,6 +147,7 @@ impl Component for App {
         }
         let target = match self.view {
             View::Article(_) => self.back.cast::<web_sys::HtmlElement>(),
+            View::Card(_) | View::Check(_) | View::Done { .. } => first_control(),
             _ => self.input.cast::<web_sys::HtmlElement>(),
         };
         if let Some(el) = target {
@@ -226,8 +232,11 @@ impl App {
                 <h2 class={classes!("heading", p.no_results.then_some("none"))} aria-live="polite">{ &p.heading }</h2>
                 <ul id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
                     { for p.items.iter().enumerate().map(|(i, item)| html! {
-                        <li key={item.id.clone()} id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}>
+                        // The button is the option (an option holding a button
+                        // nests interactive controls: axe nested-interactive).
+                        <li key={item.id.clone()} role="none">
                             <button class={classes!("item", (i == selected).then_some("selected"))} tabindex="-1"
+                                id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}
                                 data-id={item.id.clone()} data-kind={item.kind.as_str()}
                                 onclick={intent(&send, Event::Open { id: item.id.clone() })}>
                                 <span class="item-title">{ &item.title }</span>
@@ -293,7 +302,7 @@ fn article(a: &ArticleView, send: &Callback<Event>, back: &NodeRef) -> Html {
                 <span class="spacer"></span>
                 <button class="icon" aria-label="Close help" onclick={intent(send, Event::Dismiss)}>{ "×" }</button>
             </header>
-            <h2>{ &a.title }</h2>
+            <h1>{ &a.title }</h1>
             <div class="body">{ rich_text(&a.body) }</div>
         </section>
     }
@@ -314,23 +323,59 @@ fn intent(send: &Callback<Event>, event: Event) -> Callback<MouseEvent> {
     Callback::from(move |_| send.emit(event.clone()))
 }
 
+/// The control a keyboard user goes on from in a card, check or completion:
+/// the first answer, else Next (or Finish, Close), else the first choice,
+/// else the first enabled button. The same order as overlay.js uses when the
+/// frame is focused from the page.
+fn first_control() -> Option<web_sys::HtmlElement> {
+    let doc = web_sys::window()?.document()?;
+    [
+        ".check input",
+        "button.primary:not([disabled])",
+        "button.choice",
+        "section button:not([disabled])",
+    ]
+    .iter()
+    .find_map(|s| doc.query_selector(s).ok().flatten())
+    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+}
+
+/// Escape in a card, check or completion: the keyboard goes back to where it
+/// was in the page (the card stays).
+fn escape_returns_focus(send: &Callback<Event>) -> Callback<KeyboardEvent> {
+    let send = send.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            send.emit(Event::ReturnFocus);
+        }
+    })
+}
+
+/// The card's way to the help panel (the shortcut, pressed while a card is
+/// showing, takes the keyboard into the card instead).
+fn help_button(send: &Callback<Event>) -> Html {
+    html! { <button class="icon" aria-label="Open help" onclick={intent(send, Event::OpenPanel)}>{ "?" }</button> }
+}
+
 fn step_card(card: &CardView, send: &Callback<Event>) -> Html {
     if card.missing {
         return missing_card(card, send);
     }
     let pct = (card.index * 100).checked_div(card.count).unwrap_or(0);
     html! {
-        <section class="panel card" role="dialog" aria-label={card.walkthrough.clone()}>
+        <section class="panel card" role="dialog" aria-label={card.walkthrough.clone()} onkeydown={escape_returns_focus(send)}>
             <header>
                 <span class="walkthrough">{ &card.walkthrough }</span>
                 <span class="progress">{ format!("{} of {}", card.index, card.count) }</span>
+                { help_button(send) }
                 <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
             </header>
             <div class="bar"><div class="fill" style={format!("width:{pct}%")}></div></div>
             if card.under_review {
                 <p class="review">{ under_review() }</p>
             }
-            <h2>{ &card.title }</h2>
+            <h1>{ &card.title }</h1>
             <div class="body">{ rich_text(&card.body) }</div>
             if let Some(hint) = &card.hint {
                 <p class="hint">{ hint }</p>
@@ -379,7 +424,7 @@ fn check(c: &CheckView, send: &Callback<Event>, answers: &NodeRef) -> Html {
         })
     };
     html! {
-        <section class="panel check" role="dialog" aria-label={format!("Check: {}", c.walkthrough)}>
+        <section class="panel check" role="dialog" aria-label={format!("Check: {}", c.walkthrough)} onkeydown={escape_returns_focus(send)}>
             <header>
                 <span class="walkthrough">{ &c.walkthrough }</span>
                 <span class="progress">{ format!("Question {} of {}", c.index, c.count) }</span>
@@ -408,17 +453,18 @@ fn check(c: &CheckView, send: &Callback<Event>, answers: &NodeRef) -> Html {
 /// user decide, rather than pointing at nothing or ending by itself.
 fn missing_card(card: &CardView, send: &Callback<Event>) -> Html {
     html! {
-        <section class="panel card missing" role="alertdialog" aria-label={card.walkthrough.clone()}>
+        <section class="panel card missing" role="alertdialog" aria-label={card.walkthrough.clone()} onkeydown={escape_returns_focus(send)}>
             <header>
                 <span class="walkthrough">{ &card.walkthrough }</span>
                 <span class="progress">{ format!("{} of {}", card.index, card.count) }</span>
+                { help_button(send) }
                 <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
             </header>
             if card.ambiguous {
-                <h2>{ "More than one match on this page" }</h2>
+                <h1>{ "More than one match on this page" }</h1>
                 <p>{ format!("Several elements could be the one for “{}”, and none stands out, so Waymark will not guess.", card.title) }</p>
             } else {
-                <h2>{ "Can't find this on the page" }</h2>
+                <h1>{ "Can't find this on the page" }</h1>
                 <p>{ format!("The next step, “{}”, needs something that isn't on this page yet. It may still be loading, or the page may have changed.", card.title) }</p>
             }
             if card.support.is_some() {
@@ -435,8 +481,8 @@ fn missing_card(card: &CardView, send: &Callback<Event>) -> Html {
 
 fn done(title: &str, result: Option<&CheckOutcome>, send: &Callback<Event>) -> Html {
     html! {
-        <section class="panel done" role="status">
-            <p class="done-title">{ "✓ Done: " }<strong>{ title }</strong></p>
+        <section class="panel done" role="status" onkeydown={escape_returns_focus(send)}>
+            <h1 class="done-title">{ "✓ Done: " }<strong>{ title }</strong></h1>
             <p>{ "You completed this walkthrough." }</p>
             if let Some(r) = result {
                 <p class={classes!("score", if r.passed { "passed" } else { "failed" })}>

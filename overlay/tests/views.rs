@@ -308,7 +308,7 @@ async fn panel_lists_results_and_is_keyboard_driven() {
     tick().await;
     assert!(m
         .root
-        .query_selector("li#result-1[aria-selected=true]")
+        .query_selector("button#result-1[aria-selected=true]")
         .unwrap()
         .is_some());
     key(&input, "Enter");

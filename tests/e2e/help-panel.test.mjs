@@ -42,9 +42,9 @@ describe('help panel (csp strict)', () => {
 
     // ↓ then ↑ moves the selection; Enter opens the selected article.
     await page.keyboard.press('ArrowDown');
-    await frame.locator('li#result-1[aria-selected=true]').waitFor();
+    await frame.locator('#result-1[aria-selected=true]').waitFor();
     await page.keyboard.press('ArrowUp');
-    await frame.locator('li#result-0[aria-selected=true]').waitFor();
+    await frame.locator('#result-0[aria-selected=true]').waitFor();
     await page.keyboard.press('Enter');
     await frame.getByRole('heading', { name: 'Deal stages explained' }).waitFor();
     await frame.getByText('a possible customer, not yet contacted').waitFor();

@@ -35,7 +35,7 @@ async function guidanceWorks(browser, app) {
   await page.getByTestId('new-deal').waitFor();
   await clickLauncher(page);
   const frame = await overlayFrame(page);
-  await frame.getByRole('button', { name: /Create a deal/ }).waitFor();
+  await frame.getByRole('option', { name: /Create a deal/ }).waitFor();
   assert.deepEqual(problems, [], 'host console is clean');
   await page.close();
 }

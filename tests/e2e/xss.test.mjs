@@ -249,7 +249,7 @@ describe('XSS corpus', () => {
       for (;;) {
         const card = frame.locator('section.panel.card');
         await card.waitFor();
-        const heading = await frame.locator('h2').first().textContent();
+        const heading = await frame.locator('h1').first().textContent();
         await check(`card ${cards + 1}`);
         cards++;
         const choice = frame.locator('button.choice').first();
@@ -264,7 +264,7 @@ describe('XSS corpus', () => {
           }
           await clickInCard(frame, 'Next');
         }
-        await until(async () => (await frame.locator('h2').first().textContent().catch(() => null)) !== heading, 'the next card');
+        await until(async () => (await frame.locator('h1').first().textContent().catch(() => null)) !== heading, 'the next card');
       }
 
       assert.deepEqual(findings, [], 'nothing the views do not make');

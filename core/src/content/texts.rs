@@ -45,6 +45,15 @@ impl Locales {
     }
 }
 
+/// Is `locale` (`ar`, `he-IL`, `fa_IR`) written right to left?
+pub fn is_rtl(locale: &str) -> bool {
+    const RTL: &[&str] = &[
+        "ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi",
+    ];
+    let lang = locale.trim().split(['-', '_']).next().unwrap_or("");
+    RTL.iter().any(|l| l.eq_ignore_ascii_case(lang))
+}
+
 /// Translated strings for one locale. Anything left out comes from the
 /// locale's fallback chain.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

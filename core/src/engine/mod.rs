@@ -42,8 +42,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bundle::{Bundle, Manifest};
 use crate::content::{
-    Advance, Branch, Date, Library, Meta, Moment, Step, StepTexts, Target, Texts, Trigger,
-    Walkthrough,
+    Advance, Branch, Date, Library, Meta, Moment, Placement, Step, StepTexts, Target, Texts,
+    Trigger, Walkthrough,
 };
 use crate::deploy::policy::{FromPage, Support};
 use crate::geometry::{self, Rect, Size};
@@ -211,6 +211,8 @@ impl Engine {
             Event::Resized { viewport } => s.viewport = viewport,
             Event::LauncherClicked => self.launcher_clicked(s, &mut out),
             Event::OpenHelp => self.open_help(s),
+            Event::OpenPanel => self.open_panel(s),
+            Event::ReturnFocus => out.push(Command::ReturnFocus),
             Event::Search { query } => self.search_panel(s, query, &mut out),
             Event::Open { id } => self.open(s, id, &mut out),
             Event::CloseArticle => self.close_article(s),

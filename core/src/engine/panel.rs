@@ -197,7 +197,23 @@ impl Engine {
         }
     }
 
+    /// The shortcut. While a card (step, check or completion) is showing it
+    /// takes the keyboard into the card, so a keyboard user can reach Next,
+    /// Back and the rest; the card's Help button opens the panel. Sent twice
+    /// for one key press (browser command and agent), it does the same.
     pub(super) fn open_help(&self, s: &mut Session) {
+        let card = matches!(
+            self.view(s),
+            View::Card(_) | View::Check(_) | View::Done { .. }
+        );
+        if card {
+            s.focus = true;
+            return;
+        }
+        self.open_panel(s);
+    }
+
+    pub(super) fn open_panel(&self, s: &mut Session) {
         s.done = None;
         if s.panel.is_none() {
             s.panel = Some(Panel::default());
@@ -253,5 +269,7 @@ impl Engine {
         }
         self.close_panel(s, out);
         s.done = None;
+        // The user closed what had their keyboard: give it back to the page.
+        out.push(Command::ReturnFocus);
     }
 }

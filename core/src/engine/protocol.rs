@@ -29,8 +29,13 @@ pub enum Event {
     },
     LauncherClicked,
     /// The help shortcut (commands API, or the agent's fallback listener):
-    /// opens the panel (never closes it, so the two can both fire).
+    /// opens the panel, or, while a card is showing, takes the user's
+    /// keyboard into it (never closes anything, so the two can both fire).
     OpenHelp,
+    /// The card's Help button: opens the panel over a walkthrough.
+    OpenPanel,
+    /// Escape in a card: the keyboard goes back to where it was in the page.
+    ReturnFocus,
     /// The panel's search box changed.
     Search {
         query: String,
@@ -176,6 +181,8 @@ impl Event {
             | Event::Search { .. }
             | Event::Open { .. }
             | Event::CloseArticle
+            | Event::OpenPanel
+            | Event::ReturnFocus
             | Event::CardResized { .. } => Sender::Frame,
             Event::OpenHelp => Sender::Browser,
             Event::Restored { .. } => Sender::Storage,
@@ -236,9 +243,21 @@ pub enum Command {
     /// For the overlay frame: what to show.
     Render {
         view: View,
+        /// The language the view's text is in (the best of the content's
+        /// locales for this user) and whether it reads right to left: the
+        /// frame sets `lang` and `dir` on its document, so an RTL card
+        /// renders mirrored.
+        #[serde(default)]
+        lang: String,
+        #[serde(default)]
+        rtl: bool,
     },
     /// Move keyboard focus into the overlay frame.
     Focus,
+    /// Move keyboard focus back to the page element it came from (if it is
+    /// in the frame): Escape in a card, or the user closed the panel or
+    /// ended the walkthrough.
+    ReturnFocus,
     /// The answer to `Candidates`: watch the candidate at `index`.
     Select {
         watch: String,

@@ -71,7 +71,14 @@ impl Engine {
         }
         if s.shown.view.as_ref() != Some(&view) {
             s.shown.view = Some(view.clone());
-            out.push(Command::Render { view });
+            let lang = self
+                .library
+                .locales
+                .chain(&s.locale)
+                .first()
+                .map_or_else(String::new, |l| l.to_string());
+            let rtl = crate::content::is_rtl(&lang);
+            out.push(Command::Render { view, lang, rtl });
         }
         if frame.is_some() && s.shown.frame != Some(frame) {
             s.shown.frame = Some(frame);

@@ -189,5 +189,6 @@ impl Engine {
         self.close_panel(s, out);
         s.done = None;
         s.target = None;
+        out.push(Command::ReturnFocus);
     }
 }

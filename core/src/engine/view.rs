@@ -235,7 +235,18 @@ impl Engine {
                     Some(geometry::centre(card, s.viewport))
                 } else {
                     let t = s.target?;
-                    Some(geometry::place_card(t, card, s.viewport, st.placement).0)
+                    // Right to left, "beside" starts on the left.
+                    let rtl = self
+                        .library
+                        .locales
+                        .chain(&s.locale)
+                        .first()
+                        .is_some_and(|l| crate::content::is_rtl(l));
+                    let placement = match st.placement {
+                        Placement::Auto if rtl => Placement::Left,
+                        p => p,
+                    };
+                    Some(geometry::place_card(t, card, s.viewport, placement).0)
                 }
             }
         }

@@ -9,6 +9,18 @@ import { schedule } from './observer.js';
 import { startWatch, stopWatch } from './target.js';
 import { readUser } from './user.js';
 
+const FOCUS_BACK_MS = 1000;
+
+// Focus leaves the frame for the page element it came from (or the page
+// itself, if that element is gone).
+function giveFocusBack() {
+  S.frame?.blur();
+  const back = S.returnFocus;
+  S.returnFocus = null;
+  if (back?.isConnected && back !== document.body && back !== S.host) back.focus({ preventScroll: true });
+  else window.focus();
+}
+
 export const commands = {
   launcher(c) {
     ensureHost();
@@ -39,6 +51,13 @@ export const commands = {
   spotlight(c) {
     ensureHost();
     place(S.spot, c.rect);
+  },
+  // Escape in a card, or the user closed what had their keyboard: back to
+  // where they were in the page (only if the keyboard is in our frame).
+  return_focus() {
+    S.refocus = false;
+    clearTimeout(S.focusBack);
+    if (S.frame && S.root?.activeElement === S.frame) giveFocusBack();
   },
   focus() {
     // The user opened help (click or shortcut): their focus goes with it.
@@ -75,13 +94,21 @@ export const commands = {
       if (moved && S.frameLoaded) frame.contentWindow?.postMessage('waymark:moved', chrome.runtime.getURL('').replace(/\/$/, ''));
     }
     frame.classList.toggle('off', !S.frameShown);
-    // Hiding the frame while it has focus: give focus back to where the
+    // Hiding the frame while it has focus: between two steps it hides until
+    // the next target is found, so keep the keyboard with the card if it
+    // comes back within FOCUS_BACK_MS; else give focus back to where the
     // user was, so the page's keyboard use carries on.
     if (!S.frameShown && S.root.activeElement === frame) {
-      frame.blur();
-      const back = S.returnFocus;
-      if (back?.isConnected && back !== document.body) back.focus({ preventScroll: true });
-      S.returnFocus = null;
+      S.refocus = true;
+      clearTimeout(S.focusBack);
+      S.focusBack = setTimeout(() => {
+        S.refocus = false;
+        if (!S.frameShown) giveFocusBack();
+      }, FOCUS_BACK_MS);
+    } else if (S.frameShown && S.refocus) {
+      S.refocus = false;
+      clearTimeout(S.focusBack);
+      if (S.frameLoaded) frame.contentWindow?.focus();
     }
   },
 };

@@ -19,6 +19,10 @@ export const S = {
   frameLoaded: false,
   focusOnLoad: false,
   returnFocus: null,
+  // The frame hid while it had focus: focus it again if it is shown soon
+  // (commands.js frame); `focusBack` gives focus to the page otherwise.
+  refocus: false,
+  focusBack: 0,
   // The port to the service worker; `dead` once the extension went away.
   port: null,
   // Handed to the worker (attached) and to our own overlay frame (its URL

@@ -138,7 +138,7 @@ fn watch_of(cmds: &[Command]) -> Option<String> {
 
 fn view_of(cmds: &[Command]) -> Option<View> {
     find(cmds, |c| match c {
-        Command::Render { view } => Some(view.clone()),
+        Command::Render { view, .. } => Some(view.clone()),
         _ => None,
     })
 }

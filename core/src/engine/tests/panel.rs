@@ -258,3 +258,124 @@ fn media_off_the_bundles_hosts_is_shown_as_its_text_not_loaded() {
         .collect();
     assert_eq!(srcs, ["https://media.acme.example/stages.png", ""]);
 }
+
+#[test]
+fn the_shortcut_takes_the_keyboard_into_a_showing_card_and_escape_gives_it_back() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(
+        &mut s,
+        Event::Start {
+            id: "create-deal".into(),
+        },
+    );
+    e.handle(
+        &mut s,
+        Event::Target {
+            watch: "create-deal/0/open".into(),
+            rect: Rect {
+                x: 100.0,
+                y: 100.0,
+                width: 80.0,
+                height: 30.0,
+            },
+            viewport: VP,
+        },
+    );
+    e.handle(
+        &mut s,
+        Event::CardResized {
+            width: 320.0,
+            height: 180.0,
+        },
+    );
+    // Twice, as the browser command and the agent may both send it: each
+    // time focus goes into the card, and no panel covers it.
+    for _ in 0..2 {
+        let c = e.handle(&mut s, Event::OpenHelp);
+        assert!(c.contains(&Command::Focus), "{c:?}");
+        assert!(!matches!(view_of(&c), Some(View::Panel(_))), "{c:?}");
+    }
+    // Escape in the card: back to the page.
+    let c = e.handle(&mut s, Event::ReturnFocus);
+    assert_eq!(c, vec![Command::ReturnFocus]);
+    // The card's Help button opens the panel.
+    let c = e.handle(&mut s, Event::OpenPanel);
+    assert!(matches!(view_of(&c), Some(View::Panel(_))), "{c:?}");
+    // Only the frame may send these two; the shortcut with no card opens help.
+    assert!(Event::OpenPanel.allowed_from(Sender::Frame));
+    assert!(!Event::OpenPanel.allowed_from(Sender::Agent));
+    assert!(!Event::ReturnFocus.allowed_from(Sender::Agent));
+    let mut fresh = Session::default();
+    attach(&e, &mut fresh, None);
+    let c = e.handle(&mut fresh, Event::OpenHelp);
+    assert!(matches!(view_of(&c), Some(View::Panel(_))), "{c:?}");
+}
+
+#[test]
+fn a_right_to_left_language_renders_mirrored_and_places_cards_on_the_left() {
+    assert!(
+        crate::content::is_rtl("ar-EG")
+            && crate::content::is_rtl("he")
+            && crate::content::is_rtl("fa_IR")
+    );
+    assert!(!crate::content::is_rtl("fr-CA") && !crate::content::is_rtl(""));
+    let mut lib = library();
+    lib.locales.source = "en".into();
+    lib.locales
+        .translated
+        .insert("ar".into(), Some("en".into()));
+    let e = Engine::new(lib);
+    let mut s = Session::default();
+    e.handle(
+        &mut s,
+        Event::Attached {
+            url: URL.into(),
+            viewport: VP,
+            locale: "ar-EG".into(),
+        },
+    );
+    e.handle(&mut s, Event::Restored { tour: None });
+    let started = e.handle(
+        &mut s,
+        Event::Start {
+            id: "create-deal".into(),
+        },
+    );
+    let target = Rect {
+        x: 600.0,
+        y: 300.0,
+        width: 80.0,
+        height: 30.0,
+    };
+    let c = e.handle(
+        &mut s,
+        Event::Target {
+            watch: "create-deal/0/open".into(),
+            rect: target,
+            viewport: VP,
+        },
+    );
+    let render = started.iter().chain(&c).find_map(|c| match c {
+        Command::Render { lang, rtl, .. } => Some((lang.clone(), *rtl)),
+        _ => None,
+    });
+    assert_eq!(render, Some(("ar".to_string(), true)), "{c:?}");
+    let c = e.handle(
+        &mut s,
+        Event::CardResized {
+            width: 320.0,
+            height: 180.0,
+        },
+    );
+    let frame = c.iter().find_map(|c| match c {
+        Command::Frame { rect: Some(r) } => Some(*r),
+        _ => None,
+    });
+    let frame = frame.unwrap_or_else(|| panic!("{c:?}"));
+    assert!(
+        frame.right() <= target.x,
+        "card {frame:?} is left of {target:?}"
+    );
+}
