@@ -8,17 +8,14 @@
 //   each surface ──axe.run in the overlay frame / options page──▶ violations (must be none)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DIST, clickInCard, clickLauncher, frameBox, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole,
+  clickInCard, distWithContent, clickLauncher, frameBox, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole,
 } from './harness.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
-const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const GHOST = `id = "ghost"
@@ -49,35 +46,32 @@ describe('accessibility (axe-core)', () => {
   let app;
   let browser;
   let dir;
+  let dist;
   before(async () => {
     app = await startDemoApp({ csp: 'strict' });
-    const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
-    cpSync(join(ROOT, 'walkthroughs/library'), content, { recursive: true });
-    writeFileSync(join(content, 'ghost.toml'), GHOST);
-    // An Arabic translation (right to left), English where none is written.
-    const config = join(content, 'waymark.toml');
-    writeFileSync(config, readFileSync(config, 'utf8')
-      .replace('translations = ["fr"]', 'translations = ["fr", "ar"]')
-      .replace('fr = "en"', 'fr = "en"\nar = "en"'));
-    const deal = join(content, 'create-deal.toml');
-    writeFileSync(deal, `${readFileSync(deal, 'utf8')}
+    // The demo library, a step whose target never appears, and an Arabic
+    // translation (right to left), English where none is written.
+    dist = distWithContent({
+      'ghost.toml': GHOST,
+      'waymark.toml': (text) => text
+        .replace('translations = ["fr"]', 'translations = ["fr", "ar"]')
+        .replace('fr = "en"', 'fr = "en"\nar = "en"'),
+      'create-deal.toml': (text) => `${text}
 [translations.ar]
 title = "إنشاء صفقة"
 
 [translations.ar.steps.open-form]
 title = "ابدأ صفقة جديدة"
 body = "كل فرصة تبدأ هنا. انقر على **New deal** لفتح النموذج."
-`);
-    dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
-    cpSync(DIST, dir, { recursive: true });
-    execFileSync(WAYMARK, ['build', content, '--env', 'production', '--sign-key', join(ROOT, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
-    rmSync(content, { recursive: true, force: true });
+`,
+    }, { library: join(ROOT, 'walkthroughs/library') });
+    dir = dist.dir;
     browser = await launch({ dist: dir });
   });
   after(async () => {
     await browser?.close();
     app?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    dist?.remove();
   });
 
   test('every surface has zero axe violations', async () => {

@@ -4,9 +4,9 @@
 // inside Waymark's closed shadow root, and the overlay frame.
 //
 // Every helper waits on a condition with a timeout; nothing sleeps.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -355,4 +355,23 @@ export async function optionsText(browser, expect, timeout = 30_000) {
     await page.close();
   }
   return text;
+}
+
+/** A copy of the extension whose built-in bundle is `files` (name -> text),
+ * on top of a copy of `library` if given, built by the real CLI and signed
+ * with the demo key. Returns the dist folder; `remove()` deletes it. */
+export function distWithContent(files, { library = null } = {}) {
+  const root = join(import.meta.dirname, '../..');
+  const waymark = process.env.WAYMARK_BIN ?? join(root, 'target/debug/waymark');
+  const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
+  if (library) cpSync(library, content, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    const file = join(content, name);
+    writeFileSync(file, typeof text === 'function' ? text(existsSync(file) ? readFileSync(file, 'utf8') : '') : text);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
+  cpSync(DIST, dir, { recursive: true });
+  execFileSync(waymark, ['build', content, '--env', 'production', '--sign-key', join(root, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
+  rmSync(content, { recursive: true, force: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -5,14 +5,7 @@
 // matching buttons, the one the engine's scoring picks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DIST, clickInCard, clickLauncher, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole } from './harness.mjs';
-
-const ROOT = join(import.meta.dirname, '../..');
-const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
+import { distWithContent, clickInCard, clickLauncher, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole } from './harness.mjs';
 
 const GHOST = `id = "ghost"
 title = "Find a missing button"
@@ -38,22 +31,16 @@ target = ["[data-testid=new-deal]", "button"]
 describe('waiting for targets', () => {
   let app;
   let browser;
-  let dir;
+  let dist;
   before(async () => {
     app = await startDemoApp({ csp: 'strict' });
-    const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
-    writeFileSync(join(content, 'waymark.toml'), '[bundle]\nscope = ["http://127.0.0.1:*"]\n');
-    writeFileSync(join(content, 'ghost.toml'), GHOST);
-    dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
-    cpSync(DIST, dir, { recursive: true });
-    execFileSync(WAYMARK, ['build', content, '--env', 'production', '--sign-key', join(ROOT, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
-    rmSync(content, { recursive: true, force: true });
-    browser = await launch({ dist: dir });
+    dist = distWithContent({ 'waymark.toml': '[bundle]\nscope = ["http://127.0.0.1:*"]\n', 'ghost.toml': GHOST });
+    browser = await launch({ dist: dist.dir });
   });
   after(async () => {
     await browser?.close();
     app?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    dist?.remove();
   });
 
   test('a target that never appears: the card says so, Try again, Skip', async () => {

@@ -5,14 +5,7 @@
 // over the DevTools protocol (the page's own world is untouched).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DIST, clickLauncher, launch, overlayFrame, settled, startDemoApp, until, watchConsole } from './harness.mjs';
-
-const ROOT = join(import.meta.dirname, '../..');
-const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
+import { distWithContent, clickLauncher, launch, overlayFrame, settled, startDemoApp, until, watchConsole } from './harness.mjs';
 
 const MISSING = `id = "missing-text"
 title = "Export the ledger"
@@ -31,22 +24,16 @@ timeout = 120
 describe('text targets on a big page', () => {
   let app;
   let browser;
-  let dir;
+  let dist;
   before(async () => {
     app = await startDemoApp({ csp: 'strict' });
-    const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
-    writeFileSync(join(content, 'waymark.toml'), '[bundle]\nscope = ["http://127.0.0.1:*"]\n');
-    writeFileSync(join(content, 'missing.toml'), MISSING);
-    dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
-    cpSync(DIST, dir, { recursive: true });
-    execFileSync(WAYMARK, ['build', content, '--env', 'production', '--sign-key', join(ROOT, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
-    rmSync(content, { recursive: true, force: true });
-    browser = await launch({ dist: dir });
+    dist = distWithContent({ 'waymark.toml': '[bundle]\nscope = ["http://127.0.0.1:*"]\n', 'missing.toml': MISSING });
+    browser = await launch({ dist: dist.dir });
   });
   after(async () => {
     await browser?.close();
     app?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    dist?.remove();
   });
 
   test('a missing text/ target reads a few elements per mutation batch, not every element', async () => {

@@ -34,13 +34,38 @@ pub struct Library {
     /// `review_by` (two cycles overdue) shows an "under review" badge.
     pub review_cycle_days: u32,
     /// Hosts images and videos may load from (`waymark.toml` `[media]
-    /// allow`). Checked when the content is built and again when a view is
-    /// made (`RichText::media_only_from`), so a bundle whose body names
-    /// another host still loads nothing from it.
+    /// allow`). Checked when the content is built and again when an engine
+    /// takes the library (`Library::keep_media_to_its_hosts`), so a bundle
+    /// whose body names another host still loads nothing from it.
     pub media_hosts: Vec<String>,
 }
 
 impl Library {
+    /// Reduces every image and video not on `media_hosts` (in bodies and
+    /// their translations) to its text alternative, once, when an engine
+    /// takes the library: views then carry only the bundle's own hosts.
+    pub fn keep_media_to_its_hosts(&mut self) {
+        let hosts = self.media_hosts.clone();
+        let keep = |t: &mut RichText| *t = std::mem::take(t).media_only_from(&hosts);
+        for w in &mut self.walkthroughs {
+            for st in &mut w.steps {
+                keep(&mut st.body);
+            }
+            for t in w.translations.values_mut() {
+                t.body.iter_mut().for_each(keep);
+                for st in t.steps.values_mut() {
+                    st.body.iter_mut().for_each(keep);
+                }
+            }
+        }
+        for a in &mut self.articles {
+            keep(&mut a.body);
+            for t in a.translations.values_mut() {
+                t.body.iter_mut().for_each(keep);
+            }
+        }
+    }
+
     pub fn walkthrough(&self, id: &str) -> Option<&Walkthrough> {
         self.walkthroughs.iter().find(|w| w.id == id)
     }

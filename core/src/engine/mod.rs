@@ -109,7 +109,8 @@ pub fn storage_key(url: &str) -> String {
 
 impl Engine {
     /// An engine over `library`, indexing it here (tests, small libraries).
-    pub fn new(library: Library) -> Engine {
+    pub fn new(mut library: Library) -> Engine {
+        library.keep_media_to_its_hosts();
         let search = library.search_index().and_then(SearchIndex::open);
         Engine {
             library,
@@ -124,8 +125,10 @@ impl Engine {
     /// index turns search off (and says why); guidance keeps working.
     pub fn from_bundle(bundle: Bundle) -> Engine {
         let search = SearchIndex::open(bundle.search);
+        let mut library = bundle.library;
+        library.keep_media_to_its_hosts();
         Engine {
-            library: bundle.library,
+            library,
             search,
             manifest: Some(bundle.manifest),
             today: Date(0),
@@ -164,6 +167,17 @@ impl Engine {
 
     fn under_review(&self, meta: &Meta) -> bool {
         meta.under_review(self.today, self.library.review_cycle_days)
+    }
+
+    /// The content locale this session's text comes from: the head of its
+    /// fallback chain (the source locale if nothing closer was written).
+    fn content_locale(&self, s: &Session) -> &str {
+        self.library
+            .locales
+            .chain(&s.locale)
+            .first()
+            .copied()
+            .unwrap_or("")
     }
 
     /// Translations to look strings up in for this session, best first

@@ -130,8 +130,7 @@ impl Engine {
                     .texts(&s.locale, &a.translations)
                     .into_iter()
                     .find_map(|t| t.body.clone())
-                    .unwrap_or_else(|| a.body.clone())
-                    .media_only_from(&self.library.media_hosts),
+                    .unwrap_or_else(|| a.body.clone()),
                 under_review: self.under_review(&a.meta),
             });
         }

@@ -71,12 +71,7 @@ impl Engine {
         }
         if s.shown.view.as_ref() != Some(&view) {
             s.shown.view = Some(view.clone());
-            let lang = self
-                .library
-                .locales
-                .chain(&s.locale)
-                .first()
-                .map_or_else(String::new, |l| l.to_string());
+            let lang = self.content_locale(s).to_string();
             let rtl = crate::content::is_rtl(&lang);
             out.push(Command::Render { view, lang, rtl });
         }

@@ -165,8 +165,7 @@ impl Engine {
                 let body = texts
                     .iter()
                     .find_map(|t| t.steps.get(&st.id).and_then(|x| x.body.clone()))
-                    .unwrap_or_else(|| st.body.clone())
-                    .media_only_from(&self.library.media_hosts);
+                    .unwrap_or_else(|| st.body.clone());
                 let choices: Vec<String> = match &st.branch {
                     Branch::Choices(cs) => cs.iter().map(|c| c.label.clone()).collect(),
                     _ => Vec::new(),
@@ -236,14 +235,10 @@ impl Engine {
                 } else {
                     let t = s.target?;
                     // Right to left, "beside" starts on the left.
-                    let rtl = self
-                        .library
-                        .locales
-                        .chain(&s.locale)
-                        .first()
-                        .is_some_and(|l| crate::content::is_rtl(l));
                     let placement = match st.placement {
-                        Placement::Auto if rtl => Placement::Left,
+                        Placement::Auto if crate::content::is_rtl(self.content_locale(s)) => {
+                            Placement::Left
+                        }
                         p => p,
                     };
                     Some(geometry::place_card(t, card, s.viewport, placement).0)
