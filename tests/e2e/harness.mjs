@@ -45,9 +45,10 @@ export function startDemoApp({ csp = 'strict' } = {}) {
 /// `developer`: profile in developer mode, which an unpacked extension with
 /// `3rdparty` policy needs (../shared/PLATFORM.md, "Browser policy").
 /// `args`: extra Chromium switches (e.g. --host-resolver-rules).
-export async function launch({ dist = DIST, headless = true, profile: keep, locale, ready = true, developer = false, forceInstalled = null, args: extra = [] } = {}) {
+export async function launch({ dist = DIST, headless = true, profile: keep, locale, ready = true, developer = false, forceInstalled = null, incognito = false, args: extra = [] } = {}) {
   const profile = keep ?? mkdtempSync(join(tmpdir(), 'waymark-e2e-'));
   if (developer) developerMode(profile);
+  if (incognito) await allowIncognito(profile, dist);
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -153,6 +154,34 @@ function developerMode(profile) {
   }
   prefs.extensions = { ...prefs.extensions, ui: { ...prefs.extensions?.ui, developer_mode: true } };
   writeFileSync(file, JSON.stringify(prefs));
+}
+
+/** Turns on "Allow in Incognito" for the extension in `profile`, as a user
+ * would on chrome://extensions: Chromium keeps it in the profile's
+ * Preferences (extensions.settings.<id>.incognito), which it writes when it
+ * first loads the extension, so the profile is started once to make them.
+ * (Toggling it on chrome://extensions instead reloads a command-line
+ * extension and leaves it blocked: measured, Chromium 156. On Linux these
+ * preferences carry no enforced MAC.) */
+async function allowIncognito(profile, dist) {
+  const first = await launch({ dist, profile, ready: false });
+  await first.context.close();
+  const file = join(profile, 'Default', 'Preferences');
+  const prefs = JSON.parse(readFileSync(file, 'utf8'));
+  const id = extensionIdOf(dist);
+  const mine = prefs.extensions?.settings?.[id];
+  if (!mine) throw new Error(`Chromium wrote no settings for extension ${id} in ${file}`);
+  mine.incognito = true;
+  writeFileSync(file, JSON.stringify(prefs));
+}
+
+/** Opens `url` in a new incognito window (the worker asks for it, as only
+ * an extension or the user can) and returns its page: Playwright lists the
+ * off-the-record page among the context's pages. */
+export async function incognitoPage(browser, url) {
+  const before = new Set(browser.context.pages());
+  await browser.worker.evaluate((u) => chrome.windows.create({ incognito: true, url: u }), url);
+  return until(() => browser.context.pages().find((p) => !before.has(p) && p.url() === url), `the incognito page at ${url}`);
 }
 
 /** Collects everything the host page's console says at error or warning level. */
