@@ -16,6 +16,7 @@
 //!  agent facts ──▶ engine::Event ──▶ engine::Engine ──▶ engine::Command ──▶ agent / frame / storage
 //! ```
 
+pub mod analytics;
 pub mod bundle;
 pub mod content;
 pub mod deploy;

@@ -211,6 +211,42 @@ impl What {
     }
 }
 
+impl LaunchedFrom {
+    /// The JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            LaunchedFrom::Panel => "panel",
+            LaunchedFrom::Trigger => "trigger",
+            LaunchedFrom::DeepLink => "deep_link",
+            LaunchedFrom::AutoStart => "auto_start",
+        }
+    }
+}
+
+impl StepDone {
+    /// The JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepDone::Click => "click",
+            StepDone::Input => "input",
+            StepDone::Change => "change",
+            StepDone::Next => "next",
+            StepDone::Choice => "choice",
+            StepDone::Page => "page",
+        }
+    }
+}
+
+impl Skipped {
+    /// The JSON name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Skipped::User => "user",
+            Skipped::Optional => "optional",
+        }
+    }
+}
+
 impl Record {
     pub fn kind(&self) -> &'static str {
         self.what.kind()

@@ -5,7 +5,7 @@ use super::*;
 impl Engine {
     /// Scores one answer of the check; after the last, records the result
     /// and shows it on the completion card.
-    pub(super) fn answer(&self, s: &mut Session, mut choices: Vec<usize>, out: &mut Vec<Command>) {
+    pub(super) fn answer(&self, s: &mut Session, mut choices: Vec<usize>) {
         let Some(q) = s.quiz.as_mut() else { return };
         let Some(check) = self
             .library
@@ -24,15 +24,17 @@ impl Engine {
         let mut right = question.correct.clone();
         right.sort_unstable();
         let correct = choices == right;
-        out.push(Command::Record {
-            record: Record::Answered {
-                page: self.page_ref(&s.url, Some(&q.walkthrough)),
-                id: q.walkthrough.clone(),
-                version: q.version.clone(),
-                question: q.question,
+        let question_index = q.question;
+        let about = (q.walkthrough.clone(), q.version.clone(), q.attempt);
+        self.note_check(
+            s,
+            &about,
+            What::Answered {
+                question: question_index,
                 correct,
             },
-        });
+        );
+        let Some(q) = s.quiz.as_mut() else { return };
         q.correct += usize::from(correct);
         q.question += 1;
         if q.question < check.questions.len() {
@@ -41,19 +43,12 @@ impl Engine {
         let total = check.questions.len();
         let score = q.correct as f32 / total as f32;
         let passed = score + 1e-6 >= check.pass_score;
-        out.push(Command::Record {
-            record: Record::CheckCompleted {
-                page: self.page_ref(&s.url, Some(&q.walkthrough)),
-                id: q.walkthrough.clone(),
-                version: q.version.clone(),
-                score,
-                passed,
-            },
-        });
+        let (title, correct) = (q.title.clone(), q.correct);
+        self.note_check(s, &about, What::CheckCompleted { score, passed });
         s.done = Some(Done {
-            title: q.title.clone(),
+            title,
             result: Some(CheckOutcome {
-                correct: q.correct,
+                correct,
                 total,
                 passed,
                 pass_percent: (check.pass_score * 100.0).round() as u32,

@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::analytics::{ContentKind, LaunchedFrom, Skipped, StepDone, What};
 use crate::bundle::{Bundle, Manifest};
 use crate::content::{
     Advance, Branch, Date, Library, Meta, Moment, Placement, Step, StepTexts, Target, Texts,
@@ -54,6 +55,7 @@ use crate::targeting::{self, ElementFacts, Query};
 use crate::urlmatch;
 
 mod check;
+mod measure;
 mod panel;
 mod protocol;
 mod session;
@@ -218,26 +220,26 @@ impl Engine {
             Event::Candidates { watch, candidates } => {
                 self.candidates(s, watch, candidates, &mut out)
             }
-            Event::GaveUp { reason } => self.gave_up(s, reason, &mut out),
+            Event::GaveUp { reason } => self.gave_up(s, reason),
             // The same change may be reported twice (agent and browser).
             Event::UrlChanged { url } if url == s.url => {}
             Event::UrlChanged { url } => self.url_changed(s, url),
             Event::Resized { viewport } => s.viewport = viewport,
-            Event::LauncherClicked => self.launcher_clicked(s, &mut out),
+            Event::LauncherClicked => self.launcher_clicked(s),
             Event::OpenHelp => self.open_help(s),
             Event::OpenPanel => self.open_panel(s),
             Event::ReturnFocus => out.push(Command::ReturnFocus),
-            Event::Search { query } => self.search_panel(s, query, &mut out),
-            Event::Open { id } => self.open(s, id, &mut out),
+            Event::Search { query } => self.search_panel(s, query),
+            Event::Open { id } => self.open(s, id),
             Event::CloseArticle => self.close_article(s),
-            Event::Start { id } => self.start_asked(s, id, &mut out),
+            Event::Start { id } => self.start_asked(s, id),
             Event::Next => self.next(s),
             Event::Back => self.back(s),
             Event::Choose { index } => self.choose(s, index),
-            Event::Answer { choices } => self.answer(s, choices, &mut out),
+            Event::Answer { choices } => self.answer(s, choices),
             Event::Retry => self.retry(s),
             Event::Skip => self.skip_asked(s),
-            Event::TargetMissing { watch } => self.target_missing(s, watch, &mut out),
+            Event::TargetMissing { watch } => self.target_missing(s, watch),
             Event::TargetInput { watch } => self.target_input(s, watch),
             Event::Present { key, present } => self.present(s, key, present),
             Event::Appeared { watch } => self.appeared(s, watch),
@@ -256,6 +258,7 @@ impl Engine {
             self.panel_list(s);
             self.sync(s, &mut out);
         }
+        out.extend(s.notes.drain(..).map(|record| Command::Record { record }));
         out.extend(load);
         out
     }
@@ -332,8 +335,13 @@ impl Engine {
     /// fragment themselves.
     pub(super) fn page_ref(&self, url: &str, id: Option<&str>) -> PageRef {
         let lib = &self.library;
-        let patterns: Vec<&Vec<String>> = match id.and_then(|id| lib.walkthrough(id)) {
-            Some(w) => vec![&w.applies_to],
+        let own = id.and_then(|id| {
+            lib.walkthrough(id)
+                .map(|w| &w.applies_to)
+                .or_else(|| lib.article(id).map(|a| &a.applies_to))
+        });
+        let patterns: Vec<&Vec<String>> = match own {
+            Some(applies_to) => vec![applies_to],
             None => lib
                 .walkthroughs
                 .iter()
@@ -352,19 +360,15 @@ impl Engine {
         }
     }
 
-    fn gave_up(&self, s: &mut Session, reason: String, out: &mut Vec<Command>) {
-        let (id, version) = self
-            .current(s)
-            .map(|(w, _, _)| (Some(w.id.clone()), Some(w.version.clone())))
-            .unwrap_or((None, None));
-        out.push(Command::Record {
-            record: Record::GuidanceStopped {
-                page: self.page_ref(&s.url, id.as_deref()),
-                id,
-                version,
-                reason: reason.chars().take(200).collect(),
-            },
-        });
+    fn gave_up(&self, s: &mut Session, reason: String) {
+        let what = crate::analytics::What::GuidanceStopped {
+            reason: reason.chars().take(200).collect(),
+        };
+        if s.tour.is_some() {
+            self.note_tour(s, what);
+        } else {
+            self.note(s, what, None, None);
+        }
         s.tour = None;
         s.quiz = None;
         s.panel = None;

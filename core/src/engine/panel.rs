@@ -4,20 +4,9 @@
 use super::*;
 
 impl Engine {
-    pub(super) fn close_panel(&self, s: &mut Session, out: &mut Vec<Command>) {
+    pub(super) fn close_panel(&self, s: &mut Session) {
         s.panel = None;
-        if let Some(z) = s.pending_zero.take() {
-            out.push(self.zero_record(&z, &s.url));
-        }
-    }
-
-    pub(super) fn zero_record(&self, query: &str, url: &str) -> Command {
-        Command::Record {
-            record: Record::SearchZero {
-                query: crate::scrub::scrub_query(query),
-                page: self.page_ref(url, None),
-            },
-        }
+        self.note_search(s, None);
     }
 
     /// Ranked results for `query` on `url`, as panel items.
@@ -186,10 +175,10 @@ impl Engine {
 
 /// Event handlers (`Engine::handle` dispatches).
 impl Engine {
-    pub(super) fn launcher_clicked(&self, s: &mut Session, out: &mut Vec<Command>) {
+    pub(super) fn launcher_clicked(&self, s: &mut Session) {
         s.done = None;
         if s.panel.is_some() {
-            self.close_panel(s, out);
+            self.close_panel(s);
         } else {
             s.panel = Some(Panel::default());
             s.focus = true;
@@ -220,38 +209,54 @@ impl Engine {
         s.focus = true;
     }
 
-    pub(super) fn search_panel(&self, s: &mut Session, query: String, out: &mut Vec<Command>) {
+    pub(super) fn search_panel(&self, s: &mut Session, query: String) {
+        if s.panel.is_none() {
+            return;
+        }
+        let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
+        // Moving on from a query records it; typing on or correcting it
+        // (one a prefix of the other) is the same search.
+        let same = s.pending_search.as_ref().is_some_and(|(q, _)| {
+            !query.trim().is_empty() && (query.starts_with(q.as_str()) || q.starts_with(&query))
+        });
+        if !same {
+            self.note_search(s, None);
+        }
+        let searching = !query.trim().is_empty() && self.search.is_ok() && self.deployment.search;
         if let Some(p) = s.panel.as_mut() {
-            let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-            // Moving on from a query that found nothing records it;
-            // typing on (an extension of it) does not.
-            if let Some(z) = s.pending_zero.take() {
-                if query.starts_with(z.as_str()) {
-                    s.pending_zero = Some(z);
-                } else {
-                    out.push(self.zero_record(&z, &s.url));
-                }
-            }
             p.query = query.clone();
             p.article = None;
-            let searching = !query.trim().is_empty() && self.search.is_ok();
-            let found_nothing = self.panel_list(s).is_some_and(|l| l.no_results);
-            if found_nothing {
-                s.pending_zero = Some(query);
-            } else if searching {
-                s.pending_zero = None;
-            }
         }
+        let results = self
+            .panel_list(s)
+            .map_or(0, |l| if l.no_results { 0 } else { l.items.len() });
+        s.pending_search = searching.then_some((query, results));
     }
 
-    pub(super) fn open(&self, s: &mut Session, id: String, out: &mut Vec<Command>) {
+    pub(super) fn open(&self, s: &mut Session, id: String) {
+        // Opened from search results: the search is recorded with it.
+        let position = s
+            .panel
+            .as_ref()
+            .and_then(|p| p.list.as_ref())
+            .filter(|(q, _, l)| !q.trim().is_empty() && !l.no_results)
+            .and_then(|(_, _, l)| l.items.iter().position(|i| i.id == id));
+        if let Some(p) = position {
+            self.note_search(s, Some((&id, p + 1)));
+        }
         if self.library.article(&id).is_some() {
             if let Some(p) = s.panel.as_mut() {
-                p.article = Some(id);
+                p.article = Some(id.clone());
+                self.note(
+                    s,
+                    What::ArticleOpened,
+                    Some((ContentKind::Article, &id)),
+                    None,
+                );
             }
         } else if self.library.walkthrough(&id).is_some() {
-            self.close_panel(s, out);
-            self.start(s, &id);
+            self.close_panel(s);
+            self.start(s, &id, LaunchedFrom::Panel);
         }
     }
 
@@ -264,9 +269,11 @@ impl Engine {
 
     pub(super) fn dismiss(&self, s: &mut Session, out: &mut Vec<Command>) {
         if let View::Offer { item } = self.view(s) {
+            let about = Some((ContentKind::Walkthrough, item.id.as_str()));
+            self.note(s, What::TriggerDeclined, about, None);
             s.dismissed.insert(item.id);
         }
-        self.close_panel(s, out);
+        self.close_panel(s);
         s.done = None;
         // The user closed what had their keyboard: give it back to the page.
         out.push(Command::ReturnFocus);

@@ -4,6 +4,7 @@
 //! and the glue use; core/tests/protocol_names.rs checks them).
 
 use super::*;
+pub use crate::analytics::{PageRef, Record};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -263,7 +264,8 @@ pub enum Command {
         watch: String,
         index: usize,
     },
-    /// Queue an analytics record (the analytics issue sends the queue).
+    /// Queue an analytics record (the worker stamps it, makes it an xAPI
+    /// statement and sends it: `analytics`).
     Record {
         record: Record,
     },
@@ -276,90 +278,4 @@ pub enum Command {
     Identified {
         user: PageUser,
     },
-}
-
-/// Something worth counting, with where it happened (the record queue,
-/// sent to an LRS by the analytics issue). Tagged by `kind`; each kind
-/// carries exactly its fields, and the content id and version where there is
-/// content (the audit trail, SPEC §3).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Record {
-    /// A query that found nothing (recorded once the user moves on).
-    /// `query` is scrubbed (`scrub::scrub_query`): no emails, long numbers
-    /// or tokens.
-    SearchZero {
-        query: String,
-        #[serde(flatten)]
-        page: PageRef,
-    },
-    /// One check question answered (`question` is 0-based).
-    Answered {
-        #[serde(flatten)]
-        page: PageRef,
-        id: String,
-        version: String,
-        question: usize,
-        correct: bool,
-    },
-    /// A check finished: the fraction right, 0 to 1.
-    CheckCompleted {
-        #[serde(flatten)]
-        page: PageRef,
-        id: String,
-        version: String,
-        score: f32,
-        passed: bool,
-    },
-    /// A step whose target was not found in time.
-    TargetMissing {
-        #[serde(flatten)]
-        page: PageRef,
-        id: String,
-        version: String,
-        step: String,
-    },
-    /// Several elements matched a step's target and none stood out.
-    TargetAmbiguous {
-        #[serde(flatten)]
-        page: PageRef,
-        id: String,
-        version: String,
-        step: String,
-    },
-    /// Guidance stopped (the page kept removing the overlay), during a
-    /// walkthrough or not.
-    GuidanceStopped {
-        #[serde(flatten)]
-        page: PageRef,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        version: Option<String>,
-        reason: String,
-    },
-}
-
-/// Where a record happened, without what the URL could carry about the
-/// user (ids in paths, `?reset_token=`, `#access_token=`): the page's origin
-/// and the content's `applies_to` pattern that matched it, if any.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PageRef {
-    pub origin: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub screen: Option<String>,
-}
-
-impl Record {
-    /// The JSON `kind`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Record::SearchZero { .. } => "search_zero",
-            Record::Answered { .. } => "answered",
-            Record::CheckCompleted { .. } => "check_completed",
-            Record::TargetMissing { .. } => "target_missing",
-            Record::TargetAmbiguous { .. } => "target_ambiguous",
-            Record::GuidanceStopped { .. } => "guidance_stopped",
-        }
-    }
 }

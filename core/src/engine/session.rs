@@ -19,6 +19,10 @@ pub struct Tour {
     /// a newer one arrives meanwhile (the glue keeps the old engine).
     #[serde(default)]
     pub bundle: u64,
+    /// When it was started (the glue's clock, ms): names the attempt in
+    /// analytics, across reloads.
+    #[serde(default)]
+    pub started: u64,
 }
 
 /// What admin policy sets for the engine (`deploy::policy`); the glue sets
@@ -64,6 +68,9 @@ pub struct PageUser {
 #[derive(Clone, Debug, Default)]
 pub struct Session {
     pub url: String,
+    /// The glue's clock (ms since the epoch), set before each `handle`:
+    /// the engine reads no clock itself.
+    pub now: u64,
     pub viewport: Size,
     /// The user's language (`fr-CA`), for translated content.
     pub locale: String,
@@ -71,8 +78,11 @@ pub struct Session {
     pub(super) restored: bool,
     /// The help panel, when open.
     pub(super) panel: Option<Panel>,
-    /// A query that found nothing, recorded once the user moves on from it.
-    pub(super) pending_zero: Option<String>,
+    /// The last search and how many results it had, recorded once the
+    /// user moves on from it.
+    pub(super) pending_search: Option<(String, usize)>,
+    /// Records made while handling an event, sent after it.
+    pub(super) notes: Vec<Record>,
     /// Move keyboard focus into the frame after placing it (the user opened
     /// the panel: focus follows their intent; never otherwise).
     pub(super) focus: bool,
@@ -148,6 +158,8 @@ pub(super) struct Quiz {
     pub(super) title: String,
     pub(super) question: usize,
     pub(super) correct: usize,
+    /// The walkthrough attempt it follows (`Tour::started`).
+    pub(super) attempt: u64,
 }
 
 /// How the user did on a walkthrough's check.

@@ -70,6 +70,8 @@ impl Engine {
             out.push(Command::Frame { rect: None });
         }
         if s.shown.view.as_ref() != Some(&view) {
+            let old = s.shown.view.take();
+            self.note_offer(s, old.as_ref(), &view);
             s.shown.view = Some(view.clone());
             let lang = self.content_locale(s).to_string();
             let rtl = crate::content::is_rtl(&lang);

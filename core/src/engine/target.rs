@@ -46,7 +46,7 @@ impl Engine {
         candidates: Vec<ElementFacts>,
         out: &mut Vec<Command>,
     ) {
-        if let (true, Some((w, st, _))) = (self.is_current(s, &watch), self.current(s)) {
+        if let (true, Some((_, st, i))) = (self.is_current(s, &watch), self.current(s)) {
             match targeting::pick(st.target.len(), &candidates, None) {
                 targeting::Pick::Found(index) => {
                     s.step.ambiguous = false;
@@ -54,14 +54,8 @@ impl Engine {
                 }
                 targeting::Pick::Ambiguous(_) => {
                     if !s.step.ambiguous {
-                        out.push(Command::Record {
-                            record: Record::TargetAmbiguous {
-                                page: self.page_ref(&s.url, Some(&w.id)),
-                                id: w.id.clone(),
-                                version: w.version.clone(),
-                                step: st.id.clone(),
-                            },
-                        });
+                        let step = st.id.clone();
+                        self.note_tour(s, What::TargetAmbiguous { step, index: i });
                     }
                     s.step.ambiguous = true;
                     s.step.missing = true;
@@ -79,19 +73,13 @@ impl Engine {
         }
     }
 
-    pub(super) fn target_missing(&self, s: &mut Session, watch: String, out: &mut Vec<Command>) {
+    pub(super) fn target_missing(&self, s: &mut Session, watch: String) {
         if self.is_current(s, &watch) && s.target.is_none() {
-            if let Some((w, st, _)) = self.current(s) {
-                out.push(Command::Record {
-                    record: Record::TargetMissing {
-                        page: self.page_ref(&s.url, Some(&w.id)),
-                        id: w.id.clone(),
-                        version: w.version.clone(),
-                        step: st.id.clone(),
-                    },
-                });
+            if let Some((_, st, i)) = self.current(s) {
+                let step = st.id.clone();
+                self.note_tour(s, What::TargetMissing { step, index: i });
                 if st.optional {
-                    self.skip(s);
+                    self.skip(s, Skipped::Optional);
                 } else {
                     s.step.missing = true;
                 }
@@ -100,12 +88,13 @@ impl Engine {
     }
 
     pub(super) fn target_input(&self, s: &mut Session, watch: String) {
-        if self.is_current(s, &watch)
-            && self
-                .current(s)
-                .is_some_and(|(_, st, _)| st.advance.value_rule().is_some())
-        {
-            self.advance(s);
+        let how = self.current(s).and_then(|(_, st, _)| match st.advance {
+            Advance::Input(_) => Some(StepDone::Input),
+            Advance::Change(_) => Some(StepDone::Change),
+            _ => None,
+        });
+        if let (true, Some(how)) = (self.is_current(s, &watch), how) {
+            self.advance(s, how);
         }
     }
 
@@ -115,7 +104,7 @@ impl Engine {
                 .current(s)
                 .is_some_and(|(_, st, _)| matches!(st.advance, Advance::Appear(_)))
         {
-            self.advance(s);
+            self.advance(s, StepDone::Page);
         }
     }
 
@@ -136,7 +125,7 @@ impl Engine {
                     .current(s)
                     .is_some_and(|(_, st, _)| st.advance == Advance::Disappear);
             if gone {
-                self.advance(s);
+                self.advance(s, StepDone::Page);
             }
         }
     }
@@ -147,7 +136,7 @@ impl Engine {
                 .current(s)
                 .is_some_and(|(_, st, _)| st.advance == Advance::Click)
         {
-            self.advance(s);
+            self.advance(s, StepDone::Click);
         }
     }
 }

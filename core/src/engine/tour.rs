@@ -17,7 +17,7 @@ pub(super) fn hint(a: &Advance) -> Option<&'static str> {
 }
 
 impl Engine {
-    pub(super) fn start(&self, s: &mut Session, id: &str) {
+    pub(super) fn start(&self, s: &mut Session, id: &str, from: LaunchedFrom) {
         if let Some(w) = self.library.walkthrough(id) {
             s.tour = Some(Tour {
                 walkthrough: w.id.clone(),
@@ -25,7 +25,10 @@ impl Engine {
                 step: 0,
                 history: Vec::new(),
                 bundle: self.bundle_version(),
+                started: s.now,
             });
+            self.note_tour(s, What::Launched { from });
+            self.note_step_shown(s);
             s.done = None;
             s.target = None;
             s.step = StepState::default();
@@ -36,10 +39,19 @@ impl Engine {
 
     /// Leaves the current step without doing it: on to the next one (a
     /// decision's first successor is the next step in the file).
-    pub(super) fn skip(&self, s: &mut Session) {
+    pub(super) fn skip(&self, s: &mut Session, why: Skipped) {
         let Some((w, st, i)) = self.current(s) else {
             return;
         };
+        let step = st.id.clone();
+        self.note_tour(
+            s,
+            What::StepSkipped {
+                step,
+                index: i,
+                why,
+            },
+        );
         let next = match &st.branch {
             Branch::Next | Branch::Choices(_) => w.steps.get(i + 1).map(|n| n.id.clone()),
             Branch::Goto(id) => Some(id.clone()),
@@ -50,10 +62,21 @@ impl Engine {
 
     /// Moves on from the current step as its branch says. A decision step
     /// waits for `Choose` instead.
-    pub(super) fn advance(&self, s: &mut Session) {
+    pub(super) fn advance(&self, s: &mut Session, how: StepDone) {
         let Some((w, st, i)) = self.current(s) else {
             return;
         };
+        if !matches!(st.branch, Branch::Choices(_)) {
+            let step = st.id.clone();
+            self.note_tour(
+                s,
+                What::StepCompleted {
+                    step,
+                    index: i,
+                    how,
+                },
+            );
+        }
         let next = match &st.branch {
             Branch::Choices(_) => return,
             Branch::Next => w.steps.get(i + 1).map(|n| n.id.clone()),
@@ -77,9 +100,13 @@ impl Engine {
                     t.history.push(i);
                     t.step = j;
                 }
+                self.note_step_shown(s);
             }
             None => {
                 let title = self.localised_title(&s.locale, &w.title, &w.translations);
+                let steps = s.tour.as_ref().map_or(0, |t| t.history.len() + 1);
+                self.note_tour(s, What::Completed { steps });
+                let attempt = s.tour.as_ref().map_or(0, |t| t.started);
                 s.tour = None;
                 if w.check.as_ref().is_some_and(|c| !c.questions.is_empty()) {
                     s.quiz = Some(Quiz {
@@ -88,6 +115,7 @@ impl Engine {
                         title,
                         question: 0,
                         correct: 0,
+                        attempt,
                     });
                 } else {
                     s.done = Some(Done {
@@ -135,14 +163,28 @@ impl Engine {
             |(_, st, _)| matches!(&st.advance, Advance::Url(p) if urlmatch::matches(p, &s.url)),
         );
         if reached {
-            self.advance(s);
+            self.advance(s, StepDone::Page);
         }
     }
 
-    pub(super) fn start_asked(&self, s: &mut Session, id: String, out: &mut Vec<Command>) {
+    pub(super) fn start_asked(&self, s: &mut Session, id: String) {
         if self.library.walkthrough(&id).is_some() {
-            self.close_panel(s, out);
-            self.start(s, &id);
+            let offered = matches!(self.view(s), View::Offer { item } if item.id == id);
+            if offered {
+                self.note(
+                    s,
+                    What::TriggerTaken,
+                    Some((ContentKind::Walkthrough, &id)),
+                    None,
+                );
+            }
+            self.close_panel(s);
+            let from = if offered {
+                LaunchedFrom::Trigger
+            } else {
+                LaunchedFrom::Panel
+            };
+            self.start(s, &id, from);
         }
     }
 
@@ -151,7 +193,7 @@ impl Engine {
             .current(s)
             .is_some_and(|(_, st, _)| st.advance == Advance::Next)
         {
-            self.advance(s);
+            self.advance(s, StepDone::Next);
         }
     }
 
@@ -163,6 +205,7 @@ impl Engine {
                 t.step = prev;
                 s.target = None;
                 s.step = StepState::default();
+                self.note_step_shown(s);
             }
         }
     }
@@ -173,20 +216,27 @@ impl Engine {
             _ => None,
         });
         if let Some(goto) = goto {
+            if let Some((step, index)) = self.step_ref(s) {
+                let how = StepDone::Choice;
+                self.note_tour(s, What::StepCompleted { step, index, how });
+            }
             self.go(s, &goto);
         }
     }
 
     pub(super) fn skip_asked(&self, s: &mut Session) {
         if self.current(s).is_some() {
-            self.skip(s);
+            self.skip(s, Skipped::User);
         }
     }
 
     pub(super) fn close(&self, s: &mut Session, out: &mut Vec<Command>) {
+        if let Some((step, index)) = self.step_ref(s) {
+            self.note_tour(s, What::Abandoned { step, index });
+        }
         s.tour = None;
         s.quiz = None;
-        self.close_panel(s, out);
+        self.close_panel(s);
         s.done = None;
         s.target = None;
         out.push(Command::ReturnFocus);

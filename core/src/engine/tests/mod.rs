@@ -2,11 +2,13 @@
 //! This file holds the shared fixtures and helpers.
 
 use super::*;
+use crate::analytics::ContentRef;
 use crate::content::{Placement, Walkthrough};
 use crate::richtext::{Block, Inline};
 
 mod check;
 mod deploy;
+mod measure;
 mod panel;
 mod protocol;
 mod target;

@@ -147,9 +147,10 @@ fn zero_result_queries_are_recorded_once_the_user_moves_on() {
     let records = |c: &[Command]| -> Vec<String> {
         c.iter()
             .filter_map(|c| match c {
-                Command::Record {
-                    record: Record::SearchZero { query, .. },
-                } => Some(query.clone()),
+                Command::Record { record } => match &record.what {
+                    What::SearchZero { query } => Some(query.clone()),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect()

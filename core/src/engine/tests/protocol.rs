@@ -100,29 +100,48 @@ fn records_keep_their_json_shape() {
         origin: "http://127.0.0.1:4000".into(),
         screen: Some("/crm/deals*".into()),
     };
-    let r = Record::Answered {
+    let r = Record {
+        what: What::Answered {
+            question: 0,
+            correct: false,
+        },
         page: page(),
-        id: "w".into(),
-        version: "v1".into(),
-        question: 0,
-        correct: false,
+        content: Some(ContentRef {
+            kind: ContentKind::Walkthrough,
+            id: "w".into(),
+            version: "v1".into(),
+        }),
+        bundle: 7,
+        environment: "production".into(),
+        locale: "fr".into(),
+        attempt: Some(1_796_317_445_123),
     };
     assert_eq!(
         serde_json::to_value(&r).unwrap(),
-        serde_json::json!({ "kind": "answered", "origin": "http://127.0.0.1:4000", "screen": "/crm/deals*", "id": "w", "version": "v1", "question": 0, "correct": false })
+        serde_json::json!({
+            "kind": "answered", "question": 0, "correct": false,
+            "origin": "http://127.0.0.1:4000", "screen": "/crm/deals*",
+            "content": { "kind": "walkthrough", "id": "w", "version": "v1" },
+            "bundle": 7, "environment": "production", "locale": "fr", "attempt": 1_796_317_445_123u64,
+        })
     );
-    let r = Record::GuidanceStopped {
+    let r = Record {
+        what: What::GuidanceStopped {
+            reason: "gone".into(),
+        },
         page: PageRef {
             origin: "http://127.0.0.1:4000".into(),
             screen: None,
         },
-        id: None,
-        version: None,
-        reason: "gone".into(),
+        content: None,
+        bundle: 0,
+        environment: String::new(),
+        locale: String::new(),
+        attempt: None,
     };
     assert_eq!(
         serde_json::to_value(&r).unwrap(),
-        serde_json::json!({ "kind": "guidance_stopped", "origin": "http://127.0.0.1:4000", "reason": "gone" })
+        serde_json::json!({ "kind": "guidance_stopped", "origin": "http://127.0.0.1:4000", "reason": "gone", "bundle": 0, "environment": "", "locale": "" })
     );
     let back: Record = serde_json::from_value(
         serde_json::json!({ "kind": "search_zero", "query": "vpn", "origin": "http://127.0.0.1:4000" }),
@@ -176,6 +195,6 @@ fn records_never_carry_the_query_fragment_or_path_and_scrub_search_text() {
     }
     assert_eq!(
         serde_json::to_value(&record).unwrap(),
-        serde_json::json!({ "kind": "search_zero", "query": "xyzzy plugh [email] [number]", "origin": "http://127.0.0.1:4000", "screen": "/crm/*" })
+        serde_json::json!({ "kind": "search_zero", "query": "xyzzy plugh [email] [number]", "origin": "http://127.0.0.1:4000", "screen": "/crm/*", "bundle": 0, "environment": "", "locale": "" })
     );
 }

@@ -22,6 +22,7 @@ fn full_walkthrough_by_clicks_and_next() {
             step: 0,
             history: vec![],
             bundle: 0,
+            started: 0,
         })
     }));
     let key = watch_of(&c).unwrap();
@@ -114,6 +115,7 @@ fn resumes_after_reload_and_ignores_unknown_saved_tours() {
         step: 2,
         history: vec![],
         bundle: 0,
+        started: 0,
     };
     let c = attach(&e, &mut s, Some(saved.clone()));
     assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
@@ -127,6 +129,7 @@ fn resumes_after_reload_and_ignores_unknown_saved_tours() {
         step: 0,
         history: vec![],
         bundle: 0,
+        started: 0,
     };
     let c = attach(&e, &mut s, Some(gone));
     assert!(c
@@ -292,18 +295,17 @@ fn a_target_not_found_in_time_offers_retry_skip_and_end_and_is_recorded() {
     let (w, ..) = watch_cmd(&e.handle(&mut s, Event::Start { id: "rules".into() })).unwrap();
     let c = e.handle(&mut s, Event::TargetMissing { watch: w.clone() });
     let record = c.iter().find_map(|c| match c {
-        Command::Record { record } => Some(record.clone()),
+        Command::Record { record } if record.kind() == "target_missing" => Some(record.clone()),
         _ => None,
     });
-    match record.unwrap() {
-        Record::TargetMissing {
-            id, step, version, ..
-        } => {
-            assert_eq!((id.as_str(), step.as_str()), ("rules", "name"));
-            assert!(!version.is_empty());
-        }
+    let record = record.unwrap();
+    match &record.what {
+        What::TargetMissing { step, index } => assert_eq!((step.as_str(), *index), ("name", 0)),
         other => panic!("{other:?}"),
     }
+    let content = record.content.unwrap();
+    assert_eq!(content.id, "rules");
+    assert!(!content.version.is_empty());
     assert!(c.contains(&Command::Unwatch), "{c:?}");
     match view_of(&c) {
         Some(View::Card(card)) => assert!(card.missing),

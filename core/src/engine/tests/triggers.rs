@@ -3,6 +3,15 @@
 
 use super::*;
 
+fn kinds(c: &[Command]) -> Vec<&'static str> {
+    c.iter()
+        .filter_map(|c| match c {
+            Command::Record { record } => Some(record.kind()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn a_trigger_on_screen_offers_its_walkthrough_until_taken_or_turned_down() {
     let e = source_engine(&[
@@ -68,10 +77,9 @@ fn a_trigger_on_screen_offers_its_walkthrough_until_taken_or_turned_down() {
         Some(View::Offer { .. })
     ));
     // Turned down: not again on this page load.
-    assert_eq!(
-        view_of(&e.handle(&mut s, Event::Dismiss)),
-        Some(View::Hidden)
-    );
+    let c = e.handle(&mut s, Event::Dismiss);
+    assert_eq!(view_of(&c), Some(View::Hidden));
+    assert_eq!(kinds(&c), ["trigger_declined"]);
     e.handle(&mut s, present(false));
     assert_eq!(view_of(&e.handle(&mut s, present(true))), None);
     // A page where it does not apply stops the watch.
@@ -85,7 +93,7 @@ fn a_trigger_on_screen_offers_its_walkthrough_until_taken_or_turned_down() {
     // Taken up from the offer: not offered again after it ends.
     let mut s = Session::default();
     attach(&e, &mut s, None);
-    e.handle(&mut s, present(true));
+    assert_eq!(kinds(&e.handle(&mut s, present(true))), ["trigger_offered"]);
     let c = e.handle(
         &mut s,
         Event::Start {
@@ -93,6 +101,9 @@ fn a_trigger_on_screen_offers_its_walkthrough_until_taken_or_turned_down() {
         },
     );
     assert!(matches!(view_of(&c), Some(View::Card(_))));
+    assert_eq!(kinds(&c), ["trigger_taken", "launched", "step_shown"]);
+    assert!(c.iter().any(|c| matches!(c, Command::Record { record }
+        if record.what == crate::analytics::What::Launched { from: crate::analytics::LaunchedFrom::Trigger })));
     e.handle(&mut s, Event::Close);
     assert_eq!(
         e.view(&s),
