@@ -28,6 +28,8 @@
 // Listeners are registered synchronously at the top level, as MV3 requires;
 // the wasm and the state load once, and each handler awaits that promise.
 import init, { Deployment, WaymarkEngine } from './wasm/waymark_worker.js';
+import { get, put } from './db.js';
+import { actor, configure as configureOutbox, flush, queued, record, records, status } from './outbox.js';
 
 const BUILT_IN = 'content.wmb';
 const ALARM = 'waymark-update';
@@ -63,80 +65,13 @@ const step = (what) => {
   broadcast();
 };
 
-// ---- trust state: IndexedDB ------------------------------------------------
-
-const db = new Promise((ok, fail) => {
-  const req = indexedDB.open('waymark', 2);
-  req.onupgradeneeded = () => {
-    const d = req.result;
-    if (!d.objectStoreNames.contains('trust')) d.createObjectStore('trust');
-    if (!d.objectStoreNames.contains('records')) d.createObjectStore('records', { autoIncrement: true });
-  };
-  req.onsuccess = () => ok(req.result);
-  req.onerror = () => fail(req.error);
-});
-
-async function idb(mode, fn) {
-  const d = await db;
-  return new Promise((ok, fail) => {
-    const tx = d.transaction('trust', mode);
-    const req = fn(tx.objectStore('trust'));
-    tx.oncomplete = () => ok(req?.result);
-    tx.onerror = tx.onabort = () => fail(tx.error);
-  });
-}
-const get = (key) => idb('readonly', (s) => s.get(key));
-const put = (key, value) => idb('readwrite', (s) => s.put(value, key));
-
-// ---- the record queue: IndexedDB ------------------------------------------
-//
-// What the engine records (Command::Record: search_zero, answered, ...),
-// for the analytics release to send. Here, not in storage.local: content
-// scripts can read storage.local where setAccessLevel is missing, and an
-// IndexedDB add is atomic where a read-modify-write of one array from
-// several tabs is not. Bounded by count and age; nothing is recorded in
-// incognito windows unless policy `analytics.incognito` allows it.
-const MAX_RECORDS = 1000;
-const MAX_RECORD_AGE_MS = 30 * 24 * 3600 * 1000;
-
-async function addRecord(record, incognito) {
-  if (incognito && !policy?.record_incognito) return;
-  const d = await db;
-  const now = Date.now();
-  await new Promise((ok, fail) => {
-    const tx = d.transaction('records', 'readwrite');
-    const store = tx.objectStore('records');
-    store.add({ ...record, at: now });
-    // Oldest first: drop what is too old, and the oldest past the cap.
-    const count = store.count();
-    count.onsuccess = () => {
-      let excess = count.result - MAX_RECORDS;
-      store.openCursor().onsuccess = (ev) => {
-        const cur = ev.target.result;
-        if (!cur || (excess <= 0 && cur.value.at >= now - MAX_RECORD_AGE_MS)) return;
-        cur.delete();
-        excess -= 1;
-        cur.continue();
-      };
-    };
-    tx.oncomplete = () => ok();
-    tx.onerror = tx.onabort = () => fail(tx.error);
-  });
-}
-
-async function allRecords() {
-  const d = await db;
-  return new Promise((ok, fail) => {
-    const req = d.transaction('records', 'readonly').objectStore('records').getAll();
-    req.onsuccess = () => ok(req.result);
-    req.onerror = () => fail(req.error);
-  });
-}
+// ---- trust state and records: IndexedDB (db.js, outbox.js) ------------------
 
 // For an admin in the worker's DevTools console, and for the tests:
-// `await waymark.records()`. A service worker's globals are not reachable
-// from any page.
-globalThis.waymark = { records: allRecords };
+// `await waymark.records()`, `waymark.queued()`, `waymark.flush()`,
+// `waymark.status()`. A service worker's globals are not reachable from
+// any page.
+globalThis.waymark = { records, queued, flush: () => flush(true), status };
 
 // ---- start ------------------------------------------------------------------
 
@@ -194,6 +129,7 @@ async function apply(raw, read) {
   deployment = new Deployment(raw ?? null, await demoKey());
   policy = { ...deployment.policy(), raw };
   policyRead = read;
+  configureOutbox(deployment, policy, () => user()?.id ?? null);
   const e = new WaymarkEngine();
   const inUse = (await get(inUseKey())) ?? undefined;
   lastError = null;
@@ -235,6 +171,7 @@ async function apply(raw, read) {
   await register(e.registration());
   resetAgents();
   await resolveProfile();
+  e.setActor(await actor());
   if (policy.bundle_url) {
     let st = (await get('fetch')) ?? null;
     if (changed) st = deployment.forgetValidators(st);
@@ -524,7 +461,23 @@ async function diagnostics() {
     error: bundleInfo ? null : lastError ?? (phase ? `starting: ${phase.what} for ${Math.round((Date.now() - phase.since) / 1000)} s` : 'starting…'),
     user: user(),
     support: policy?.support ?? null,
+    analytics: await status(),
+    history: history(await records()),
     checking: Boolean(checking),
+  };
+}
+
+/** The employee's own history for the options page: walkthroughs they
+ * finished and their check results, newest first, with titles from the
+ * bundle in use. */
+function history(all) {
+  const titles = engine?.titles() ?? {};
+  const title = (r) => titles[r.content?.id] ?? r.content?.id ?? '';
+  return {
+    completed: all.filter((r) => r.kind === 'completed').reverse().slice(0, 50)
+      .map((r) => ({ id: r.content?.id, title: title(r), at: r.at })),
+    checks: all.filter((r) => r.kind === 'check_completed').reverse().slice(0, 50)
+      .map((r) => ({ id: r.content?.id, title: title(r), at: r.at, score: r.score, passed: r.passed })),
   };
 }
 
@@ -562,10 +515,11 @@ async function run(tab, e, source, event, port) {
         else await chrome.storage.local.remove(cmd.key);
         break;
       case 'record':
-        await addRecord(cmd.record, Boolean((port ?? agents.get(tab))?.sender?.tab?.incognito));
+        await record(cmd, Boolean((port ?? agents.get(tab))?.sender?.tab?.incognito));
         break;
       case 'identified':
         pageUser = { ...cmd.user, origin: port?.sender?.origin ?? null };
+        e.setActor(await actor());
         broadcast();
         break;
       default:
@@ -584,7 +538,10 @@ chrome.runtime.onConnect.addListener((port) => {
     options.add(port);
     port.onDisconnect.addListener(() => options.delete(port));
     port.onMessage.addListener((msg) => {
-      if (msg?.type === 'check_now') ready.then(() => check('Check now'));
+      if (msg?.type === 'check_now') {
+        ready.then(() => check('Check now'));
+        flush(true).then(broadcast, () => {});
+      }
     });
     // At once (a slow start shows where it is), and again when started.
     broadcast();

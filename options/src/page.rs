@@ -34,6 +34,10 @@ pub struct Diagnostics {
     pub support: Option<Support>,
     /// A check is running (Check now).
     pub checking: bool,
+    /// Where statements go and how delivery stands.
+    pub analytics: Option<AnalyticsInfo>,
+    /// What this employee did (the local history).
+    pub history: History,
     /// Feedback after an intent ("Copied", "No change", ...).
     pub note: Option<String>,
 }
@@ -104,6 +108,38 @@ pub struct RefusalInfo {
     pub reason: String,
     /// `downloaded`, `built_in` or `stored`.
     pub source: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AnalyticsInfo {
+    /// Masked; null when policy names no LRS.
+    pub endpoint: Option<String>,
+    pub queued: u64,
+    pub sent: u64,
+    pub rejected: u64,
+    /// Dropped, oldest first, because the queue was full.
+    pub dropped: u64,
+    pub last_error: Option<String>,
+    pub last_sent_at: Option<f64>,
+    pub next_at: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct History {
+    pub completed: Vec<Done>,
+    pub checks: Vec<Done>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Done {
+    pub id: String,
+    pub title: String,
+    pub at: f64,
+    pub score: Option<f64>,
+    pub passed: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -194,6 +230,8 @@ impl Component for OptionsPage {
                         <p id="refusal">{ format!("{} ({} bundle, {})", r.reason, r.source.replace('_', "-"), when(r.at)) }</p>
                     </section>
                 }
+                { history(d) }
+                { analytics(d) }
                 { policy(d) }
                 { user(d) }
                 <footer>
@@ -354,6 +392,72 @@ fn policy(d: &Diagnostics) -> Html {
                 <thead><tr><th scope="col">{ "Key" }</th><th scope="col">{ "In effect" }</th></tr></thead>
                 <tbody>{ for rows.iter().map(|(k, v)| html! { <tr><th scope="row"><code>{ k }</code></th><td><code>{ v }</code></td></tr> }) }</tbody>
             </table>
+        </section>
+    }
+}
+
+/// The employee's own view: what they finished, how their checks went.
+fn history(d: &Diagnostics) -> Html {
+    let h = &d.history;
+    html! {
+        <section aria-labelledby="h-history">
+            <h2 id="h-history">{ "Your walkthroughs" }</h2>
+            if h.completed.is_empty() && h.checks.is_empty() {
+                <p id="history">{ "None finished in this browser yet." }</p>
+            } else {
+                <ul id="history">{ for h.completed.iter().map(|c| html! {
+                    <li>{ format!("{}: finished {}", c.title, when(c.at)) }</li>
+                }) }</ul>
+            }
+            if !h.checks.is_empty() {
+                <h3>{ "Check results" }</h3>
+                <ul id="checks">{ for h.checks.iter().map(|c| html! {
+                    <li>{ format!(
+                        "{}: {}% ({}), {}",
+                        c.title,
+                        (c.score.unwrap_or(0.0) * 100.0).round(),
+                        if c.passed == Some(true) { "passed" } else { "not passed" },
+                        when(c.at),
+                    ) }</li>
+                }) }</ul>
+            }
+        </section>
+    }
+}
+
+/// For the admin: where statements go and whether they get there.
+fn analytics(d: &Diagnostics) -> Html {
+    let Some(a) = &d.analytics else {
+        return html! {};
+    };
+    let Some(endpoint) = &a.endpoint else {
+        return html! {
+            <section aria-labelledby="h-analytics">
+                <h2 id="h-analytics">{ "Analytics" }</h2>
+                <p id="analytics">{ "Policy names no LRS (analytics.endpoint): nothing is sent; the history above stays in this browser." }</p>
+            </section>
+        };
+    };
+    html! {
+        <section aria-labelledby="h-analytics" class={if a.last_error.is_some() { "warn" } else { "" }}>
+            <h2 id="h-analytics">{ "Analytics" }</h2>
+            <dl id="analytics">
+                <dt>{ "Sent to" }</dt><dd><code>{ endpoint }</code></dd>
+                <dt>{ "Stored by the LRS" }</dt><dd>{ format!("{} statements{}", a.sent, a.last_sent_at.map(|t| format!(", last {}", when(t))).unwrap_or_default()) }</dd>
+                <dt>{ "Waiting" }</dt><dd>{ a.queued }</dd>
+                if a.dropped > 0 {
+                    <dt>{ "Dropped (queue full)" }</dt><dd id="dropped">{ a.dropped }</dd>
+                }
+                if a.rejected > 0 {
+                    <dt>{ "Refused by the LRS" }</dt><dd>{ a.rejected }</dd>
+                }
+                if let Some(e) = &a.last_error {
+                    <dt>{ "Last problem" }</dt><dd>{ e }</dd>
+                }
+                if let (Some(t), true) = (a.next_at, a.queued > 0) {
+                    <dt>{ "Next try" }</dt><dd>{ when(t) }</dd>
+                }
+            </dl>
         </section>
     }
 }

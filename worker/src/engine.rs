@@ -10,10 +10,13 @@
 use std::collections::HashMap;
 
 use wasm_bindgen::prelude::*;
+use waymark_core::analytics::{xapi, Actor};
 use waymark_core::bundle;
 use waymark_core::content::Date;
 use waymark_core::deploy::{self, origins};
-use waymark_core::engine::{Deployment as EngineDeployment, Engine, Event, Sender, Session};
+use waymark_core::engine::{
+    Command, Deployment as EngineDeployment, Engine, Event, Sender, Session,
+};
 
 use crate::deploy::Deployment;
 use crate::{log, to_js};
@@ -34,6 +37,24 @@ pub struct WaymarkEngine {
     sessions: HashMap<i32, Session>,
     /// The bundle version each tab's session last ran on.
     pinned: HashMap<i32, u64>,
+    /// Who statements are about; None: make none.
+    actor: Option<Actor>,
+    /// Tells apart records made in the same millisecond.
+    seq: u64,
+}
+
+/// A command as JS gets it; a record carries its time and statement.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Out<'a> {
+    Command(&'a Command),
+    Record {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        record: &'a waymark_core::engine::Record,
+        at: u64,
+        statement: Option<Box<xapi::Statement>>,
+    },
 }
 
 #[wasm_bindgen]
@@ -165,10 +186,52 @@ impl WaymarkEngine {
         loaded
             .engine
             .set_today(Date::from_unix((js_sys::Date::now() / 1000.0) as i64));
+        // The engine reads no clock: records and attempts are stamped with this.
+        let now = js_sys::Date::now() as u64;
+        session.now = now;
         let commands = loaded.engine.handle(session, event);
-        let out = to_js(&commands);
+        // A record goes out with its statement, made here (the record is
+        // never parsed back from JS).
+        let out: Vec<Out> = commands
+            .iter()
+            .map(|c| match c {
+                Command::Record { record } => {
+                    self.seq += 1;
+                    Out::Record {
+                        kind: "record",
+                        at: now,
+                        statement: self
+                            .actor
+                            .as_ref()
+                            .map(|a| Box::new(xapi::statement(record, now, self.seq, a))),
+                        record,
+                    }
+                }
+                other => Out::Command(other),
+            })
+            .collect();
+        let out = to_js(&out);
         self.retire();
         out
+    }
+
+    /// Who statements are about (`Deployment.actor`'s `{ name, display }`),
+    /// or null: no statements are made (policy names no LRS).
+    #[wasm_bindgen(js_name = setActor)]
+    pub fn set_actor(&mut self, actor: JsValue) {
+        #[derive(serde::Deserialize)]
+        struct JsActor {
+            name: String,
+            #[serde(default)]
+            display: Option<String>,
+        }
+        self.actor = serde_wasm_bindgen::from_value::<Option<JsActor>>(actor)
+            .ok()
+            .flatten()
+            .map(|a| Actor {
+                name: a.name,
+                display: a.display,
+            });
     }
 
     /// Drops a tab's session (its agent disconnected).
@@ -199,6 +262,22 @@ impl WaymarkEngine {
             return JsValue::UNDEFINED;
         }
         self.summary_of(self.loaded.len() - 1)
+    }
+
+    /// `{ id: title }` for the newest bundle's content (the options page's
+    /// history names what the employee did).
+    pub fn titles(&self) -> JsValue {
+        let mut titles = std::collections::BTreeMap::new();
+        if let Some(l) = self.loaded.last() {
+            let lib = l.engine.library();
+            for w in &lib.walkthroughs {
+                titles.insert(w.id.as_str(), w.title.as_str());
+            }
+            for a in &lib.articles {
+                titles.insert(a.id.as_str(), a.title.as_str());
+            }
+        }
+        to_js(&titles)
     }
 
     /// Chromium match patterns for the agent: where the newest bundle runs.

@@ -15,6 +15,7 @@
 //! input: it logs and degrades.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod analytics;
 pub mod deploy;
 pub mod engine;
 pub mod search;

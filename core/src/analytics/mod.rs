@@ -14,6 +14,7 @@
 //! keys): `docs/analytics.md` documents it, the report reads it back. It
 //! must not do I/O or read a clock: the glue stamps the time.
 
+pub mod delivery;
 mod ids;
 mod record;
 pub mod xapi;

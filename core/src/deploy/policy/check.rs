@@ -146,7 +146,14 @@ pub(super) fn analytics(c: &mut Checker, v: &Json) -> Option<Analytics> {
     let m = c.object(
         "analytics",
         v,
-        &["endpoint", "auth", "batch_size", "key", "incognito"],
+        &[
+            "endpoint",
+            "auth",
+            "batch_size",
+            "key",
+            "identify",
+            "incognito",
+        ],
     )?;
     let endpoint = c.string("analytics.endpoint", m.get("endpoint")?)?;
     if let Err(e) = check_bundle_url(&endpoint) {
@@ -168,9 +175,16 @@ pub(super) fn analytics(c: &mut Checker, v: &Json) -> Option<Analytics> {
             50
         }
     };
+    let key = m.get("key").and_then(|x| c.string("analytics.key", x));
+    let identify = m
+        .get("identify")
+        .and_then(|x| c.boolean("analytics.identify", x))
+        .unwrap_or(false);
     Some(Analytics {
         endpoint,
         auth,
         batch_size,
+        key,
+        identify,
     })
 }

@@ -115,6 +115,14 @@ impl Policy {
                         },
                     ),
                     ("batch_size", Json::Number(a.batch_size as f64)),
+                    (
+                        "key",
+                        match &a.key {
+                            Some(s) => Json::str(mask_secret(s)),
+                            None => Json::Null,
+                        },
+                    ),
+                    ("identify", Json::Bool(a.identify)),
                     ("incognito", Json::Bool(self.record_incognito)),
                 ]),
                 None if self.record_incognito => Json::object([("incognito", Json::Bool(true))]),

@@ -53,7 +53,7 @@ pub fn expected(key: &str) -> &'static str {
         "user" => "an object: id, roles (array), region, locale strings; from_page (object of strings); from_profile (true/false)",
         "features" => "an object of true/false values: search, recorder, auto_start",
         "support" => "an object: name and url strings",
-        "analytics" => "an object: endpoint, auth and key strings, batch_size from 1 to 1000, incognito true or false",
+        "analytics" => "an object: endpoint, auth and key strings, batch_size from 1 to 1000, identify and incognito true or false",
         "_keys" => "an array of key names",
         _ => "a value this version does not know",
     }
@@ -126,13 +126,20 @@ pub struct Support {
     pub url: String,
 }
 
-/// Reserved for the analytics issue: read and checked, not yet used.
+/// Where statements go (`analytics`): docs/analytics.md.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Analytics {
+    /// The LRS's xAPI endpoint; statements are POSTed to
+    /// `endpoint` + `statements`.
     pub endpoint: String,
     /// Sent as the `Authorization` header; never shown unmasked.
     pub auth: Option<String>,
     pub batch_size: u32,
+    /// Pseudonymises user ids (HMAC-SHA-256); never shown unmasked. Without
+    /// it each browser uses a random key of its own.
+    pub key: Option<String>,
+    /// Send user ids as they are (the admin opts in).
+    pub identify: bool,
 }
 
 impl Default for Policy {

@@ -31,7 +31,7 @@ fn a_full_policy() {
         "user": { "from_page": { "id": "#me@data-user-id", "roles": "meta[name=roles]@content", "region": "#me" } },
         "features": { "search": false },
         "support": { "name": "IT service desk", "url": "mailto:it@acme.example" },
-        "analytics": { "endpoint": "https://lrs.acme.example/xapi", "auth": "Basic dXNlcjpwYXNz", "batch_size": 20 }
+        "analytics": { "endpoint": "https://lrs.acme.example/xapi", "auth": "Basic dXNlcjpwYXNz", "batch_size": 20, "key": "pseudo-K3y-42", "identify": false }
     }"##,
     );
     assert!(p.problems.is_empty(), "{:?}", p.problems);
@@ -52,6 +52,12 @@ fn a_full_policy() {
     assert!(!shown.contains("s3cret"), "{shown}");
     assert!(!shown.contains("dXNlcjpwYXNz"), "{shown}");
     assert!(shown.contains("Basic •••"), "{shown}");
+    assert!(!shown.contains("K3y-42"), "{shown}");
+    let a = p.analytics.as_ref().unwrap();
+    assert_eq!(
+        (a.key.as_deref(), a.identify),
+        (Some("pseudo-K3y-42"), false)
+    );
     assert!(shown.contains("\"8A5QbBvG\""), "{shown}");
 }
 
