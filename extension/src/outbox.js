@@ -23,7 +23,7 @@ const MAX_RECORD_AGE_MS = 90 * 24 * 3600 * 1000;
 export const MAX_OUTBOX = 10_000;
 /** Records made within this of each other go in one batch. */
 const GATHER_MS = 1000;
-const POST_TIMEOUT_MS = 15_000;
+const POST_TIMEOUT_MS = 10_000;
 const ALARM = 'waymark-outbox';
 
 let env = null; // { deployment, policy, userId }: set by sw.js
@@ -109,7 +109,10 @@ chrome.alarms.onAlarm.addListener((a) => {
 /** Sends what is queued, batch by batch, while the LRS takes it. `force`
  * ignores the backoff (Check now on the options page, and tests). */
 export function flush(force = false) {
-  flushing ??= run(force).finally(() => { flushing = null; });
+  // A forced flush never rides on a scheduled one (which may wait out the
+  // backoff): it runs after it.
+  if (flushing) return force ? flushing.then(() => flush(true)) : flushing;
+  flushing = run(force).finally(() => { flushing = null; });
   return flushing;
 }
 
@@ -171,6 +174,8 @@ async function post(target, statements) {
       const secs = ra && /^\d+$/.test(ra.trim()) ? Number(ra) * 1000 : null;
       return { kind: 'status', status: res.status, body: text.slice(0, 500), retry_after_ms: secs };
     }
+    // 204 and no body: the LRS had every statement already (a resend).
+    if (!text.trim()) return { kind: 'stored', ids: 0 };
     let ids;
     try {
       ids = JSON.parse(text);

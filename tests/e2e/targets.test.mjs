@@ -74,8 +74,8 @@ describe('waiting for targets', () => {
       return got.filter((r) => r.kind === 'target_missing').length >= 2 ? got : null;
     }, 'two target_missing records');
     const missed = queue.filter((r) => r.kind === 'target_missing');
-    assert.deepEqual(missed.map((r) => [r.id, r.step]), [['ghost', 'ghost-step'], ['ghost', 'ghost-step']]);
-    assert.ok(missed.every((r) => /^[0-9a-f]{16}$/.test(r.version) && r.origin === new URL(app.url).origin && r.screen === '/crm/deals*' && r.url === undefined));
+    assert.deepEqual(missed.map((r) => [r.content.id, r.step]), [['ghost', 'ghost-step'], ['ghost', 'ghost-step']]);
+    assert.ok(missed.every((r) => /^[0-9a-f]{16}$/.test(r.content.version) && r.origin === new URL(app.url).origin && r.screen === '/crm/deals*' && r.url === undefined));
     assert.deepEqual(problems, [], 'host console is clean');
   });
 });

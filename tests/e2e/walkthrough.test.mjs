@@ -99,8 +99,8 @@ for (const csp of ['off', 'strict']) {
         return queue.some((r) => r.kind === 'check_completed') ? queue : null;
       }, 'the check records');
       const answered = queue.find((r) => r.kind === 'answered');
-      assert.deepEqual([answered.id, answered.question, answered.correct], ['create-deal', 0, true]);
-      assert.match(answered.version, /^[0-9a-f]{16}$/);
+      assert.deepEqual([answered.content.id, answered.question, answered.correct], ['create-deal', 0, true]);
+      assert.match(answered.content.version, /^[0-9a-f]{16}$/);
       assert.equal(queue.find((r) => r.kind === 'check_completed').passed, true);
       await page.getByRole('heading', { name: 'Deals' }).waitFor();
       await page.getByRole('cell', { name: 'Globex – 40 POS terminals', exact: true }).waitFor();

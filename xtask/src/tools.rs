@@ -14,6 +14,11 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 pub const WASM_PACK_VERSION: &str = "0.15.0";
 /// `cargo xtask fuzz` only: `--sanitizer none` runs on the stable toolchain.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.1";
+/// The LRS the analytics e2e tests send to (PyPI, into a venv).
+const RALPH_REQUIREMENTS: [&str; 2] = [
+    "ralph-malph[backend-lrs,lrs,cli]==5.1.0",
+    "requests==2.34.2",
+];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -22,7 +27,52 @@ pub fn ensure_all() -> Result {
     ensure_wasm_bindgen()?;
     ensure_wasm_pack()?;
     ensure_npm()?;
-    ensure_browser()
+    ensure_browser()?;
+    ensure_ralph()
+}
+
+/// tests/e2e/lrs.mjs runs it from here.
+fn ralph() -> PathBuf {
+    tools_dir().join("ralph/bin/ralph")
+}
+
+/// Ralph, the xAPI LRS (openfun), in a venv under `target/tools/ralph`,
+/// pinned; a stamp file names the version installed.
+fn ensure_ralph() -> Result {
+    let venv = tools_dir().join("ralph");
+    let stamp = venv.join("waymark-stamp");
+    let want = RALPH_REQUIREMENTS.join(" ");
+    if ralph().exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    let make = || {
+        run(Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv))
+    };
+    if make().is_err() {
+        // Debian's python3 leaves ensurepip out of the base package.
+        if !is_root() {
+            return Err(
+                "python3 cannot make a venv; run: sudo apt-get install -y python3-venv".into(),
+            );
+        }
+        run(Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "python3-venv",
+                "python3-pip",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        make()?;
+    }
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "-q", "--disable-pip-version-check"])
+        .args(RALPH_REQUIREMENTS))?;
+    std::fs::write(&stamp, want).map_err(|e| format!("{}: {e}", stamp.display()))
 }
 
 fn tools_dir() -> PathBuf {

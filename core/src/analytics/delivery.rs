@@ -3,7 +3,7 @@
 //! (extension/src/outbox.js); every rule is here.
 //!
 //! ```text
-//!   POST batch ──2xx + JSON array of ids──▶ Delete (sent; the batch size recovers)
+//!   POST batch ──2xx, no body or ids────────▶ Delete (sent; the batch size recovers)
 //!              ──409 / 400 / 413, n > 1───▶ Split (halves, at once; 413 also halves the batch size)
 //!              ──409, one statement────────▶ Delete (its id is stored already: a resend)
 //!              ──400 / 413, one statement─▶ Drop (counted as rejected, with the LRS's words)
@@ -27,9 +27,12 @@ pub const AUTH_PAUSE_MS: i64 = 30 * 60_000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Answer {
-    /// A 2xx whose body is a JSON array of `ids` statement ids.
+    /// A 2xx with no body, or a JSON array of the `ids` statement ids the
+    /// LRS stored now. xAPI POSTs are all or nothing; ids the LRS had
+    /// already are left out of the list (Ralph answers a batch it had
+    /// entirely with 204 and no body).
     Stored { ids: usize },
-    /// A 2xx whose body is not that.
+    /// A 2xx whose body is something else.
     Malformed,
     /// Any other status; `body` is the start of what the LRS said.
     Status {
@@ -103,7 +106,7 @@ impl Delivery {
     /// `max_batch` is policy's size; `r` in [0, 1) jitters the backoff.
     pub fn answer(&mut self, n: usize, answer: Answer, now: i64, max_batch: u32, r: f64) -> Next {
         match answer {
-            Answer::Stored { ids } if ids == n => {
+            Answer::Stored { .. } => {
                 self.failures = 0;
                 self.next_at = 0;
                 self.sent += n as u64;
@@ -113,12 +116,6 @@ impl Delivery {
                 self.batch = (self.batch.saturating_mul(2)).min(max_batch.max(1));
                 Next::Delete
             }
-            Answer::Stored { ids } => self.retry(
-                now,
-                format!("the LRS stored {ids} of {n} statements; sending them again"),
-                None,
-                r,
-            ),
             Answer::Malformed => self.retry(
                 now,
                 "the LRS answered without the list of stored statement ids".into(),
@@ -312,16 +309,18 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_or_partial_answer_keeps_the_batch() {
+    fn a_malformed_answer_keeps_the_batch_and_a_resend_is_stored() {
         let mut d = Delivery::new(50);
         assert!(matches!(
             d.answer(3, Answer::Malformed, NOW, 50, 0.0),
             Next::Retry { .. }
         ));
-        assert!(matches!(
-            d.answer(3, Answer::Stored { ids: 2 }, NOW, 50, 0.0),
-            Next::Retry { .. }
-        ));
         assert_eq!(d.sent, 0);
+        // Sent again after the LRS had stored it: fewer ids (or a 204).
+        assert_eq!(
+            d.answer(3, Answer::Stored { ids: 0 }, NOW, 50, 0.0),
+            Next::Delete
+        );
+        assert_eq!(d.sent, 3);
     }
 }
