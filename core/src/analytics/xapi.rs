@@ -559,6 +559,117 @@ pub fn statement(record: &Record, at: u64, seq: u64, actor: &Actor) -> Statement
     }
 }
 
+/// One statement per kind of record, as `docs/analytics.md` shows them and
+/// `core/tests/fixtures/xapi/statements.json` pins them (the e2e suite
+/// posts these to a real LRS too).
+pub fn examples() -> Vec<Statement> {
+    let page = PageRef {
+        origin: "https://crm.acme.example".into(),
+        screen: Some("/crm/deals*".into()),
+    };
+    let walkthrough = ContentRef {
+        kind: ContentKind::Walkthrough,
+        id: "create-deal".into(),
+        version: "3f9a1c2b".into(),
+    };
+    let step = |s: &str, i: usize| (s.to_string(), i);
+    let (save, four) = step("save", 4);
+    let whats = vec![
+        What::Launched {
+            from: LaunchedFrom::Panel,
+        },
+        What::StepShown {
+            step: save.clone(),
+            index: four,
+            of: 5,
+        },
+        What::StepCompleted {
+            step: save.clone(),
+            index: four,
+            how: StepDone::Click,
+        },
+        What::StepSkipped {
+            step: save.clone(),
+            index: four,
+            why: Skipped::User,
+        },
+        What::TargetMissing {
+            step: save.clone(),
+            index: four,
+        },
+        What::TargetAmbiguous {
+            step: save.clone(),
+            index: four,
+        },
+        What::Completed { steps: 5 },
+        What::Abandoned {
+            step: save,
+            index: four,
+        },
+        What::ArticleOpened,
+        What::Searched {
+            query: "refund [number]".into(),
+            results: 3,
+            opened: Some("refund-partial".into()),
+            position: Some(1),
+        },
+        What::SearchZero {
+            query: "vpn token".into(),
+        },
+        What::TriggerOffered,
+        What::TriggerTaken,
+        What::TriggerDeclined,
+        What::Answered {
+            question: 0,
+            correct: true,
+        },
+        What::CheckCompleted {
+            score: 0.75,
+            passed: true,
+        },
+        What::CheckCompleted {
+            score: 0.5,
+            passed: false,
+        },
+        What::ChangeSeen,
+        What::GuidanceStopped {
+            reason: "the page removed the overlay 5 times in 10 s".into(),
+        },
+    ];
+    let actor = Actor::pseudonym(b"example key", "ana@acme.example");
+    whats
+        .into_iter()
+        .enumerate()
+        .map(|(i, what)| {
+            let (content, attempt) = match &what {
+                What::Searched { .. } | What::SearchZero { .. } => (None, None),
+                What::ArticleOpened => (
+                    Some(ContentRef {
+                        kind: ContentKind::Article,
+                        id: "deal-stages".into(),
+                        version: "77d0e4aa".into(),
+                    }),
+                    None,
+                ),
+                What::TriggerOffered | What::TriggerTaken | What::TriggerDeclined => {
+                    (Some(walkthrough.clone()), None)
+                }
+                _ => (Some(walkthrough.clone()), Some(1_796_317_400_000)),
+            };
+            let record = Record {
+                what,
+                page: page.clone(),
+                content,
+                bundle: 12,
+                environment: "production".into(),
+                locale: "en".into(),
+                attempt,
+            };
+            statement(&record, 1_796_317_445_123 + i as u64 * 1000, 0, &actor)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -748,115 +859,4 @@ mod tests {
     fn serde_json_value(st: &Statement) -> serde_json::Value {
         serde_json::to_value(st).unwrap()
     }
-}
-
-/// One statement per kind of record, as `docs/analytics.md` shows them and
-/// `core/tests/fixtures/xapi/statements.json` pins them (the e2e suite
-/// posts these to a real LRS too).
-pub fn examples() -> Vec<Statement> {
-    let page = PageRef {
-        origin: "https://crm.acme.example".into(),
-        screen: Some("/crm/deals*".into()),
-    };
-    let walkthrough = ContentRef {
-        kind: ContentKind::Walkthrough,
-        id: "create-deal".into(),
-        version: "3f9a1c2b".into(),
-    };
-    let step = |s: &str, i: usize| (s.to_string(), i);
-    let (save, four) = step("save", 4);
-    let whats = vec![
-        What::Launched {
-            from: LaunchedFrom::Panel,
-        },
-        What::StepShown {
-            step: save.clone(),
-            index: four,
-            of: 5,
-        },
-        What::StepCompleted {
-            step: save.clone(),
-            index: four,
-            how: StepDone::Click,
-        },
-        What::StepSkipped {
-            step: save.clone(),
-            index: four,
-            why: Skipped::User,
-        },
-        What::TargetMissing {
-            step: save.clone(),
-            index: four,
-        },
-        What::TargetAmbiguous {
-            step: save.clone(),
-            index: four,
-        },
-        What::Completed { steps: 5 },
-        What::Abandoned {
-            step: save,
-            index: four,
-        },
-        What::ArticleOpened,
-        What::Searched {
-            query: "refund [number]".into(),
-            results: 3,
-            opened: Some("refund-partial".into()),
-            position: Some(1),
-        },
-        What::SearchZero {
-            query: "vpn token".into(),
-        },
-        What::TriggerOffered,
-        What::TriggerTaken,
-        What::TriggerDeclined,
-        What::Answered {
-            question: 0,
-            correct: true,
-        },
-        What::CheckCompleted {
-            score: 0.75,
-            passed: true,
-        },
-        What::CheckCompleted {
-            score: 0.5,
-            passed: false,
-        },
-        What::ChangeSeen,
-        What::GuidanceStopped {
-            reason: "the page removed the overlay 5 times in 10 s".into(),
-        },
-    ];
-    let actor = Actor::pseudonym(b"example key", "ana@acme.example");
-    whats
-        .into_iter()
-        .enumerate()
-        .map(|(i, what)| {
-            let (content, attempt) = match &what {
-                What::Searched { .. } | What::SearchZero { .. } => (None, None),
-                What::ArticleOpened => (
-                    Some(ContentRef {
-                        kind: ContentKind::Article,
-                        id: "deal-stages".into(),
-                        version: "77d0e4aa".into(),
-                    }),
-                    None,
-                ),
-                What::TriggerOffered | What::TriggerTaken | What::TriggerDeclined => {
-                    (Some(walkthrough.clone()), None)
-                }
-                _ => (Some(walkthrough.clone()), Some(1_796_317_400_000)),
-            };
-            let record = Record {
-                what,
-                page: page.clone(),
-                content,
-                bundle: 12,
-                environment: "production".into(),
-                locale: "en".into(),
-                attempt,
-            };
-            statement(&record, 1_796_317_445_123 + i as u64 * 1000, 0, &actor)
-        })
-        .collect()
 }
