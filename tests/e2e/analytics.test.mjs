@@ -8,12 +8,12 @@
 //   policy file (/etc/chromium/policies/managed) ── analytics.endpoint ─▶ Ralph / fake LRS
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   clickInCard, clickLauncher, extensionIdOf, launch, overlayFrame, policyUnavailable, removePolicy, settled, startDemoApp,
-  until, watchConsole, writePolicy,
+  until, waymarkCli, watchConsole, writePolicy,
 } from './harness.mjs';
 import { fakeLrs, lrsUnavailable, startLrs } from './lrs.mjs';
 
@@ -164,6 +164,49 @@ describe('analytics to an LRS', { skip: Boolean(skip) }, () => {
       await options.locator('#checks').getByText(/^Create a deal: 100% \(passed\)/).waitFor();
       await options.locator('#analytics').getByText(new RegExp(`^${expected.length} statements`)).waitFor();
       assert.deepEqual(problems, [], 'host console is clean');
+
+      // `waymark report` over the LRS, and over its export, says what
+      // happened: the same figures both ways.
+      const library = join(import.meta.dirname, '../../walkthroughs/library');
+      const day = new Date().toISOString().slice(0, 10);
+      const fromLrs = JSON.parse(waymarkCli(['report', '--json', '--lrs', lrs.url, '--auth', lrs.auth, '--content', library, '--today', day]));
+      const dir = mkdtempSync(join(tmpdir(), 'waymark-report-'));
+      try {
+        const file = join(dir, 'statements.jsonl');
+        writeFileSync(file, lrs.lines().join('\n') + '\n');
+        const fromFile = JSON.parse(waymarkCli(['report', '--json', '--statements', file, '--content', library, '--today', day]));
+        assert.deepEqual(fromFile, fromLrs, 'the export reads as the LRS does');
+        assert.equal(fromLrs.statements, expected.length);
+        assert.equal(fromLrs.skipped, 0);
+        assert.equal(fromLrs.people, 1);
+        const deal = fromLrs.walkthroughs.find((w) => w.id === 'create-deal');
+        assert.equal(deal.title, 'Create a deal');
+        assert.deepEqual([deal.launched, deal.completed, deal.abandoned], [2, 1, 1]);
+        assert.deepEqual(deal.launched_from, { panel: 2 });
+        const funnel = Object.fromEntries(deal.steps.map((s) => [s.id, [s.shown, s.completed, s.abandoned]]));
+        assert.deepEqual(funnel, { 'open-form': [2, 2, 0], name: [2, 1, 1], amount: [1, 1, 0], stage: [1, 1, 0], save: [1, 1, 0] });
+        assert.equal(deal.checks.length, 1);
+        assert.deepEqual([deal.checks[0].taken, deal.checks[0].passed, deal.checks[0].mean_score], [1, 1, 1]);
+        assert.equal(deal.checks[0].version, deal.current_version, 'checks per the version people saw');
+        assert.deepEqual([fromLrs.searches.total, fromLrs.searches.zero, fromLrs.searches.opened], [2, 1, 1]);
+        assert.deepEqual(fromLrs.searches.top_zero.map((q) => q.query), ['xyzzy']);
+        assert.deepEqual(fromLrs.articles.map((a) => [a.id, a.views]), [['deal-stages', 1]]);
+        assert.deepEqual(fromLrs.alerts, []);
+
+        // The HTML dashboard opens in Chromium without a console message.
+        const html = join(dir, 'report.html');
+        waymarkCli(['report', '--statements', file, '--content', library, '--out', html]);
+        const view = await browser.context.newPage();
+        const said = watchConsole(view);
+        await view.goto(`file://${html}`);
+        await view.getByRole('heading', { name: 'Waymark report' }).waitFor();
+        await view.locator('#walkthroughs svg[role=img]').first().waitFor();
+        assert.ok(await view.locator('#zero').getByRole('cell', { name: 'xyzzy' }).isVisible(), 'the zero-result query is listed');
+        assert.equal(await view.locator('script').count(), 0);
+        assert.deepEqual(said, [], 'the report page says nothing in the console');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     } finally {
       await lrs.close();
     }

@@ -386,6 +386,13 @@ export async function optionsText(browser, expect, timeout = 30_000) {
   return text;
 }
 
+/** Runs the `waymark` CLI (the one `cargo xtask test` built) with `args`;
+ * its standard output. Throws with its standard error if it fails. */
+export function waymarkCli(args) {
+  const bin = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
+  return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 /** A copy of the extension whose built-in bundle is `files` (name -> text),
  * on top of a copy of `library` if given, built by the real CLI and signed
  * with the demo key. Returns the dist folder; `remove()` deletes it. */

@@ -11,6 +11,7 @@ mod author;
 mod bench;
 mod import;
 mod keys;
+mod report;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -177,6 +178,50 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// What employees did with the content, from xAPI statements: writes a
+    /// static HTML dashboard (launches and completions over time, drop-off
+    /// per step, steps whose target broke, searches that found nothing,
+    /// check pass rates per version, stale content by owner), or the same
+    /// figures as JSON. Streams: any number of statements in little memory.
+    ///
+    /// Examples: waymark report --statements statements.jsonl --content walkthroughs/library
+    ///           WAYMARK_LRS_AUTH=user:password waymark report --lrs https://lrs.example/xAPI/ --since 2026-11-01 --json
+    #[command(group(clap::ArgGroup::new("from").required(true).args(["statements", "lrs"])))]
+    Report {
+        /// Statements as JSON lines (an LRS export; `-` reads standard input).
+        #[arg(long)]
+        statements: Option<PathBuf>,
+        /// An xAPI LRS to read from: its base, the address before
+        /// `/statements` (as policy `analytics.endpoint`).
+        #[arg(long)]
+        lrs: Option<String>,
+        /// The LRS's Authorization header value (`Basic …`) or
+        /// user:password.
+        #[arg(long, env = "WAYMARK_LRS_AUTH", hide_env_values = true)]
+        auth: Option<String>,
+        /// The content folder or a built bundle: titles, step order, owners
+        /// and review dates.
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Only statements from this day on (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only statements up to this day, inclusive.
+        #[arg(long)]
+        until: Option<String>,
+        /// Only statements from bundles built for this environment.
+        #[arg(long, value_parser = ["staging", "production"])]
+        env: Option<String>,
+        /// The day content is judged stale on (default: today, UTC).
+        #[arg(long)]
+        today: Option<String>,
+        /// Write the figures as JSON (to standard output unless --out).
+        #[arg(long)]
+        json: bool,
+        /// Where to write (default: report.html; with --json, standard output).
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
     /// Measure search quality and speed on a JSONL corpus; prints one JSON line.
     ///
     /// Example: waymark bench-search --corpus ../shared/corpora/manpages.jsonl --queries ../shared/corpora/queries-public.jsonl
@@ -303,6 +348,52 @@ fn main() -> ExitCode {
             },
             strict,
         ),
+        Command::Report {
+            statements,
+            lrs,
+            auth,
+            content,
+            since,
+            until,
+            env,
+            today,
+            json,
+            out,
+        } => {
+            let date = |flag: &str, v: Option<String>| match v.as_deref().map(author::parse_date) {
+                None => Ok(None),
+                Some(Ok(d)) => Ok(Some(d)),
+                Some(Err(e)) => {
+                    eprintln!("error: --{flag} {e}");
+                    Err(ExitCode::FAILURE)
+                }
+            };
+            let (since, until, today) = match (
+                date("since", since),
+                date("until", until),
+                date("today", today),
+            ) {
+                (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+                _ => return ExitCode::FAILURE,
+            };
+            let source = match (statements, lrs) {
+                (Some(path), _) => report::Source::File(path),
+                (None, Some(base)) => report::Source::Lrs { base, auth },
+                (None, None) => return ExitCode::FAILURE,
+            };
+            report::run(&report::Options {
+                source,
+                content,
+                filter: waymark_core::analytics::report::Filter {
+                    since,
+                    until,
+                    environment: env,
+                },
+                today: today.unwrap_or_else(|| Date::from_unix(author::now_unix())),
+                json,
+                out,
+            })
+        }
         Command::BenchSearch {
             corpus,
             queries,

@@ -14,6 +14,7 @@
 mod dist;
 mod fleet;
 mod fuzz;
+mod report_bench;
 mod tools;
 
 use std::path::PathBuf;
@@ -41,9 +42,12 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("fleet") => {
             fleet::bench_fleet(&args[2..])
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("report") => {
+            report_bench::bench_report(&args[2..])
+        }
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|fuzz [--minutes N] [target..]>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|bench report|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };

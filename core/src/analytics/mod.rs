@@ -17,6 +17,7 @@
 pub mod delivery;
 mod ids;
 mod record;
+pub mod report;
 pub mod xapi;
 
 pub use ids::{statement_id, timestamp, Actor};
