@@ -20,6 +20,7 @@ pub mod analytics;
 pub mod bundle;
 pub mod content;
 pub mod deploy;
+pub mod draft;
 pub mod engine;
 pub mod geometry;
 pub mod richtext;

@@ -9,95 +9,13 @@
 
 use std::path::Path;
 
+mod common;
+
+use common::{hidden_here, implicit_role, name_of, satisfies, summary, text_of};
 use scraper::{ElementRef, Html, Selector};
 use waymark_core::authoring::parse_target;
-use waymark_core::content::{normalise_space, Target};
-use waymark_core::targeting::{aria, pick, ElementFacts, Pick};
-
-/// The element's role: explicit, else from the one implicit-role table the
-/// engine compiles `aria/` queries with (`targeting::aria`).
-fn implicit_role(el: &ElementRef) -> Option<String> {
-    if let Some(r) = el.value().attr("role") {
-        return Some(r.to_string());
-    }
-    aria::IMPLICIT
-        .iter()
-        .find(|(_, css)| Selector::parse(css).is_ok_and(|sel| sel.matches(el)))
-        .map(|(role, _)| role.to_string())
-}
-
-fn text_of(el: &ElementRef) -> String {
-    normalise_space(&el.text().collect::<String>())
-}
-
-/// The accessible name, as the agent computes it: aria-label, labelledby,
-/// a label (for= or wrapping), the text, then title/placeholder/alt.
-fn name_of(doc: &Html, el: &ElementRef) -> String {
-    let v = el.value();
-    if let Some(l) = v.attr("aria-label") {
-        return normalise_space(l);
-    }
-    if let Some(ids) = v.attr("aria-labelledby") {
-        let parts: Vec<String> = ids
-            .split_whitespace()
-            .filter_map(|id| {
-                let sel = Selector::parse(&format!("[id=\"{id}\"]")).ok()?;
-                doc.select(&sel).next().map(|e| text_of(&e))
-            })
-            .collect();
-        return normalise_space(&parts.join(" "));
-    }
-    if matches!(v.name(), "input" | "select" | "textarea") {
-        if let Some(id) = v.id() {
-            if let Ok(sel) = Selector::parse(&format!("label[for=\"{id}\"]")) {
-                if let Some(l) = doc.select(&sel).next() {
-                    return text_of(&l);
-                }
-            }
-        }
-        let mut p = el.parent();
-        while let Some(node) = p {
-            if let Some(e) = ElementRef::wrap(node) {
-                if e.value().name() == "label" {
-                    return text_of(&e);
-                }
-            }
-            p = node.parent();
-        }
-    }
-    let text = text_of(el);
-    if !text.is_empty() {
-        return text;
-    }
-    ["title", "placeholder", "alt"]
-        .iter()
-        .find_map(|a| v.attr(a))
-        .map(normalise_space)
-        .unwrap_or_default()
-}
-
-fn hidden_here(el: &ElementRef) -> bool {
-    let v = el.value();
-    let style = v.attr("style").unwrap_or("").replace(' ', "");
-    v.attr("hidden").is_some()
-        || style.contains("display:none")
-        || style.contains("visibility:hidden")
-        || (v.name() == "input" && v.attr("type") == Some("hidden"))
-}
-
-fn summary(el: &ElementRef) -> String {
-    let v = el.value();
-    let mut s = v.name().to_string();
-    if let Some(id) = v.id() {
-        s.push('#');
-        s.push_str(id);
-    }
-    for c in v.classes() {
-        s.push('.');
-        s.push_str(c);
-    }
-    s
-}
+use waymark_core::content::Target;
+use waymark_core::targeting::{pick, ElementFacts, Pick};
 
 /// Every element that satisfies at least one alternative, with its facts.
 fn candidates(doc: &Html, targets: &[Target]) -> Vec<(ElementFacts, Option<String>)> {
@@ -110,24 +28,7 @@ fn candidates(doc: &Html, targets: &[Target]) -> Vec<(ElementFacts, Option<Strin
         let matched: Vec<usize> = targets
             .iter()
             .enumerate()
-            .filter(|(_, t)| match t {
-                Target::Css(css) | Target::Pierce(css) => {
-                    Selector::parse(css).is_ok_and(|s| s.matches(&el))
-                }
-                // Fixtures are single documents: no frames or shadow roots to hop.
-                Target::Path { .. } => false,
-                Target::Aria { name: n, role: r } => {
-                    *n == name && r.as_ref().is_none_or(|r| Some(r) == role.as_ref())
-                }
-                // The innermost element with the text, as the agent prefers.
-                Target::Text(t) => {
-                    *t == text
-                        && !el
-                            .children()
-                            .filter_map(ElementRef::wrap)
-                            .any(|c| text_of(&c) == *t)
-                }
-            })
+            .filter(|(_, t)| satisfies(&el, t, role.as_deref(), &name, &text))
             .map(|(i, _)| i)
             .collect();
         if matched.is_empty() {

@@ -70,8 +70,8 @@ const step = (what) => {
 // For an admin in the worker's DevTools console, and for the tests:
 // `await waymark.records()`, `waymark.queued()`, `waymark.flush()`,
 // `waymark.status()`. A service worker's globals are not reachable from
-// any page.
-globalThis.waymark = { records, queued, flush: () => flush(true), status };
+// any page. `bench` is the outbox itself, for tests/bench/analytics.mjs.
+globalThis.waymark = { records, queued, flush: () => flush(true), status, bench: { record, flush } };
 
 // ---- start ------------------------------------------------------------------
 

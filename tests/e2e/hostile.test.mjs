@@ -72,7 +72,7 @@ describe('hostile page', () => {
     }, 'guidance to stop with a reason', 20_000);
     const stopped = queue.find((r) => r.kind === 'guidance_stopped');
     assert.match(stopped.reason, /keeps removing/);
-    assert.equal(stopped.id, 'create-deal');
+    assert.equal(stopped.content?.id, 'create-deal');
     await page.evaluate(() => clearInterval(window.hostileTimer));
     // The page itself still works.
     await page.getByLabel('Deal name').fill('Still works');

@@ -11,6 +11,7 @@ mod author;
 mod bench;
 mod import;
 mod keys;
+mod recording;
 mod report;
 mod verify;
 
@@ -177,6 +178,46 @@ enum Command {
         /// Stop at the first bad line instead of reporting it and going on.
         #[arg(long)]
         strict: bool,
+    },
+    /// Turn a Chrome DevTools Recorder recording, or Shepherd.js or driver.js
+    /// tour steps (JSON), into a draft walkthrough file; every selector or
+    /// step left out is named with the reason.
+    ///
+    /// Example: waymark import create-deal.json --owner sales-ops --out walkthroughs/library
+    Import {
+        file: PathBuf,
+        /// The file's format (default: recognised from its shape).
+        #[arg(long, value_parser = ["devtools", "shepherd", "driver"])]
+        from: Option<String>,
+        /// The team that owns the walkthrough.
+        #[arg(long)]
+        owner: String,
+        /// Its first review date (default: in 90 days).
+        #[arg(long)]
+        review_by: Option<String>,
+        /// Its id (default: from the recording's title).
+        #[arg(long)]
+        id: Option<String>,
+        /// The content folder to write `<id>.toml` into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Write a walkthrough as a Chrome DevTools Recorder recording (JSON on
+    /// standard output), to replay it with @puppeteer/replay as a smoke test.
+    ///
+    /// Example: waymark export --devtools --id create-deal --url https://crm.acme.example walkthroughs/library > create-deal.json
+    Export {
+        /// The content folder or a built bundle.
+        content: PathBuf,
+        /// The walkthrough.
+        #[arg(long)]
+        id: String,
+        /// The app's address the recording opens.
+        #[arg(long)]
+        url: String,
+        /// DevTools Recorder JSON (the only export format).
+        #[arg(long, required = true)]
+        devtools: bool,
     },
     /// What employees did with the content, from xAPI statements: writes a
     /// static HTML dashboard (launches and completions over time, drop-off
@@ -348,6 +389,70 @@ fn main() -> ExitCode {
             },
             strict,
         ),
+        Command::Import {
+            file,
+            from,
+            owner,
+            review_by,
+            id,
+            out,
+        } => {
+            let review_by = match review_by.as_deref().map(author::parse_date) {
+                None => Date(Date::from_unix(author::now_unix()).0 + 90),
+                Some(Ok(d)) => d,
+                Some(Err(e)) => {
+                    eprintln!("error: --review-by {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            recording::import(
+                &file,
+                from.as_deref().and_then(recording::Format::parse),
+                &out,
+                &recording::Import {
+                    id: id.as_deref(),
+                    owner: &owner,
+                    review_by,
+                },
+            )
+        }
+        Command::Export {
+            content,
+            id,
+            url,
+            devtools: _,
+        } => {
+            let library = if content.is_dir() {
+                match source::load_project(&content) {
+                    Ok(p) => p.library,
+                    Err(d) => return report(&d, "fix them first: `waymark validate`"),
+                }
+            } else {
+                match read_bundle(&content) {
+                    Ok((b, _)) => b.library,
+                    Err(code) => return code,
+                }
+            };
+            let Some(w) = library.walkthrough(&id) else {
+                let ids: Vec<&str> = library.walkthroughs.iter().map(|w| w.id.as_str()).collect();
+                eprintln!(
+                    "error: no walkthrough `{id}` in {}; it has: {}",
+                    content.display(),
+                    ids.join(", ")
+                );
+                return ExitCode::FAILURE;
+            };
+            match serde_json::to_string_pretty(&recording::to_devtools(w, &url)) {
+                Ok(j) => {
+                    println!("{j}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Report {
             statements,
             lrs,

@@ -7,11 +7,14 @@
 //!  content::Target ─query::Query::from_target─▶ Query ─watchlist::WatchList─▶ agent (buckets)
 //!                       (aria: the role table)                 │
 //!  agent's ElementFacts of the candidates ───────pick::pick─────▶ Found / Ambiguous / Missing
+//!  recorder: agent's facts of the picked element ─suggest::suggest─▶ ranked alternatives
+//!            (the agent counts each) ─suggest::choose─▶ the step's `target`
 //! ```
 
 pub mod aria;
 pub mod pick;
 pub mod query;
+pub mod suggest;
 pub mod watchlist;
 
 pub use pick::{pick, ElementFacts, Pick};
