@@ -1,4 +1,4 @@
-//! `waymark import`, data-driven: each folder under `tests/fixtures/import/`
+//! `waymark import`, data-driven: each folder under `tests/imports/`
 //! holds `input.json` (a DevTools Recorder, Shepherd or driver.js file
 //! written for this repository) and the expected `output.toml` and
 //! `stderr.txt`. Every imported file must pass `waymark validate` and
@@ -51,7 +51,7 @@ fn check_folder(dir: &Path) {
 
 #[test]
 fn fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/imports");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
