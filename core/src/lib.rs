@@ -23,6 +23,7 @@ pub mod deploy;
 pub mod draft;
 pub mod engine;
 pub mod geometry;
+pub mod recorder;
 pub mod richtext;
 pub mod scrub;
 pub mod search;

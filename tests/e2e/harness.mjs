@@ -86,12 +86,22 @@ export async function launch({ dist = DIST, headless = true, profile: keep, loca
         await close();
         throw new Error(`Chromium did not force-install extension ${id} within 60 s (${e.message.split('\n')[0]})`);
       }));
-    if (ready) await agentRegistered(worker);
+    if (ready) await agentRegistered(worker).catch(async (e) => {
+      await close().catch(() => {});
+      throw e;
+    });
     return { context, worker, extensionId: id, close };
   }
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-  if (ready) await agentRegistered(worker);
-  return { context, worker, extensionId: new URL(worker.url()).host, close };
+  try {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    if (ready) await agentRegistered(worker);
+    return { context, worker, extensionId: new URL(worker.url()).host, close };
+  } catch (e) {
+    // A browser left running keeps the test file's process alive until
+    // the 10-minute file timeout: close it, then fail.
+    await close().catch(() => {});
+    throw e;
+  }
 }
 
 // ---- real admin policy ------------------------------------------------------
@@ -138,7 +148,11 @@ process.once('exit', () => {
 });
 
 /** Waits until the worker has registered the agent for some origin. */
-export async function agentRegistered(worker, timeout = 20_000) {
+// 40 s: under policy the worker first reads chrome.storage.managed, which
+// took 3 s at every start here and up to 15 s right after another browser
+// session closed (ghostery#3367, privacybadger#2982); a loaded CI machine
+// adds to that.
+export async function agentRegistered(worker, timeout = 40_000) {
   await until(async () => (await worker.evaluate(() => chrome.scripting.getRegisteredContentScripts())).length > 0, 'the agent to be registered', timeout);
 }
 

@@ -42,12 +42,15 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("fleet") => {
             fleet::bench_fleet(&args[2..])
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => {
+            bench_analytics(&args[2..])
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("report") => {
             report_bench::bench_report(&args[2..])
         }
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|bench report|fuzz [--minutes N] [target..]>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|bench report|bench analytics|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };
@@ -276,6 +279,19 @@ fn bench_matching(extra: &[String]) -> Result {
             .arg("tests/bench/matching.mjs")
             .arg("--json-out")
             .arg(out.join("matching.json"))
+            .args(extra),
+    ))
+}
+
+/// What measurement costs the service worker (tests/bench/analytics.mjs):
+/// per event queued and per batch delivered, beside a bare IndexedDB put.
+fn bench_analytics(extra: &[String]) -> Result {
+    tools::ensure_all()?;
+    dist::dist()?;
+    run(cargo().args(["build", "-q", "-p", "demo-app", "-p", "waymark"]))?;
+    run(node_env(
+        Command::new("node")
+            .arg("tests/bench/analytics.mjs")
             .args(extra),
     ))
 }

@@ -1,0 +1,340 @@
+//! A recording in progress: the steps an author captured by clicking
+//! through the app, each with its suggested targets and how many elements
+//! each found on the live page, edited in the card, and exported as a draft
+//! walkthrough file. Pure state and operations; the engine owns when they
+//! happen (events from the agent and the frame), the worker keeps the
+//! recording across page loads.
+//!
+//! ```text
+//!   agent: Picked facts + action + url ─pick()─▶ step (suggestions)  ─▶ agent counts each
+//!   agent: counts ─counted()─▶ step.target = suggest::choose(...)     (unique ones, one per kind)
+//!   frame: edit / move / delete / repick ─▶ steps
+//!   export(owner, today) ─▶ draft::Draft ─▶ .toml (`waymark validate` accepts it unchanged)
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::content::{Date, Placement};
+use crate::draft::{self, Draft, DraftStep};
+use crate::targeting::suggest::{choose, suggest, Picked, Suggestion};
+
+/// What the author did to the element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Clicked it: the step waits for a click.
+    Click,
+    /// Committed a value in it (a field left, a select changed): the step
+    /// waits for a value. The value itself is never reported.
+    Change,
+}
+
+/// One captured step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecStep {
+    pub title: String,
+    /// Markdown, as the author wrote it in the card.
+    pub body: String,
+    pub action: Action,
+    /// Every suggestion, best first, and how many elements each found
+    /// (`None` until the agent counted).
+    pub suggestions: Vec<Suggestion>,
+    pub counts: Option<Vec<usize>>,
+    /// What the step keeps (the author may reorder or drop alternatives).
+    pub target: Vec<String>,
+    /// `top`, `bottom`, `left`, `right` or none (Waymark chooses).
+    pub placement: Option<Placement>,
+    /// The page's path when it was captured, generalised (`/crm/deals/*`).
+    pub page: String,
+}
+
+impl RecStep {
+    /// Found by no alternative uniquely: the author should re-pick or edit.
+    pub fn ambiguous(&self) -> bool {
+        self.counts.as_ref().is_some_and(|c| !c.contains(&1))
+    }
+}
+
+/// A recording.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recording {
+    pub title: String,
+    pub steps: Vec<RecStep>,
+    /// The step being re-picked, if any: the next pick replaces its target.
+    pub repick: Option<usize>,
+}
+
+/// A step title from what was clicked: `Click "Save deal"`.
+fn title_for(p: &Picked, action: Action) -> String {
+    let name = [&p.name, &p.text]
+        .into_iter()
+        .map(|s| crate::content::normalise_space(s))
+        .find(|s| !s.is_empty() && s.chars().count() <= 40);
+    match (action, name) {
+        (Action::Click, Some(n)) => format!("Click {n}"),
+        (Action::Change, Some(n)) => format!("Fill in {n}"),
+        (Action::Click, None) => "Click here".into(),
+        (Action::Change, None) => "Fill in this field".into(),
+    }
+}
+
+impl Recording {
+    /// The author clicked (or committed a value in) `p` on `url`. Returns
+    /// the index of the step it made or changed; its suggestions are to be
+    /// counted by the agent next ([`Recording::counted`]).
+    pub fn pick(&mut self, p: &Picked, action: Action, url: &str) -> usize {
+        let suggestions = suggest(p);
+        let target: Vec<String> = suggestions
+            .iter()
+            .take(3)
+            .map(|s| s.target.clone())
+            .collect();
+        if let Some(i) = self.repick.take().filter(|i| *i < self.steps.len()) {
+            let s = &mut self.steps[i];
+            s.suggestions = suggestions;
+            s.counts = None;
+            s.target = target;
+            s.page = draft::generalise(url);
+            return i;
+        }
+        self.steps.push(RecStep {
+            title: title_for(p, action),
+            body: String::new(),
+            action,
+            suggestions,
+            counts: None,
+            target,
+            placement: None,
+            page: draft::generalise(url),
+        });
+        self.steps.len() - 1
+    }
+
+    /// The agent counted step `i`'s suggestions on the live page.
+    pub fn counted(&mut self, i: usize, counts: Vec<usize>) {
+        if let Some(s) = self.steps.get_mut(i) {
+            if counts.len() == s.suggestions.len() {
+                s.target = choose(&s.suggestions, &counts)
+                    .into_iter()
+                    .map(|s| s.target)
+                    .collect();
+                s.counts = Some(counts);
+            }
+        }
+    }
+
+    /// The author edited step `i` in the card.
+    pub fn edit(
+        &mut self,
+        i: usize,
+        title: &str,
+        body: &str,
+        placement: Option<Placement>,
+        target: Option<Vec<String>>,
+    ) {
+        if let Some(s) = self.steps.get_mut(i) {
+            s.title = title.trim().to_string();
+            s.body = body.to_string();
+            s.placement = placement;
+            if let Some(t) = target.filter(|t| !t.is_empty()) {
+                s.target = t;
+            }
+        }
+    }
+
+    /// Moves step `from` to position `to`.
+    pub fn reorder(&mut self, from: usize, to: usize) {
+        if from < self.steps.len() && to < self.steps.len() {
+            let s = self.steps.remove(from);
+            self.steps.insert(to, s);
+        }
+    }
+
+    pub fn delete(&mut self, i: usize) {
+        if i < self.steps.len() {
+            self.steps.remove(i);
+        }
+    }
+
+    /// The walkthrough file, `status = "draft"`, owned by `owner`, due for
+    /// review one cycle after `today`.
+    pub fn export(&self, owner: &str, today: Date, review_cycle_days: u32) -> Draft {
+        let pages: Vec<String> = self.steps.iter().map(|s| s.page.clone()).collect();
+        let first = pages.first().cloned();
+        let mut ids: Vec<String> = Vec::new();
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| {
+                let id = draft::unique(&draft::slug(&s.title, "step"), &ids);
+                ids.push(id.clone());
+                let mut notes = Vec::new();
+                if s.ambiguous() {
+                    notes.push("No alternative found only this element when it was recorded: check the target.".into());
+                }
+                DraftStep {
+                    id,
+                    title: if s.title.is_empty() { "Step".into() } else { s.title.clone() },
+                    body: s.body.clone(),
+                    target: s.target.clone(),
+                    advance: match s.action {
+                        Action::Click => "click",
+                        Action::Change => "change",
+                    }
+                    .into(),
+                    url: Some(s.page.clone()).filter(|p| Some(p) != first.as_ref()),
+                    placement: s.placement.and_then(placement_name).map(str::to_string),
+                    notes,
+                    ..DraftStep::default()
+                }
+            })
+            .collect();
+        let title = if self.title.trim().is_empty() {
+            "Recorded walkthrough".to_string()
+        } else {
+            self.title.trim().to_string()
+        };
+        Draft {
+            id: draft::slug(&title, "recorded"),
+            title,
+            owner: if owner.trim().is_empty() {
+                "unassigned".into()
+            } else {
+                owner.trim().into()
+            },
+            review_by: Date(today.0 + review_cycle_days.max(1) as i32).to_string(),
+            applies_to: draft::applies_to(&pages),
+            notes: vec!["Recorded with Waymark's recorder: a draft to review.".into()],
+            steps,
+        }
+    }
+}
+
+fn placement_name(p: Placement) -> Option<&'static str> {
+    match p {
+        Placement::Top => Some("top"),
+        Placement::Bottom => Some("bottom"),
+        Placement::Left => Some("left"),
+        Placement::Right => Some("right"),
+        Placement::Auto => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targeting::suggest::Node;
+
+    fn button(test_id: &str, name: &str) -> Picked {
+        Picked {
+            node: Node {
+                tag: "button".into(),
+                test_ids: vec![("data-testid".into(), test_id.into())],
+                nth_of_type: 1,
+                of_type: 1,
+                ..Node::default()
+            },
+            role: Some("button".into()),
+            name: name.into(),
+            text: name.into(),
+            ..Picked::default()
+        }
+    }
+
+    fn field(name: &str, field_name: &str) -> Picked {
+        Picked {
+            node: Node {
+                tag: "input".into(),
+                attrs: vec![("name".into(), field_name.into())],
+                nth_of_type: 1,
+                of_type: 1,
+                ..Node::default()
+            },
+            role: Some("textbox".into()),
+            name: name.into(),
+            labelled: true,
+            ..Picked::default()
+        }
+    }
+
+    #[test]
+    fn a_recording_becomes_a_draft_with_chosen_targets() {
+        let mut r = Recording {
+            title: "Create a deal".into(),
+            ..Recording::default()
+        };
+        let a = r.pick(
+            &button("new-deal", "New deal"),
+            Action::Click,
+            "http://127.0.0.1:8080/crm/deals",
+        );
+        r.counted(a, vec![1, 1, 1]);
+        let b = r.pick(
+            &field("Deal name", "name"),
+            Action::Change,
+            "http://127.0.0.1:8080/crm/deals/new",
+        );
+        r.counted(b, vec![1, 2]);
+        let c = r.pick(
+            &button("save-deal", "Save deal"),
+            Action::Click,
+            "http://127.0.0.1:8080/crm/deals/new",
+        );
+        r.counted(c, vec![1, 1, 1]);
+        r.edit(
+            c,
+            "Save the deal",
+            "Click **Save deal**.",
+            Some(Placement::Top),
+            None,
+        );
+        let d = r.export("sales-ops", Date::parse("2026-12-04").unwrap(), 90);
+        assert_eq!(d.applies_to, ["/crm/deals*"]);
+        assert_eq!(d.review_by, "2027-03-04");
+        assert_eq!(
+            d.steps[0].target,
+            [
+                "[data-testid=\"new-deal\"]",
+                "aria/New deal[role=\"button\"]",
+                "text/New deal"
+            ]
+        );
+        assert_eq!(d.steps[1].target, ["aria/Deal name[role=\"textbox\"]"]);
+        assert_eq!(d.steps[1].advance, "change");
+        assert_eq!(d.steps[1].url.as_deref(), Some("/crm/deals/new"));
+        assert_eq!(d.steps[2].id, "save-the-deal");
+        assert_eq!(d.steps[2].placement.as_deref(), Some("top"));
+        let toml = d.to_toml();
+        assert!(toml.contains("status = \"draft\""));
+        assert!(toml.contains("body = \"Click **Save deal**.\""));
+    }
+
+    #[test]
+    fn repick_reorder_and_delete() {
+        let mut r = Recording::default();
+        r.pick(&button("a", "A"), Action::Click, "/x");
+        r.pick(&button("b", "B"), Action::Click, "/x");
+        r.pick(&button("c", "C"), Action::Click, "/x");
+        r.reorder(2, 0);
+        let titles: Vec<&str> = r.steps.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Click C", "Click A", "Click B"]);
+        r.delete(1);
+        r.repick = Some(0);
+        let i = r.pick(&button("d", "D"), Action::Click, "/y");
+        assert_eq!(i, 0);
+        assert_eq!(r.steps.len(), 2);
+        assert_eq!(
+            r.steps[0].title, "Click C",
+            "a re-pick keeps the author's title"
+        );
+        assert_eq!(r.steps[0].target[0], "[data-testid=\"d\"]");
+        // Counts for another set of suggestions are ignored.
+        r.counted(0, vec![1]);
+        assert_eq!(r.steps[0].counts, None);
+        r.counted(0, vec![2, 2, 2]);
+        assert!(r.steps[0].ambiguous());
+        let d = r.export("", Date::parse("2026-12-04").unwrap(), 90);
+        assert_eq!(d.owner, "unassigned");
+        assert_eq!(d.steps[0].notes.len(), 1);
+    }
+}
