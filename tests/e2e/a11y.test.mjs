@@ -8,15 +8,12 @@
 //   each surface ──axe.run in the overlay frame / options page──▶ violations (must be none)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
-  clickInCard, distWithContent, clickLauncher, frameBox, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole,
+  axeViolations as audit, clickInCard, distWithContent, clickLauncher, frameBox, launch, overlayFrame, settled, shadowBox, startDemoApp, until, watchConsole,
 } from './harness.mjs';
 
 const ROOT = join(import.meta.dirname, '../..');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const GHOST = `id = "ghost"
 title = "Find a missing button"
@@ -31,16 +28,6 @@ title = "Press the export button"
 target = ["[data-testid=export-deals]"]
 timeout = 1
 `;
-
-/** axe's violations in `frame` (a Playwright Frame or Page), one line each. */
-async function audit(frame, surface) {
-  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE);
-  const result = await frame.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    resultTypes: ['violations'],
-  }));
-  return result.violations.map((v) => `${surface}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}: ${v.help}`);
-}
 
 describe('accessibility (axe-core)', () => {
   let app;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   clickInCard, clickLauncher, extensionIdOf, launch, overlayFrame, policyUnavailable, removePolicy, settled, startDemoApp,
-  until, waymarkCli, watchConsole, writePolicy,
+  axeViolations, until, waymarkCli, watchConsole, writePolicy,
 } from './harness.mjs';
 import { fakeLrs, lrsUnavailable, startLrs } from './lrs.mjs';
 
@@ -203,6 +203,7 @@ describe('analytics to an LRS', { skip: Boolean(skip) }, () => {
         await view.locator('#walkthroughs svg[role=img]').first().waitFor();
         assert.ok(await view.locator('#zero').getByRole('cell', { name: 'xyzzy' }).isVisible(), 'the zero-result query is listed');
         assert.equal(await view.locator('script').count(), 0);
+        assert.deepEqual(await axeViolations(view, 'report.html'), [], 'the report is accessible (axe-core)');
         assert.deepEqual(said, [], 'the report page says nothing in the console');
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 //
 // Every helper waits on a condition with a timeout; nothing sleeps.
 import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -424,4 +425,17 @@ export function distWithContent(files, { library = null } = {}) {
   execFileSync(waymark, ['build', content, '--env', 'production', '--sign-key', join(root, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
   rmSync(content, { recursive: true, force: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations in `frame` (a Playwright Frame or Page), one line
+ * each: WCAG 2.2 A/AA and axe's best practices. */
+export async function axeViolations(frame, surface) {
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE);
+  const result = await frame.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    resultTypes: ['violations'],
+  }));
+  return result.violations.map((v) => `${surface}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}: ${v.help}`);
 }
