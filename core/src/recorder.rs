@@ -51,7 +51,17 @@ pub struct RecStep {
 impl RecStep {
     /// Found by no alternative uniquely: the author should re-pick or edit.
     pub fn ambiguous(&self) -> bool {
-        self.counts.as_ref().is_some_and(|c| !c.contains(&1))
+        self.counts
+            .as_ref()
+            .is_some_and(|c| !c.contains(&1) && c.iter().any(|n| *n > 1))
+    }
+
+    /// Counted after the element had gone (a click that changed the page
+    /// at once): its targets are unchecked.
+    pub fn unchecked(&self) -> bool {
+        self.counts
+            .as_ref()
+            .is_some_and(|c| c.iter().all(|n| *n == 0))
     }
 }
 
@@ -171,6 +181,12 @@ impl Recording {
                 let mut notes = Vec::new();
                 if s.ambiguous() {
                     notes.push("No alternative found only this element when it was recorded: check the target.".into());
+                }
+                if s.unchecked() {
+                    notes.push(
+                        "The page changed before the targets could be checked: `waymark check` them."
+                            .into(),
+                    );
                 }
                 DraftStep {
                     id,

@@ -23,10 +23,13 @@ fn tags<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> BTreeSet<String> 
         .collect()
 }
 
+/// The agent's modules and the recorder's (both send engine events).
 fn agent_sources() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/agent");
+    let recorder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/recorder");
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
+        .chain(std::fs::read_dir(&recorder).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "js"))
         .map(|p| {
@@ -75,6 +78,9 @@ fn every_event_the_agent_sends_is_an_engine_event() {
         "present",
         "user",
         "candidates",
+        "hovered",
+        "picked",
+        "counted",
     ] {
         assert!(all.contains(must), "the agent no longer sends `{must}`");
     }

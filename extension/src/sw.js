@@ -43,6 +43,11 @@ const HARD_TIMEOUT_MS = 300_000;
 
 const agents = new Map(); // tabId -> Port of the top-frame agent
 const frames = new Map(); // tabId -> Port of the overlay frame
+// Record mode: the recorder script is injected into a tab only while its
+// author records (docs/architecture.md, "Recording"). tabId -> its Port,
+// and the implicit-role table it is started with.
+const recorders = new Map();
+const recorderRoles = new Map();
 const views = new Map(); // tabId -> last render command, replayed when a frame (re)connects
 const queues = new Map(); // tabId -> promise chain: one tab's events run in order
 const options = new Set(); // Ports of open options pages
@@ -517,6 +522,12 @@ async function run(tab, e, source, event, port) {
       case 'record':
         await record(cmd, Boolean((port ?? agents.get(tab))?.sender?.tab?.incognito));
         break;
+      case 'recording':
+        await recordMode(tab, cmd);
+        break;
+      case 'count_targets':
+        recorders.get(tab)?.postMessage(cmd);
+        break;
       case 'identified':
         pageUser = { ...cmd.user, origin: port?.sender?.origin ?? null };
         e.setActor(await actor());
@@ -552,8 +563,44 @@ chrome.runtime.onConnect.addListener((port) => {
   if (tab === undefined) return port.disconnect();
   if (port.name === 'agent' && port.sender.frameId === 0) return acceptAgent(tab, port);
   if (port.name === 'overlay') return acceptFrame(tab, port);
+  if (port.name === 'recorder' && port.sender.frameId === 0 && recorderRoles.has(tab)) return acceptRecorder(tab, port);
   return port.disconnect();
 });
+
+// Into record mode (inject the recorder; it connects and is started with
+// the role table) or out of it (the recorder removes its listeners).
+async function recordMode(tab, cmd) {
+  if (!cmd.on) {
+    recorderRoles.delete(tab);
+    recorders.get(tab)?.postMessage({ type: 'recording', on: false, roles: [] });
+    recorders.delete(tab);
+    return;
+  }
+  recorderRoles.set(tab, cmd.roles);
+  if (recorders.has(tab)) return recorders.get(tab).postMessage(cmd);
+  try {
+    await chrome.scripting.executeScript({ target: { tabId: tab }, files: ['recorder.js'] });
+  } catch (e) {
+    console.warn('waymark: cannot record in this tab:', e?.message ?? e);
+  }
+}
+
+// The recorder's port: only what record mode reports, on the tab's own
+// origin (as for the agent).
+const RECORDER_EVENTS = new Set(['hovered', 'picked', 'counted']);
+function acceptRecorder(tab, port) {
+  recorders.set(tab, port);
+  const origin = port.sender.origin ?? (port.sender.url ? new URL(port.sender.url).origin : null);
+  port.postMessage({ type: 'recording', on: true, roles: recorderRoles.get(tab) ?? [] });
+  port.onMessage.addListener((msg) => {
+    if (!msg || typeof msg !== 'object' || !RECORDER_EVENTS.has(msg.type)) return;
+    if ('url' in msg && !sameOrigin(msg.url, origin)) return;
+    enqueue(tab, (e) => run(tab, e, 'agent', msg, port));
+  });
+  port.onDisconnect.addListener(() => {
+    if (recorders.get(tab) === port) recorders.delete(tab);
+  });
+}
 
 // The agent's port. Every message it sends is checked against where it
 // really comes from: a URL it reports must be on the port's own origin

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
-    ArticleView, CardView, CheckOutcome, CheckView, Event, PanelItem, PanelView, View,
+    ArticleView, CardView, CheckOutcome, CheckView, Event, PanelItem, PanelView, RecorderView, View,
 };
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
@@ -165,6 +165,7 @@ impl Component for App {
             View::Check(c) => check(c, send, &self.answers),
             View::Done { title, result } => done(title, result.as_ref(), send),
             View::Offer { item } => offer(item, send),
+            View::Recorder(r) => recorder(r, send),
         }
     }
 }
@@ -260,11 +261,80 @@ impl App {
                         </li>
                     }) }
                 </ul>
+                if p.recorder {
+                    <footer class="record">
+                        <button class="secondary record-start" onclick={intent(&send, Event::RecordStart)}>{ "Record a walkthrough" }</button>
+                    </footer>
+                }
                 if let Some(s) = &p.support {
                     <footer class="support">{ "Help from people: " }{ support_link(s) }</footer>
                 }
             </section>
         }
+    }
+}
+
+/// Record mode: the steps captured so far (title editable, moved, deleted),
+/// then the exported file to save.
+fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
+    if let Some(x) = &r.export {
+        let href = format!(
+            "data:text/plain;charset=utf-8,{}",
+            String::from(js_sys::encode_uri_component(&x.text))
+        );
+        return html! {
+            <section class="panel recorder" aria-label="Recorded walkthrough">
+                <h1 class="recorder-title">{ "Your walkthrough file" }</h1>
+                <p>{ "Save it into your content folder, then run " }<code>{ "waymark validate" }</code>{ ". It is a draft until reviewed." }</p>
+                <textarea class="export" readonly=true aria-label={x.file.clone()} value={x.text.clone()} rows="10" />
+                <footer>
+                    <a class="primary button" href={href} download={x.file.clone()}>{ format!("Download {}", x.file) }</a>
+                    <button class="secondary" onclick={intent(send, Event::RecordDiscard)}>{ "Done" }</button>
+                </footer>
+            </section>
+        };
+    }
+    let n = r.steps.len();
+    html! {
+        <section class="panel recorder" aria-label="Recording a walkthrough">
+            <h1 class="recorder-title">{ "Recording" }</h1>
+            <p class="hint">{ "Work through the app as an employee would: each click, and each value you enter, becomes a step." }</p>
+            <ol class="rec-steps">
+                { for r.steps.iter().enumerate().map(|(i, st)| {
+                    let onchange = {
+                        let send = send.clone();
+                        Callback::from(move |e: web_sys::Event| {
+                            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                                send.emit(Event::RecordEdit { index: i, title: input.value() });
+                            }
+                        })
+                    };
+                    html! {
+                        <li class="rec-step">
+                            <input class="rec-title" aria-label={format!("Title of step {}", i + 1)} value={st.title.clone()} {onchange} />
+                            <span class="meta rec-target">
+                                { st.target.first().cloned().unwrap_or_default() }
+                                if st.ambiguous {
+                                    <span class="warn">{ " · found more than once: pick it again or edit the file" }</span>
+                                } else if !st.counted {
+                                    <span>{ " · checking…" }</span>
+                                }
+                            </span>
+                            <span class="rec-actions">
+                                <button class="icon" aria-label={format!("Move step {} up", i + 1)} disabled={i == 0}
+                                    onclick={intent(send, Event::RecordMove { from: i, to: i.saturating_sub(1) })}>{ "↑" }</button>
+                                <button class="icon" aria-label={format!("Delete step {}", i + 1)}
+                                    onclick={intent(send, Event::RecordDelete { index: i })}>{ "✕" }</button>
+                            </span>
+                        </li>
+                    }
+                }) }
+            </ol>
+            <footer>
+                <button class="secondary" onclick={intent(send, Event::RecordDiscard)}>{ "Discard" }</button>
+                <button class="primary rec-export" disabled={n == 0} onclick={intent(send, Event::RecordExport)}>{ format!("Finish ({n} steps)") }</button>
+            </footer>
+        </section>
     }
 }
 

@@ -286,6 +286,7 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         search_error: None,
         search: true,
         support: None,
+        recorder: true,
     });
     m.overlay.render(js(&view));
     tick().await;
@@ -293,6 +294,12 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         m.root.query_selector_all("button.item").unwrap().length(),
         2
     );
+    // Policy allows recording: the panel offers it.
+    assert!(m
+        .root
+        .query_selector("button.record-start")
+        .unwrap()
+        .is_some());
     // Matched words are marked, as elements, never as parsed HTML.
     assert_eq!(
         m.root
@@ -391,6 +398,7 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         search_error: None,
         search: false,
         support: Some(support),
+        recorder: false,
     })));
     tick().await;
     assert!(
@@ -398,4 +406,61 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         "search is off"
     );
     assert!(m.root.query_selector("footer.support a").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_recorder_lists_steps_and_shows_the_exported_file() {
+    use waymark_core::engine::{ExportView, RecStepView, RecorderView};
+    let m = mount();
+    let step = |title: &str, ambiguous: bool| RecStepView {
+        title: title.into(),
+        action: "click".into(),
+        target: vec!["[data-testid=\"new-deal\"]".into()],
+        counted: true,
+        ambiguous,
+        page: "/crm/deals".into(),
+    };
+    m.overlay.render(js(&View::Recorder(RecorderView {
+        steps: vec![step("Click New deal", false), step("Click Save", true)],
+        export: None,
+    })));
+    tick().await;
+    assert_eq!(
+        m.root.query_selector_all("li.rec-step").unwrap().length(),
+        2
+    );
+    let text = m.root.text_content().unwrap();
+    assert!(text.contains("found more than once"), "{text}");
+    click(&m.root, "button[aria-label='Move step 2 up']");
+    click(&m.root, "button[aria-label='Delete step 1']");
+    click(&m.root, "button.rec-export");
+    assert_eq!(
+        *m.sent.borrow(),
+        [
+            r#"{"type":"record_move","from":1,"to":0}"#,
+            r#"{"type":"record_delete","index":0}"#,
+            r#"{"type":"record_export"}"#
+        ]
+    );
+    m.overlay.render(js(&View::Recorder(RecorderView {
+        steps: vec![],
+        export: Some(ExportView {
+            file: "create-a-deal.toml".into(),
+            text: "id = \"create-a-deal\"\n".into(),
+        }),
+    })));
+    tick().await;
+    let area = m
+        .root
+        .query_selector("textarea.export")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap();
+    assert_eq!(area.value(), "id = \"create-a-deal\"\n");
+    let link = m.root.query_selector("a[download]").unwrap().unwrap();
+    assert_eq!(
+        link.get_attribute("download").as_deref(),
+        Some("create-a-deal.toml")
+    );
 }

@@ -300,6 +300,7 @@ impl WaymarkEngine {
                 search: p.features.search,
                 support: p.support.clone(),
                 user_from_page: p.user.from_page.clone(),
+                recorder: p.features.recorder,
             });
         }
     }

@@ -5,6 +5,7 @@
 //! walkthroughs/library ──waymark build──────────────────────────────────────────────────────────▶ content.wmb
 //! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ sw.js, overlay.*, options.*
 //! extension/src/agent/*.js ──esbuild --bundle --minify (budget 8 KiB gzip)─────────────────────▶ agent.js
+//! extension/src/recorder/main.js ──esbuild (injected only while recording)────────────────────▶ recorder.js
 //! extension/manifest.json ──rewritten for Chrome (adds the key that fixes the extension id)───▶ manifest.json
 //! target/dist/chrome ──chromium --pack-extension (RSA key)──▶ target/dist/waymark.crx + updates.xml
 //! ```
@@ -97,6 +98,8 @@ pub fn dist() -> Result<PathBuf> {
         }
     }
     bundle_agent(&src.join("agent/main.js"), &out.join("agent.js"))?;
+    // Injected only while an author records: no budget of the agent's.
+    esbuild(&src.join("recorder/main.js"), &out.join("recorder.js"))?;
     write_manifest(&out)?;
 
     let id = extension_id()?;
@@ -106,13 +109,9 @@ pub fn dist() -> Result<PathBuf> {
     Ok(out)
 }
 
-/// The agent runs in every page Waymark guides: its budget, gzip.
-pub const AGENT_BUDGET: usize = 8 * 1024;
-
-/// Bundles the agent's ES modules into the one content script (esbuild,
-/// pinned in package.json): an IIFE, minified for Chromium 120+, the
-/// comments left in the sources. Fails over [`AGENT_BUDGET`].
-fn bundle_agent(entry: &Path, out: &Path) -> Result {
+/// One content script from its ES modules (esbuild, pinned in
+/// package.json): an IIFE, minified for Chromium 120+.
+fn esbuild(entry: &Path, out: &Path) -> Result {
     run(Command::new(tools::esbuild())
         .arg(entry)
         .args([
@@ -122,7 +121,17 @@ fn bundle_agent(entry: &Path, out: &Path) -> Result {
             "--target=chrome120",
             "--log-level=warning",
         ])
-        .arg(format!("--outfile={}", out.display())))?;
+        .arg(format!("--outfile={}", out.display())))
+}
+
+/// The agent runs in every page Waymark guides: its budget, gzip.
+pub const AGENT_BUDGET: usize = 8 * 1024;
+
+/// Bundles the agent's ES modules into the one content script (esbuild,
+/// pinned in package.json): an IIFE, minified for Chromium 120+, the
+/// comments left in the sources. Fails over [`AGENT_BUDGET`].
+fn bundle_agent(entry: &Path, out: &Path) -> Result {
+    esbuild(entry, out)?;
     let bytes = fs::read(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let gz = gzip_len(&bytes)?;
     if gz > AGENT_BUDGET {
@@ -341,6 +350,7 @@ fn report_sizes(out: &Path) -> Result {
     let mut total = 0;
     for rel in [
         "agent.js",
+        "recorder.js",
         "wasm/waymark_overlay_bg.wasm",
         "wasm/waymark_overlay.js",
         "wasm/waymark_worker_bg.wasm",

@@ -32,6 +32,7 @@
 //!   triggers  on_element / on_error sentinels and the offer
 //!   panel     what applies here, search results, zero-result records
 //!   check     comprehension checks
+//!   recording record mode: the author's picks become steps (core::recorder)
 //!   view      View and its parts; the card's and launcher's rectangles
 //!   sync      derive what is on screen, send only what changed
 //! ```
@@ -48,8 +49,10 @@ use crate::content::{
 };
 use crate::deploy::policy::{FromPage, Support};
 use crate::geometry::{self, Rect, Size};
+use crate::recorder::{Action as RecAction, Recording};
 use crate::richtext::RichText;
 use crate::search::{self, SearchIndex, SearchOptions};
+use crate::targeting::suggest::Picked;
 use crate::targeting::watchlist::{Entry, WatchList};
 use crate::targeting::{self, ElementFacts, Query};
 use crate::urlmatch;
@@ -58,6 +61,7 @@ mod check;
 mod measure;
 mod panel;
 mod protocol;
+mod recording;
 mod session;
 mod sync;
 mod target;
@@ -253,6 +257,15 @@ impl Engine {
             Event::TargetLost { watch } => self.target_lost(s, watch),
             Event::TargetClicked { watch } => self.target_clicked(s, watch),
             Event::CardResized { width, height } => self.card_resized(s, width, height),
+            Event::RecordStart => self.record_start(s),
+            Event::RecordEdit { index, title } => self.record_edit(s, index, title),
+            Event::RecordMove { from, to } => self.record_move(s, from, to),
+            Event::RecordDelete { index } => self.record_delete(s, index),
+            Event::RecordExport => self.record_export(s),
+            Event::RecordDiscard => self.record_discard(s),
+            Event::Hovered { rect } => self.hovered(s, rect),
+            Event::Picked { facts, action, url } => self.picked(s, facts, action, url, &mut out),
+            Event::Counted { step, counts } => self.counted(s, step, counts),
         }
         if s.attached {
             self.panel_list(s);
@@ -283,11 +296,15 @@ impl Engine {
         }
         // A re-attach (reload, service-worker restart) starts afresh:
         // the agent has forgotten everything it was told.
+        // A recording goes on across the author's page loads.
+        let (recording, exported) = (s.recording.take(), s.exported.take());
         *s = Session {
             url,
             viewport,
             locale,
             attached: true,
+            recording,
+            exported,
             ..Session::default()
         };
         let load = Some(Command::Load {

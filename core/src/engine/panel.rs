@@ -137,6 +137,7 @@ impl Engine {
             .map(|e| format!("Search is unavailable: {e}"));
         let search = self.deployment.search;
         let support = self.deployment.support.clone();
+        let recorder = self.deployment.recorder;
         let query = query_text.trim();
         if query.is_empty() || search_error.is_some() || !search {
             return PanelView {
@@ -147,6 +148,7 @@ impl Engine {
                 search_error: search_error.filter(|_| search),
                 search,
                 support,
+                recorder,
             };
         }
         let items = self.results(query, url, locale);
@@ -159,6 +161,7 @@ impl Engine {
                 search_error: None,
                 search,
                 support,
+                recorder,
             };
         }
         PanelView {
@@ -169,6 +172,7 @@ impl Engine {
             search_error: None,
             search,
             support,
+            recorder,
         }
     }
 }

@@ -121,6 +121,42 @@ pub enum Event {
     User {
         user: PageUser,
     },
+    /// The panel's "Record a walkthrough".
+    RecordStart,
+    /// The recorder card: a step's new title.
+    RecordEdit {
+        index: usize,
+        title: String,
+    },
+    /// The recorder card: move a step to another position.
+    RecordMove {
+        from: usize,
+        to: usize,
+    },
+    RecordDelete {
+        index: usize,
+    },
+    /// The recorder card: finish, and show the walkthrough file.
+    RecordExport,
+    /// The recorder card: end record mode (after exporting, or to throw
+    /// the recording away).
+    RecordDiscard,
+    /// Record mode (the recorder script): the element under the pointer.
+    Hovered {
+        rect: Rect,
+    },
+    /// Record mode: the author clicked an element or committed a value in
+    /// one (the value itself is never sent): its facts, and the page.
+    Picked {
+        facts: Picked,
+        action: RecAction,
+        url: String,
+    },
+    /// The answer to `CountTargets`: how many elements each query finds.
+    Counted {
+        step: usize,
+        counts: Vec<usize>,
+    },
 }
 
 /// Which document an event came from. Each event has one legitimate sender;
@@ -169,6 +205,9 @@ impl Event {
             | Event::Present { .. }
             | Event::GaveUp { .. }
             | Event::User { .. }
+            | Event::Hovered { .. }
+            | Event::Picked { .. }
+            | Event::Counted { .. }
             | Event::Candidates { .. } => Sender::Agent,
             Event::Start { .. }
             | Event::Next
@@ -184,6 +223,12 @@ impl Event {
             | Event::CloseArticle
             | Event::OpenPanel
             | Event::ReturnFocus
+            | Event::RecordStart
+            | Event::RecordEdit { .. }
+            | Event::RecordMove { .. }
+            | Event::RecordDelete { .. }
+            | Event::RecordExport
+            | Event::RecordDiscard
             | Event::CardResized { .. } => Sender::Frame,
             Event::OpenHelp => Sender::Browser,
             Event::Restored { .. } => Sender::Storage,
@@ -277,5 +322,19 @@ pub enum Command {
     /// For the service worker: the user this page showed (diagnostics).
     Identified {
         user: PageUser,
+    },
+    /// For the service worker: put the tab in record mode (it injects the
+    /// recorder script) or take it out. `roles` is the implicit-role table
+    /// (`targeting::aria::IMPLICIT`), so the recorder reports the same
+    /// roles `aria/` targets are matched with.
+    Recording {
+        on: bool,
+        roles: Vec<(String, String)>,
+    },
+    /// For the recorder: count the elements each query finds on the page
+    /// (step `step`'s suggested targets); answer with `Counted`.
+    CountTargets {
+        step: usize,
+        queries: Vec<Query>,
     },
 }

@@ -37,6 +37,8 @@ pub struct Deployment {
     pub support: Option<Support>,
     /// Read the user from the host page (`user.from_page`).
     pub user_from_page: Option<FromPage>,
+    /// `features.recorder`: authors may record walkthroughs.
+    pub recorder: bool,
 }
 
 impl Default for Deployment {
@@ -46,6 +48,7 @@ impl Default for Deployment {
             search: true,
             support: None,
             user_from_page: None,
+            recorder: true,
         }
     }
 }
@@ -101,6 +104,14 @@ pub struct Session {
     pub(super) dismissed: BTreeSet<String>,
     /// The user as the host page shows them (`user.from_page`).
     pub user: Option<PageUser>,
+    /// A recording in progress (record mode): kept across page loads of
+    /// the tab, as the author works through the app.
+    pub(super) recording: Option<Recording>,
+    /// The element under the author's pointer while recording.
+    pub(super) hover: Option<Rect>,
+    /// The recording as a walkthrough file, once the author exports it:
+    /// `(file name, text)`.
+    pub(super) exported: Option<(String, String)>,
     pub(super) shown: Shown,
 }
 
@@ -183,6 +194,8 @@ pub(super) struct Shown {
     pub(super) saved: Option<Option<Tour>>,
     /// The walkthroughs whose triggers the agent watches.
     pub(super) sentinels: Option<Vec<String>>,
+    /// Whether the tab is in record mode.
+    pub(super) recording: Option<bool>,
 }
 
 /// A finished walkthrough, as its completion card shows it.

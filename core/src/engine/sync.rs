@@ -56,7 +56,29 @@ impl Engine {
         // Frame before Render when hiding, Render before Frame when showing,
         // so nothing stale flashes in a visible frame.
         let frame = self.frame(s, &view);
+        let recording = s.recording.is_some();
+        if s.shown.recording != Some(recording) {
+            // Not sent to a tab that never recorded (the worker would have
+            // nothing to stop).
+            if recording || s.shown.recording.is_some() {
+                out.push(Command::Recording {
+                    on: recording,
+                    roles: if recording {
+                        recording::roles()
+                    } else {
+                        Vec::new()
+                    },
+                });
+            }
+            s.shown.recording = Some(recording);
+        }
         let spot = match view {
+            View::Recorder(_) => s.hover.map(|t| Rect {
+                x: t.x - SPOTLIGHT_PAD,
+                y: t.y - SPOTLIGHT_PAD,
+                width: t.width + 2.0 * SPOTLIGHT_PAD,
+                height: t.height + 2.0 * SPOTLIGHT_PAD,
+            }),
             View::Card(_) if self.watch_key(s).is_some() => s.target.map(|t| Rect {
                 x: t.x - SPOTLIGHT_PAD,
                 y: t.y - SPOTLIGHT_PAD,

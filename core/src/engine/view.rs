@@ -24,6 +24,37 @@ pub enum View {
     Offer {
         item: PanelItem,
     },
+    /// Record mode: the steps captured so far, or the exported file.
+    Recorder(RecorderView),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecorderView {
+    pub steps: Vec<RecStepView>,
+    /// Set once the author exported: the walkthrough file to save.
+    #[serde(default)]
+    pub export: Option<ExportView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecStepView {
+    pub title: String,
+    /// `click` or `change`.
+    pub action: String,
+    /// The targets kept, best first.
+    pub target: Vec<String>,
+    /// The page counted the suggestions.
+    pub counted: bool,
+    /// No suggestion found only this element: re-pick or edit.
+    pub ambiguous: bool,
+    /// The page pattern it was recorded on.
+    pub page: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportView {
+    pub file: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +86,9 @@ pub struct PanelView {
     /// Policy `support`: the panel footer.
     #[serde(default)]
     pub support: Option<Support>,
+    /// Policy `features.recorder`: the panel offers "Record a walkthrough".
+    #[serde(default)]
+    pub recorder: bool,
 }
 
 pub(super) fn yes() -> bool {
@@ -128,6 +162,9 @@ pub struct CardView {
 
 impl Engine {
     pub(super) fn view(&self, s: &Session) -> View {
+        if let Some(r) = &s.recording {
+            return self.recorder_view(s, r);
+        }
         if let Some(p) = &s.panel {
             return self.panel_view(s, p);
         }
@@ -223,6 +260,7 @@ impl Engine {
             | View::Article(_)
             | View::Check(_)
             | View::Done { .. }
+            | View::Recorder(_)
             | View::Offer { .. } => Some(geometry::above_launcher(
                 card,
                 s.viewport,

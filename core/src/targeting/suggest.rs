@@ -159,9 +159,16 @@ pub fn looks_generated(s: &str) -> bool {
             return true;
         }
     }
-    // Hash-like parts: `a1b2c3`, `x9Kq2`, UUID pieces.
+    // Hash-like parts: `a1b2c3`, `x9Kq2`, `lz9jlri` (a digit between
+    // letters: `Math.random().toString(36)`), UUID pieces.
     s.split(['-', '_', ':', '.']).any(|part| {
-        part.len() >= 5 && mixed(part) && part.chars().filter(char::is_ascii_digit).count() >= 2
+        let b = part.as_bytes();
+        let inner_digit = b.windows(3).any(|w| {
+            w[0].is_ascii_alphabetic() && w[1].is_ascii_digit() && w[2].is_ascii_alphabetic()
+        });
+        part.len() >= 5
+            && mixed(part)
+            && (inner_digit || part.chars().filter(char::is_ascii_digit).count() >= 2)
     }) || s.chars().filter(char::is_ascii_hexdigit).count() >= 16
         && s.len() <= 40
         && s.contains('-')
@@ -380,6 +387,15 @@ pub fn suggest(p: &Picked) -> Vec<Suggestion> {
     if let Some(id) = stable_id(&p.node) {
         add(Kind::Css, id_selector(id));
     }
+    // A form field by its name: short, and as stable as the form's data.
+    if let Some((_, v)) = p
+        .node
+        .attrs
+        .iter()
+        .find(|(a, v)| a == "name" && !v.is_empty() && !looks_generated(v))
+    {
+        add(Kind::Css, format!("{}[name={}]", p.node.tag, quote(v)));
+    }
     add(Kind::Css, css_path(&p.node, &p.ancestors));
     if p.scopes.is_empty() {
         return out;
@@ -407,7 +423,8 @@ pub fn suggest(p: &Picked) -> Vec<Suggestion> {
 /// find exactly this element, best first, at most [`KEEP`], one per kind
 /// except CSS (the kinds fail differently, so together they last longer).
 /// When none is unique, the best ones that still include it (the author
-/// is told the step is ambiguous).
+/// is told the step is ambiguous); when none was found at all (the page
+/// changed before counting), the best ones, unchecked.
 pub fn choose(suggestions: &[Suggestion], counts: &[usize]) -> Vec<Suggestion> {
     let mut kept: Vec<Suggestion> = Vec::new();
     for (s, n) in suggestions.iter().zip(counts) {
@@ -415,6 +432,17 @@ pub fn choose(suggestions: &[Suggestion], counts: &[usize]) -> Vec<Suggestion> {
         if *n == 1 && !kind_taken && kept.len() < KEEP {
             kept.push(s.clone());
         }
+    }
+    // The page moved on before it could count (a click that navigates):
+    // the best suggestions, one per kind, unchecked.
+    if kept.is_empty() && counts.iter().all(|n| *n == 0) {
+        for s in suggestions {
+            let kind_taken = s.kind != Kind::Css && kept.iter().any(|k| k.kind == s.kind);
+            if !kind_taken && kept.len() < KEEP {
+                kept.push(s.clone());
+            }
+        }
+        return kept;
     }
     if kept.is_empty() {
         let mut by_count: Vec<(usize, &Suggestion)> = suggestions
@@ -459,6 +487,7 @@ mod tests {
             "row-4821",
             "a1b2c3d4",
             "react-select-3-input",
+            "btn-lz9jlri",
             ":r1:",
             "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
             "ng-tns-c12-3",
@@ -562,8 +591,9 @@ mod tests {
                 target: "aria/Amount[role=\"spinbutton\"]".into()
             }
         );
+        assert_eq!(s[1].target, "input[name=\"amount\"]");
         assert_eq!(
-            s[1].target,
+            s[2].target,
             "[data-qa=\"deal-form\"] > input[name=\"amount\"][type=\"number\"]"
         );
         assert!(s.iter().all(|s| !s.target.contains("8342")));

@@ -11,6 +11,7 @@ mod deploy;
 mod measure;
 mod panel;
 mod protocol;
+mod recording;
 mod target;
 mod tour;
 mod triggers;

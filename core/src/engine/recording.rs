@@ -1,0 +1,145 @@
+//! Record mode: the panel's "Record a walkthrough" starts it where policy
+//! allows (`features.recorder`); the recorder script reports what the author
+//! points at (spotlighted) and picks; each pick becomes a step with targets
+//! suggested from its facts (`targeting::suggest`) and kept once the page
+//! counted them (`recorder::Recording`); the card edits, reorders, deletes
+//! and exports the steps as a walkthrough file. No walkthrough runs while
+//! recording.
+//!
+//! ```text
+//!   frame: record_start ──▶ Recording { on } ──worker──▶ recorder script injected
+//!   recorder: hovered ─▶ spotlight   picked ─▶ step + CountTargets ─▶ counted ─▶ targets kept
+//!   frame: record_edit / record_move / record_delete / record_export / record_discard
+//! ```
+
+use super::*;
+use crate::content::Target;
+
+impl Engine {
+    pub(super) fn record_start(&self, s: &mut Session) {
+        if !self.deployment.recorder || s.recording.is_some() {
+            return;
+        }
+        // One thing at a time: recording ends any walkthrough on screen.
+        s.tour = None;
+        s.quiz = None;
+        s.done = None;
+        s.panel = None;
+        s.exported = None;
+        s.recording = Some(Recording::default());
+    }
+
+    pub(super) fn hovered(&self, s: &mut Session, rect: Rect) {
+        if s.recording.is_some() && s.exported.is_none() {
+            s.hover = Some(rect);
+        }
+    }
+
+    pub(super) fn picked(
+        &self,
+        s: &mut Session,
+        facts: Picked,
+        action: RecAction,
+        url: String,
+        out: &mut Vec<Command>,
+    ) {
+        if s.exported.is_some() {
+            return;
+        }
+        let Some(r) = s.recording.as_mut() else {
+            return;
+        };
+        let step = r.pick(&facts, action, &url);
+        let queries = r.steps[step]
+            .suggestions
+            .iter()
+            .filter_map(|sg| Target::parse(&sg.target).ok())
+            .map(|t| Query::from_target(&t))
+            .collect();
+        out.push(Command::CountTargets { step, queries });
+    }
+
+    pub(super) fn counted(&self, s: &mut Session, step: usize, counts: Vec<usize>) {
+        if let Some(r) = s.recording.as_mut() {
+            r.counted(step, counts);
+        }
+    }
+
+    pub(super) fn record_edit(&self, s: &mut Session, index: usize, title: String) {
+        if let Some(r) = s.recording.as_mut() {
+            let title: String = title.chars().take(200).collect();
+            if let Some(st) = r.steps.get(index) {
+                let (body, placement) = (st.body.clone(), st.placement);
+                r.edit(index, &title, &body, placement, None);
+            }
+        }
+    }
+
+    pub(super) fn record_move(&self, s: &mut Session, from: usize, to: usize) {
+        if let Some(r) = s.recording.as_mut() {
+            r.reorder(from, to);
+        }
+    }
+
+    pub(super) fn record_delete(&self, s: &mut Session, index: usize) {
+        if let Some(r) = s.recording.as_mut() {
+            r.delete(index);
+        }
+    }
+
+    pub(super) fn record_export(&self, s: &mut Session) {
+        let Some(r) = s.recording.as_ref() else {
+            return;
+        };
+        if r.steps.is_empty() {
+            return;
+        }
+        let owner = s
+            .user
+            .as_ref()
+            .and_then(|u| u.id.clone())
+            .unwrap_or_default();
+        let draft = r.export(&owner, self.today, self.library.review_cycle_days);
+        s.hover = None;
+        s.exported = Some((format!("{}.toml", draft.id), draft.to_toml()));
+    }
+
+    pub(super) fn record_discard(&self, s: &mut Session) {
+        s.recording = None;
+        s.exported = None;
+        s.hover = None;
+    }
+
+    /// The recorder card.
+    pub(super) fn recorder_view(&self, s: &Session, r: &Recording) -> View {
+        View::Recorder(RecorderView {
+            steps: r
+                .steps
+                .iter()
+                .map(|st| RecStepView {
+                    title: st.title.clone(),
+                    action: match st.action {
+                        RecAction::Click => "click".into(),
+                        RecAction::Change => "change".into(),
+                    },
+                    target: st.target.clone(),
+                    counted: st.counts.is_some(),
+                    ambiguous: st.ambiguous(),
+                    page: st.page.clone(),
+                })
+                .collect(),
+            export: s.exported.as_ref().map(|(file, text)| ExportView {
+                file: file.clone(),
+                text: text.clone(),
+            }),
+        })
+    }
+}
+
+/// The implicit-role table for the recorder (`Command::Recording`).
+pub(super) fn roles() -> Vec<(String, String)> {
+    targeting::aria::IMPLICIT
+        .iter()
+        .map(|(r, css)| (r.to_string(), css.to_string()))
+        .collect()
+}

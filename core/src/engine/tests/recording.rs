@@ -1,0 +1,172 @@
+//! Engine scenarios: record mode: started from the panel where policy
+//! allows, picks become steps with counted targets, the card edits them,
+//! the recording survives page loads and exports as a draft file.
+
+use super::*;
+use crate::recorder::Action;
+use crate::targeting::suggest::{Node, Picked};
+
+fn button(test_id: &str, name: &str) -> Picked {
+    Picked {
+        node: Node {
+            tag: "button".into(),
+            test_ids: vec![("data-testid".into(), test_id.into())],
+            nth_of_type: 1,
+            of_type: 1,
+            ..Node::default()
+        },
+        role: Some("button".into()),
+        name: name.into(),
+        text: name.into(),
+        ..Picked::default()
+    }
+}
+
+fn recorder_view(c: &[Command]) -> Option<RecorderView> {
+    match view_of(c)? {
+        View::Recorder(r) => Some(r),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_recording_from_the_panel_to_the_file() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert!(p.recorder, "no policy: the recorder is offered");
+    let c = e.handle(&mut s, Event::RecordStart);
+    let Some(Command::Recording { on: true, roles }) = c
+        .iter()
+        .find(|c| matches!(c, Command::Recording { .. }))
+        .cloned()
+    else {
+        panic!("{c:?}")
+    };
+    assert!(roles.iter().any(|(r, _)| r == "button"));
+    assert!(recorder_view(&c).is_some_and(|r| r.steps.is_empty()));
+
+    // Pointing moves the spotlight.
+    let rect = Rect {
+        x: 10.0,
+        y: 20.0,
+        width: 100.0,
+        height: 30.0,
+    };
+    let c = e.handle(&mut s, Event::Hovered { rect });
+    assert!(c
+        .iter()
+        .any(|c| matches!(c, Command::Spotlight { rect: Some(r) } if r.width > 100.0)));
+
+    // A click: a step, and its suggestions to count.
+    let c = e.handle(
+        &mut s,
+        Event::Picked {
+            facts: button("new-deal", "New deal"),
+            action: Action::Click,
+            url: URL.to_string(),
+        },
+    );
+    let Some(Command::CountTargets { step: 0, queries }) = c
+        .iter()
+        .find(|c| matches!(c, Command::CountTargets { .. }))
+        .cloned()
+    else {
+        panic!("{c:?}")
+    };
+    assert_eq!(queries.len(), 3);
+    let r = recorder_view(&c).unwrap();
+    assert_eq!(r.steps[0].title, "Click New deal");
+    assert!(!r.steps[0].counted);
+    let c = e.handle(
+        &mut s,
+        Event::Counted {
+            step: 0,
+            counts: vec![1, 2, 2],
+        },
+    );
+    let r = recorder_view(&c).unwrap();
+    assert_eq!(r.steps[0].target, ["[data-testid=\"new-deal\"]"]);
+
+    // A page load on the way: the recording goes on.
+    attach(&e, &mut s, None);
+    e.handle(
+        &mut s,
+        Event::Picked {
+            facts: button("save-deal", "Save deal"),
+            action: Action::Click,
+            url: "http://127.0.0.1:4000/crm/deals/new".to_string(),
+        },
+    );
+    e.handle(
+        &mut s,
+        Event::Counted {
+            step: 1,
+            counts: vec![1, 1, 1],
+        },
+    );
+    e.handle(
+        &mut s,
+        Event::RecordEdit {
+            index: 1,
+            title: "Save the deal".into(),
+        },
+    );
+    let c = e.handle(&mut s, Event::RecordExport);
+    let x = recorder_view(&c).unwrap().export.unwrap();
+    assert_eq!(x.file, "recorded-walkthrough.toml");
+    assert!(x.text.contains("title = \"Save the deal\""), "{}", x.text);
+    assert!(
+        x.text.contains("applies_to = [\"/crm/deals*\"]"),
+        "{}",
+        x.text
+    );
+    assert!(x.text.contains("url = \"/crm/deals/new\""), "{}", x.text);
+
+    let c = e.handle(&mut s, Event::RecordDiscard);
+    assert!(c.contains(&Command::Recording {
+        on: false,
+        roles: vec![]
+    }));
+    assert!(recorder_view(&c).is_none());
+}
+
+#[test]
+fn policy_can_turn_the_recorder_off_and_pages_cannot_pick() {
+    let mut e = engine();
+    e.set_deployment(Deployment {
+        recorder: false,
+        ..Deployment::default()
+    });
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert!(!p.recorder);
+    let c = e.handle(&mut s, Event::RecordStart);
+    assert!(!c.iter().any(|c| matches!(c, Command::Recording { .. })));
+    // Not recording: picks are ignored.
+    let c = e.handle(
+        &mut s,
+        Event::Picked {
+            facts: button("x", "X"),
+            action: Action::Click,
+            url: URL.to_string(),
+        },
+    );
+    assert!(!c.iter().any(|c| matches!(c, Command::CountTargets { .. })));
+    // Only the frame starts a recording; only the recorder picks.
+    assert!(!Event::RecordStart.allowed_from(Sender::Agent));
+    assert!(!Event::Picked {
+        facts: Picked::default(),
+        action: Action::Click,
+        url: String::new()
+    }
+    .allowed_from(Sender::Frame));
+}
