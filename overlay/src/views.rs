@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
+use waymark_core::content::Placement;
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
     ArticleView, CardView, CheckOutcome, CheckView, Event, PanelItem, PanelView, RecorderView, View,
@@ -298,7 +299,11 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
     html! {
         <section class="panel recorder" aria-label="Recording a walkthrough">
             <h1 class="recorder-title">{ "Recording" }</h1>
-            <p class="hint">{ "Work through the app as an employee would: each click, and each value you enter, becomes a step." }</p>
+            if let Some(i) = r.repick {
+                <p class="hint repick" role="status">{ format!("Click the element for step {} in the page.", i + 1) }</p>
+            } else {
+                <p class="hint">{ "Work through the app as an employee would: each click, and each value you enter, becomes a step." }</p>
+            }
             <ol class="rec-steps">
                 { for r.steps.iter().enumerate().map(|(i, st)| {
                     let onchange = {
@@ -309,6 +314,42 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                             }
                         })
                     };
+                    let placement = st.placement;
+                    let body = st.body.clone();
+                    let onbody = {
+                        let send = send.clone();
+                        Callback::from(move |e: web_sys::Event| {
+                            if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                                send.emit(Event::RecordDetails { index: i, body: t.value(), placement });
+                            }
+                        })
+                    };
+                    let onplace = {
+                        let send = send.clone();
+                        Callback::from(move |e: web_sys::Event| {
+                            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                                // The text as it is in the box now, not as last rendered
+                                // (an edit may still be on its way to the engine).
+                                let now = sel
+                                    .closest("details")
+                                    .ok()
+                                    .flatten()
+                                    .and_then(|d| d.query_selector("textarea").ok().flatten())
+                                    .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                                    .map_or_else(|| body.clone(), |t| t.value());
+                                if let Some(p) = Placement::parse(&sel.value()) {
+                                    send.emit(Event::RecordDetails { index: i, body: now, placement: p });
+                                }
+                            }
+                        })
+                    };
+                    let place_name = |p: Placement| match p {
+                        Placement::Auto => "auto",
+                        Placement::Top => "top",
+                        Placement::Bottom => "bottom",
+                        Placement::Left => "left",
+                        Placement::Right => "right",
+                    };
                     html! {
                         <li class="rec-step">
                             <input class="rec-title" aria-label={format!("Title of step {}", i + 1)} value={st.title.clone()} {onchange} />
@@ -316,10 +357,27 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                                 { st.target.first().cloned().unwrap_or_default() }
                                 if st.ambiguous {
                                     <span class="warn">{ " · found more than once: pick it again or edit the file" }</span>
+                                } else if st.unchecked {
+                                    <span class="warn">{ " · the page changed before it could be checked" }</span>
                                 } else if !st.counted {
                                     <span>{ " · checking…" }</span>
                                 }
+                                { format!(" · on {}", st.page) }
                             </span>
+                            <details class="rec-details">
+                                <summary>{ format!("Text and placement of step {}", i + 1) }</summary>
+                                <label>{ "Text (Markdown)" }
+                                    <textarea class="rec-body" rows="3" value={st.body.clone()} onchange={onbody} />
+                                </label>
+                                <label>{ "Card goes " }
+                                    <select class="rec-placement" onchange={onplace}>
+                                        { for [Placement::Auto, Placement::Top, Placement::Bottom, Placement::Left, Placement::Right].into_iter().map(|p| html! {
+                                            <option value={place_name(p)} selected={p == st.placement}>{ place_name(p) }</option>
+                                        }) }
+                                    </select>
+                                </label>
+                                <button class="secondary rec-repick" onclick={intent(send, Event::RecordRepick { index: i })}>{ "Pick the element again" }</button>
+                            </details>
                             <span class="rec-actions">
                                 <button class="icon" aria-label={format!("Move step {} up", i + 1)} disabled={i == 0}
                                     onclick={intent(send, Event::RecordMove { from: i, to: i.saturating_sub(1) })}>{ "↑" }</button>

@@ -419,10 +419,15 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
         counted: true,
         ambiguous,
         page: "/crm/deals".into(),
+        body: String::new(),
+        placement: waymark_core::content::Placement::Auto,
+        unchecked: false,
     };
     m.overlay.render(js(&View::Recorder(RecorderView {
         steps: vec![step("Click New deal", false), step("Click Save", true)],
         export: None,
+        repick: None,
+        owner: String::new(),
     })));
     tick().await;
     assert_eq!(
@@ -433,17 +438,21 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
     assert!(text.contains("found more than once"), "{text}");
     click(&m.root, "button[aria-label='Move step 2 up']");
     click(&m.root, "button[aria-label='Delete step 1']");
+    click(&m.root, "button.rec-repick");
     click(&m.root, "button.rec-export");
     assert_eq!(
         *m.sent.borrow(),
         [
             r#"{"type":"record_move","from":1,"to":0}"#,
             r#"{"type":"record_delete","index":0}"#,
+            r#"{"type":"record_repick","index":0}"#,
             r#"{"type":"record_export"}"#
         ]
     );
     m.overlay.render(js(&View::Recorder(RecorderView {
         steps: vec![],
+        repick: None,
+        owner: String::new(),
         export: Some(ExportView {
             file: "create-a-deal.toml".into(),
             text: "id = \"create-a-deal\"\n".into(),

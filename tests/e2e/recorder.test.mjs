@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  clickLauncher, distWithContent, launch, overlayFrame, settled, shadowBox, startDemoApp, until, waymarkCli, watchConsole,
+  axeViolations, clickLauncher, distWithContent, launch, overlayFrame, settled, shadowBox, startDemoApp, until, waymarkCli, watchConsole,
 } from './harness.mjs';
 
 describe('recorder', () => {
@@ -83,6 +83,13 @@ describe('recorder', () => {
     await last.fill('Save the deal');
     await last.press('Tab');
     await until(async () => (await titles())[2] === 'Save the deal', 'the title edited');
+    // Step 1's text and placement, in the step's details.
+    await settled(frame, 'opening details');
+    await frame.getByText('Text and placement of step 1').click();
+    const body = frame.locator('textarea.rec-body').first();
+    await body.fill('Every deal starts here: click **New deal**.');
+    await body.press('Tab');
+    await frame.locator('select.rec-placement').first().selectOption('bottom');
     await settled(frame, 'moving');
     await frame.getByRole('button', { name: 'Move step 2 up' }).click();
     await until(async () => (await titles())[0] === 'Fill in Deal name', 'step 2 moved up');
@@ -90,17 +97,23 @@ describe('recorder', () => {
     await frame.getByRole('button', { name: 'Move step 2 up' }).click();
     await until(async () => (await titles())[0] === 'Click New deal', 'and back');
 
+    assert.deepEqual(await axeViolations(frame, 'recorder card'), []);
     await settled(frame, 'finishing');
     await frame.getByRole('button', { name: /^Finish/ }).click();
     const area = frame.locator('textarea.export');
     await area.waitFor();
     const text = await area.inputValue();
+    assert.deepEqual(await axeViolations(frame, 'recorder export'), []);
     assert.ok(!text.includes('4111') && !text.includes('secret'), 'the typed value is in no file');
     assert.match(text, /status = "draft"/);
     assert.match(text, /applies_to = \["\/crm\/deals\*"\]/);
     assert.match(text, /target = \["\[data-testid=\\"new-deal\\"\]", "aria\/New deal\[role=\\"button\\"\]", "text\/New deal"\]/);
     assert.match(text, /title = "Save the deal"/);
-    assert.ok(!/btn-[a-z0-9]{7}/.test(text), 'the save button\'s generated id is not a target');
+    assert.match(text, /body = "Every deal starts here: click \*\*New deal\*\*\."/);
+    assert.match(text, /placement = "bottom"/);
+    // demo-app gives the save button a new random id (`btn-` + 7 base-36
+    // characters) on every render: never a target.
+    assert.ok(!/#btn-(?!primary)[a-z0-9]{7}"/.test(text), 'the save button\'s generated id is not a target');
     assert.equal(await frame.locator('a[download]').getAttribute('download'), 'recorded-walkthrough.toml');
     await settled(frame, 'done');
     await frame.getByRole('button', { name: 'Done' }).click();

@@ -301,6 +301,7 @@ impl WaymarkEngine {
                 support: p.support.clone(),
                 user_from_page: p.user.from_page.clone(),
                 recorder: p.features.recorder,
+                user_id: p.user.id.clone(),
             });
         }
     }

@@ -259,6 +259,12 @@ impl Engine {
             Event::CardResized { width, height } => self.card_resized(s, width, height),
             Event::RecordStart => self.record_start(s),
             Event::RecordEdit { index, title } => self.record_edit(s, index, title),
+            Event::RecordDetails {
+                index,
+                body,
+                placement,
+            } => self.record_details(s, index, body, placement),
+            Event::RecordRepick { index } => self.record_repick(s, index),
             Event::RecordMove { from, to } => self.record_move(s, from, to),
             Event::RecordDelete { index } => self.record_delete(s, index),
             Event::RecordExport => self.record_export(s),

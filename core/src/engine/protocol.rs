@@ -128,6 +128,17 @@ pub enum Event {
         index: usize,
         title: String,
     },
+    /// The recorder card: a step's body (Markdown) and where its card goes.
+    RecordDetails {
+        index: usize,
+        body: String,
+        placement: Placement,
+    },
+    /// The recorder card: the author's next pick replaces this step's
+    /// element (its title and text stay).
+    RecordRepick {
+        index: usize,
+    },
     /// The recorder card: move a step to another position.
     RecordMove {
         from: usize,
@@ -225,6 +236,8 @@ impl Event {
             | Event::ReturnFocus
             | Event::RecordStart
             | Event::RecordEdit { .. }
+            | Event::RecordDetails { .. }
+            | Event::RecordRepick { .. }
             | Event::RecordMove { .. }
             | Event::RecordDelete { .. }
             | Event::RecordExport

@@ -75,6 +75,32 @@ impl Engine {
         }
     }
 
+    pub(super) fn record_details(
+        &self,
+        s: &mut Session,
+        index: usize,
+        body: String,
+        placement: Placement,
+    ) {
+        if let Some(r) = s.recording.as_mut() {
+            // The same cap as an author's file would meet in review.
+            let body: String = body.chars().take(4000).collect();
+            if let Some(st) = r.steps.get(index) {
+                let title = st.title.clone();
+                let placement = Some(placement).filter(|p| *p != Placement::Auto);
+                r.edit(index, &title, &body, placement, None);
+            }
+        }
+    }
+
+    pub(super) fn record_repick(&self, s: &mut Session, index: usize) {
+        if let Some(r) = s.recording.as_mut() {
+            if index < r.steps.len() {
+                r.repick = Some(index);
+            }
+        }
+    }
+
     pub(super) fn record_move(&self, s: &mut Session, from: usize, to: usize) {
         if let Some(r) = s.recording.as_mut() {
             r.reorder(from, to);
@@ -94,11 +120,7 @@ impl Engine {
         if r.steps.is_empty() {
             return;
         }
-        let owner = s
-            .user
-            .as_ref()
-            .and_then(|u| u.id.clone())
-            .unwrap_or_default();
+        let owner = self.owner(s);
         let draft = r.export(&owner, self.today, self.library.review_cycle_days);
         s.hover = None;
         s.exported = Some((format!("{}.toml", draft.id), draft.to_toml()));
@@ -108,6 +130,16 @@ impl Engine {
         s.recording = None;
         s.exported = None;
         s.hover = None;
+    }
+
+    /// Who a recording is exported as owned by: the user policy names,
+    /// else the one the page shows, else nobody yet.
+    fn owner(&self, s: &Session) -> String {
+        self.deployment
+            .user_id
+            .clone()
+            .or_else(|| s.user.as_ref().and_then(|u| u.id.clone()))
+            .unwrap_or_default()
     }
 
     /// The recorder card.
@@ -126,8 +158,13 @@ impl Engine {
                     counted: st.counts.is_some(),
                     ambiguous: st.ambiguous(),
                     page: st.page.clone(),
+                    body: st.body.clone(),
+                    placement: st.placement.unwrap_or(Placement::Auto),
+                    unchecked: st.unchecked(),
                 })
                 .collect(),
+            repick: r.repick,
+            owner: self.owner(s),
             export: s.exported.as_ref().map(|(file, text)| ExportView {
                 file: file.clone(),
                 text: text.clone(),

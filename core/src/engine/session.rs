@@ -39,6 +39,8 @@ pub struct Deployment {
     pub user_from_page: Option<FromPage>,
     /// `features.recorder`: authors may record walkthroughs.
     pub recorder: bool,
+    /// Policy `user.id`: the owner of what this user records.
+    pub user_id: Option<String>,
 }
 
 impl Default for Deployment {
@@ -49,6 +51,7 @@ impl Default for Deployment {
             support: None,
             user_from_page: None,
             recorder: true,
+            user_id: None,
         }
     }
 }

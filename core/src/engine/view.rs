@@ -31,6 +31,12 @@ pub enum View {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecorderView {
     pub steps: Vec<RecStepView>,
+    /// The step whose element the author is picking again.
+    #[serde(default)]
+    pub repick: Option<usize>,
+    /// Who the file will name as owner (empty: "unassigned").
+    #[serde(default)]
+    pub owner: String,
     /// Set once the author exported: the walkthrough file to save.
     #[serde(default)]
     pub export: Option<ExportView>,
@@ -49,6 +55,13 @@ pub struct RecStepView {
     pub ambiguous: bool,
     /// The page pattern it was recorded on.
     pub page: String,
+    /// Markdown, as written in the card.
+    #[serde(default)]
+    pub body: String,
+    pub placement: Placement,
+    /// Counted after the page had moved on: the targets are unchecked.
+    #[serde(default)]
+    pub unchecked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -166,9 +166,15 @@ pub fn looks_generated(s: &str) -> bool {
         let inner_digit = b.windows(3).any(|w| {
             w[0].is_ascii_alphabetic() && w[1].is_ascii_digit() && w[2].is_ascii_alphabetic()
         });
-        part.len() >= 5
+        let alnum = part.chars().all(|c| c.is_ascii_alphanumeric());
+        let no_vowel = !part.chars().any(|c| "aeiouAEIOU".contains(c));
+        (part.len() >= 5
             && mixed(part)
-            && (inner_digit || part.chars().filter(char::is_ascii_digit).count() >= 2)
+            && (inner_digit || part.chars().filter(char::is_ascii_digit).count() >= 2))
+            // `1kqzpwh`: a digit first, then letters.
+            || (part.len() >= 5 && alnum && b[0].is_ascii_digit() && mixed(part))
+            // `kqzpwhx`: six or more letters without a vowel.
+            || (part.len() >= 6 && alnum && no_vowel)
     }) || s.chars().filter(char::is_ascii_hexdigit).count() >= 16
         && s.len() <= 40
         && s.contains('-')
@@ -631,7 +637,7 @@ mod tests {
     #[test]
     fn quotes_and_odd_ids_are_escaped() {
         let mut b = node("a");
-        b.id = Some("2nd item".into());
+        b.id = Some("item one".into());
         b.test_ids = vec![("data-test".into(), "say \"hi\"".into())];
         let p = Picked {
             node: b,
@@ -639,7 +645,7 @@ mod tests {
         };
         let got: Vec<String> = suggest(&p).into_iter().map(|s| s.target).collect();
         assert_eq!(got[0], "[data-test=\"say \\\"hi\\\"\"]");
-        assert!(got.contains(&"[id=\"2nd item\"]".to_string()), "{got:?}");
+        assert!(got.contains(&"[id=\"item one\"]".to_string()), "{got:?}");
     }
 
     #[test]

@@ -170,3 +170,52 @@ fn policy_can_turn_the_recorder_off_and_pages_cannot_pick() {
     }
     .allowed_from(Sender::Frame));
 }
+
+#[test]
+fn a_step_gets_its_text_placement_and_a_new_element() {
+    let mut e = engine();
+    e.set_deployment(Deployment {
+        user_id: Some("jdiaz".into()),
+        ..Deployment::default()
+    });
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::RecordStart);
+    e.handle(
+        &mut s,
+        Event::Picked {
+            facts: button("old", "Old"),
+            action: Action::Click,
+            url: URL.to_string(),
+        },
+    );
+    e.handle(
+        &mut s,
+        Event::RecordDetails {
+            index: 0,
+            body: "Click **Save**.".into(),
+            placement: Placement::Top,
+        },
+    );
+    let c = e.handle(&mut s, Event::RecordRepick { index: 0 });
+    assert_eq!(recorder_view(&c).unwrap().repick, Some(0));
+    let c = e.handle(
+        &mut s,
+        Event::Picked {
+            facts: button("save-deal", "Save"),
+            action: Action::Click,
+            url: URL.to_string(),
+        },
+    );
+    let r = recorder_view(&c).unwrap();
+    assert_eq!(r.steps.len(), 1, "a re-pick replaces, it does not add");
+    assert_eq!(r.repick, None);
+    assert_eq!(r.steps[0].title, "Click Old", "the author's title stays");
+    assert_eq!(r.steps[0].target[0], "[data-testid=\"save-deal\"]");
+    assert_eq!(r.owner, "jdiaz");
+    let c = e.handle(&mut s, Event::RecordExport);
+    let x = recorder_view(&c).unwrap().export.unwrap();
+    assert!(x.text.contains("owner = \"jdiaz\""), "{}", x.text);
+    assert!(x.text.contains("body = \"Click **Save**.\""), "{}", x.text);
+    assert!(x.text.contains("placement = \"top\""), "{}", x.text);
+}
