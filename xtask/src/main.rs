@@ -43,14 +43,17 @@ fn main() -> ExitCode {
             fleet::bench_fleet(&args[2..])
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => {
-            bench_analytics(&args[2..])
+            bench_node("tests/bench/analytics.mjs", &args[2..])
+        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("recorder") => {
+            bench_node("tests/bench/recorder.mjs", &args[2..])
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("report") => {
             report_bench::bench_report(&args[2..])
         }
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|bench report|bench analytics|fuzz [--minutes N] [target..]>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };
@@ -283,17 +286,14 @@ fn bench_matching(extra: &[String]) -> Result {
     ))
 }
 
-/// What measurement costs the service worker (tests/bench/analytics.mjs):
-/// per event queued and per batch delivered, beside a bare IndexedDB put.
-fn bench_analytics(extra: &[String]) -> Result {
+/// A benchmark run in headless Chromium with the packed extension:
+/// tests/bench/analytics.mjs (what measurement costs the service worker)
+/// or tests/bench/recorder.mjs (what recording a click costs the page).
+fn bench_node(script: &str, extra: &[String]) -> Result {
     tools::ensure_all()?;
     dist::dist()?;
     run(cargo().args(["build", "-q", "-p", "demo-app", "-p", "waymark"]))?;
-    run(node_env(
-        Command::new("node")
-            .arg("tests/bench/analytics.mjs")
-            .args(extra),
-    ))
+    run(node_env(Command::new("node").arg(script).args(extra)))
 }
 
 fn demo() -> Result {

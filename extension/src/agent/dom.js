@@ -190,8 +190,9 @@ export function candidates(queries, hidden) {
   return [...byEl.values()];
 }
 
-export function matchesIn(scope, q, hidden) {
-  const list = elementsFor(scope, q);
+// At most `limit` matches (the recorder needs only 0, 1 or "several").
+export function matchesIn(scope, q, hidden, limit = 20) {
+  const list = elementsFor(scope, q, limit);
   const out = [];
   for (const el of list) {
     if (!conditions(el, q)) continue;
@@ -200,7 +201,7 @@ export function matchesIn(scope, q, hidden) {
       continue;
     }
     out.push(el);
-    if (out.length >= 20) break;
+    if (out.length >= limit) break;
   }
   // Text: the innermost element carrying it, not each of its ancestors.
   return q.text == null ? out : out.filter((el) => !out.some((o) => o !== el && el.contains(o)));
@@ -211,9 +212,9 @@ export function matchesIn(scope, q, hidden) {
 // element's textContent costs the size of its subtree (quadratic in depth
 // over a document), and a missing target is looked for again on every
 // batch of mutations (found by a security review).
-function elementsFor(scope, q) {
+function elementsFor(scope, q, limit = Infinity) {
   try {
-    if (q.text != null) return textMatches(scope, q.text).filter((el) => el.matches(q.css));
+    if (q.text != null) return textMatches(scope, q.text, limit + 1).filter((el) => el.matches(q.css));
     return scope.querySelectorAll(q.css);
   } catch {
     return []; // the engine validated it; a browser difference must not stop the rest
@@ -228,14 +229,14 @@ export const TEXT_SCAN_LIMIT = 20_000;
 // from each text node that is a piece of it, up through the ancestors
 // until the text would be longer. Each element's textContent is read at
 // most once per search.
-export function textMatches(scope, text) {
+export function textMatches(scope, text, limit = Infinity) {
   const doc = scope.ownerDocument ?? scope;
   const root = scope.nodeType === Node.DOCUMENT_NODE ? scope.documentElement : scope;
   if (!root) return [];
   const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const out = [];
   const seen = new Set();
-  for (let t = walker.nextNode(), n = 0; t && n < TEXT_SCAN_LIMIT; t = walker.nextNode(), n++) {
+  for (let t = walker.nextNode(), n = 0; t && n < TEXT_SCAN_LIMIT && out.length < limit; t = walker.nextNode(), n++) {
     const piece = norm(t.data);
     if (!piece || !text.includes(piece)) continue;
     for (let el = t.parentElement, up = 0; el && up < 12 && !seen.has(el); el = el.parentElement, up++) {
