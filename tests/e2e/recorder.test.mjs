@@ -163,4 +163,29 @@ describe('recorder', () => {
       dist.remove();
     }
   });
+
+  test('a click inside a same-origin frame is recorded with its frame hop', async () => {
+    const page = await browser.context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/fixtures/chaos.html`);
+    const inFrame = page.frameLocator('#frame').getByTestId('frame-button');
+    await inFrame.waitFor();
+    await clickLauncher(page);
+    const frame = await overlayFrame(page);
+    const record = frame.getByRole('button', { name: 'Record a walkthrough' });
+    await record.waitFor();
+    await settled(frame, 'recording');
+    await record.click();
+    await frame.getByRole('heading', { name: 'Recording' }).waitFor();
+    await inFrame.click();
+    await until(async () => (await frame.locator('li.rec-step').count()) === 1
+      && !(await frame.getByText('checking…').count()), 'the click in the frame recorded');
+    await settled(frame, 'finishing');
+    await frame.getByRole('button', { name: /^Finish/ }).click();
+    const text = await frame.locator('textarea.export').inputValue();
+    assert.match(text, /target = \["#frame >>> \[data-testid=\\"frame-button\\"\]"/, text);
+    await settled(frame, 'done');
+    await frame.getByRole('button', { name: 'Done' }).click();
+    assert.deepEqual(problems, [], 'host console is clean');
+  });
 });

@@ -87,9 +87,10 @@ function start() {
     scopes: scopesOf(el),
   });
 
+  // nodeType, not instanceof: an element of a frame is another window's.
   const elementOf = (e) => {
     const el = e.composedPath?.()[0] ?? e.target;
-    return el instanceof Element && !ours(el) ? el : null;
+    return el?.nodeType === Node.ELEMENT_NODE && !ours(el) ? el : null;
   };
 
   const onMove = (e) => {
@@ -138,18 +139,48 @@ function start() {
     send({ type: 'counted', step: cmd.step, counts });
   };
 
+  // This window and every same-origin frame's (their events do not reach
+  // this window's listeners), including frames that load later.
+  // Keyed by document: a frame that navigates keeps its window proxy but
+  // gets a new window, without our listeners.
+  const windows = new Map();
+  const hook = (win) => {
+    let doc = null;
+    try {
+      doc = win?.document; // throws for a cross-origin frame
+    } catch {
+      return;
+    }
+    if (!doc || windows.has(doc)) return;
+    windows.set(doc, win);
+    win.addEventListener('pointermove', onMove, { capture: true, passive: true });
+    win.addEventListener('click', onClick, true);
+    win.addEventListener('change', onChange, true);
+    win.addEventListener('load', onLoad, true);
+    for (const f of win.document.querySelectorAll('iframe, frame')) hook(f.contentWindow);
+  };
+  const onLoad = (e) => {
+    if (e.target?.tagName === 'IFRAME' || e.target?.tagName === 'FRAME') hook(e.target.contentWindow);
+  };
+
   function listen() {
     if (on) return;
     on = true;
-    addEventListener('pointermove', onMove, { capture: true, passive: true });
-    addEventListener('click', onClick, true);
-    addEventListener('change', onChange, true);
+    hook(window);
   }
   function stop() {
     on = false;
-    removeEventListener('pointermove', onMove, { capture: true });
-    removeEventListener('click', onClick, true);
-    removeEventListener('change', onChange, true);
+    for (const win of windows.values()) {
+      try {
+        win.removeEventListener('pointermove', onMove, { capture: true });
+        win.removeEventListener('click', onClick, true);
+        win.removeEventListener('change', onChange, true);
+        win.removeEventListener('load', onLoad, true);
+      } catch {
+        // a frame that has gone
+      }
+    }
+    windows.clear();
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
     try {
