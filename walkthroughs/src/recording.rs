@@ -91,15 +91,8 @@ fn rank(t: &str) -> u8 {
 /// One selector as a Waymark alternative, or why not.
 fn keep(sel: &str) -> Result<String, String> {
     let sel = sel.trim();
-    if let Some(x) = sel
-        .strip_prefix("xpath/")
-        .or_else(|| sel.strip_prefix("xpath//"))
-    {
-        let _ = x;
+    if sel.starts_with("xpath/") || sel.starts_with("//") || sel.starts_with("(//") {
         return Err("XPath is not supported (it names positions that move with every layout change); Waymark keeps CSS, aria/, text/ and pierce/".into());
-    }
-    if sel.starts_with("//") || sel.starts_with("(//") {
-        return Err("XPath is not supported; Waymark keeps CSS, aria/, text/ and pierce/".into());
     }
     let t = parse_target(sel)?;
     if let Target::Css(css) | Target::Pierce(css) = &t {
