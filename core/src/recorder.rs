@@ -133,22 +133,20 @@ impl Recording {
         }
     }
 
-    /// The author edited step `i` in the card.
-    pub fn edit(
-        &mut self,
-        i: usize,
-        title: &str,
-        body: &str,
-        placement: Option<Placement>,
-        target: Option<Vec<String>>,
-    ) {
+    /// The author renamed step `i` in the card.
+    pub fn rename(&mut self, i: usize, title: &str) {
         if let Some(s) = self.steps.get_mut(i) {
-            s.title = title.trim().to_string();
-            s.body = body.to_string();
-            s.placement = placement;
-            if let Some(t) = target.filter(|t| !t.is_empty()) {
-                s.target = t;
-            }
+            s.title = title.trim().chars().take(200).collect();
+        }
+    }
+
+    /// The author wrote step `i`'s text (Markdown) and chose where its card
+    /// goes (`Auto`: Waymark chooses).
+    pub fn describe(&mut self, i: usize, body: &str, placement: Placement) {
+        if let Some(s) = self.steps.get_mut(i) {
+            // The cap an author's file would meet in review.
+            s.body = body.chars().take(4000).collect();
+            s.placement = Some(placement).filter(|p| *p != Placement::Auto);
         }
     }
 
@@ -237,11 +235,12 @@ fn placement_name(p: Placement) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::targeting::suggest::Node;
 
-    fn button(test_id: &str, name: &str) -> Picked {
+    /// A button the author picked (also the engine's recording tests').
+    pub(crate) fn button(test_id: &str, name: &str) -> Picked {
         Picked {
             node: Node {
                 tag: "button".into(),
@@ -297,13 +296,8 @@ mod tests {
             "http://127.0.0.1:8080/crm/deals/new",
         );
         r.counted(c, vec![1, 1, 1]);
-        r.edit(
-            c,
-            "Save the deal",
-            "Click **Save deal**.",
-            Some(Placement::Top),
-            None,
-        );
+        r.rename(c, "Save the deal");
+        r.describe(c, "Click **Save deal**.", Placement::Top);
         let d = r.export("sales-ops", Date::parse("2026-12-04").unwrap(), 90);
         assert_eq!(d.applies_to, ["/crm/deals*"]);
         assert_eq!(d.review_by, "2027-03-04");

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use serde::Deserialize;
 use waymark_core::content::Moment;
+use waymark_core::draft::toml_string;
 
 #[derive(Deserialize)]
 struct Line {
@@ -29,22 +30,6 @@ pub fn slug(id: &str) -> String {
     }
     let out = out.trim_end_matches('-').to_string();
     out.chars().take(64).collect()
-}
-
-fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Makes imported text safe as Markdown source: HTML-looking angle brackets

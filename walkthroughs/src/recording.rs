@@ -64,18 +64,6 @@ pub fn detect(v: &Value) -> Option<Format> {
     }
 }
 
-/// What the import left out, said once at the end and in the file.
-#[derive(Default)]
-struct Dropped {
-    lines: Vec<String>,
-}
-
-impl Dropped {
-    fn say(&mut self, line: String) {
-        self.lines.push(line);
-    }
-}
-
 fn rank(t: &str) -> u8 {
     if t.starts_with("aria/") {
         1
@@ -120,7 +108,7 @@ fn devtools_selectors(
     v: Option<&Value>,
     in_frame: bool,
     where_: &str,
-    dropped: &mut Dropped,
+    dropped: &mut Vec<String>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in v.and_then(Value::as_array).into_iter().flatten() {
@@ -148,7 +136,7 @@ fn devtools_selectors(
         match kept {
             Ok(k) if !out.contains(&k) => out.push(k),
             Ok(_) => {}
-            Err(why) => dropped.say(format!("{where_}: dropped `{shown}`: {why}")),
+            Err(why) => dropped.push(format!("{where_}: dropped `{shown}`: {why}")),
         }
     }
     out.sort_by_key(|t| rank(t));
@@ -247,7 +235,8 @@ pub struct Import<'a> {
 
 /// `v` (a file in `format`) as a draft; `dropped` says what was left out.
 fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<String>) {
-    let mut dropped = Dropped::default();
+    // What the import left out, said at the end and in the file.
+    let mut dropped: Vec<String> = Vec::new();
     let steps_json = v
         .get("steps")
         .unwrap_or(v)
@@ -278,7 +267,7 @@ fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<St
                     .and_then(Value::as_str)
                     .filter(|t| *t != "main")
                 {
-                    dropped.say(format!("{where_} ({kind}): dropped: it happens in another tab or popup (`target: {t}`)"));
+                    dropped.push(format!("{where_} ({kind}): dropped: it happens in another tab or popup (`target: {t}`)"));
                     continue;
                 }
                 let in_frame = s
@@ -296,7 +285,7 @@ fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<St
                     "click" | "doubleClick" | "change" => {
                         let target = devtools_selectors(s.get("selectors"), in_frame, &where_, &mut dropped);
                         if target.is_empty() {
-                            dropped.say(format!("{where_} ({kind}): dropped: none of its selectors can be used"));
+                            dropped.push(format!("{where_} ({kind}): dropped: none of its selectors can be used"));
                             continue;
                         }
                         let name = name_in(&target).unwrap_or_else(|| "this".into());
@@ -324,7 +313,7 @@ fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<St
                         }
                     }
                     "setViewport" | "keyDown" | "keyUp" | "scroll" | "hover" | "close" => {}
-                    other => dropped.say(format!("{where_}: dropped a `{other}` step: Waymark guides clicks and typed values; add an `appear` or `url` advance by hand if the walkthrough should wait")),
+                    other => dropped.push(format!("{where_}: dropped a `{other}` step: Waymark guides clicks and typed values; add an `appear` or `url` advance by hand if the walkthrough should wait")),
                 }
             }
             Format::Shepherd => {
@@ -333,7 +322,7 @@ fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<St
                     .map(|e| devtools_selectors(Some(&json!([e])), false, &where_, &mut dropped))
                     .unwrap_or_default();
                 if element.is_some() && target.is_empty() {
-                    dropped.say(format!(
+                    dropped.push(format!(
                         "{where_}: kept without a target (a card in the middle of the page)"
                     ));
                 }
@@ -413,7 +402,7 @@ fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<St
         "Imported from {} ({name}) by `waymark import`: a draft to review.",
         format.name()
     )];
-    notes.extend(dropped.lines.iter().cloned());
+    notes.extend(dropped.iter().cloned());
     let d = Draft {
         id,
         title,
@@ -423,7 +412,7 @@ fn to_draft(v: &Value, format: Format, name: &str, o: &Import) -> (Draft, Vec<St
         notes,
         steps,
     };
-    (d, dropped.lines)
+    (d, dropped)
 }
 
 /// `waymark import FILE`: writes `<id>.toml` into `out`.
@@ -552,7 +541,7 @@ mod tests {
 
     #[test]
     fn selectors_are_kept_ranked_or_dropped_with_a_reason() {
-        let mut d = Dropped::default();
+        let mut d = Vec::new();
         let v = json!([
             ["aria/New deal"],
             ["[data-testid=\"new-deal\"]"],
@@ -571,8 +560,8 @@ mod tests {
                 "my-app >>> button.save"
             ]
         );
-        assert_eq!(d.lines.len(), 2, "{:?}", d.lines);
-        assert!(d.lines[0].contains("XPath"));
-        assert!(d.lines[1].contains("css-1x2y3z"));
+        assert_eq!(d.len(), 2, "{:?}", d);
+        assert!(d[0].contains("XPath"));
+        assert!(d[1].contains("css-1x2y3z"));
     }
 }

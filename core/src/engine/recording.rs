@@ -67,11 +67,7 @@ impl Engine {
 
     pub(super) fn record_edit(&self, s: &mut Session, index: usize, title: String) {
         if let Some(r) = s.recording.as_mut() {
-            let title: String = title.chars().take(200).collect();
-            if let Some(st) = r.steps.get(index) {
-                let (body, placement) = (st.body.clone(), st.placement);
-                r.edit(index, &title, &body, placement, None);
-            }
+            r.rename(index, &title);
         }
     }
 
@@ -83,13 +79,7 @@ impl Engine {
         placement: Placement,
     ) {
         if let Some(r) = s.recording.as_mut() {
-            // The same cap as an author's file would meet in review.
-            let body: String = body.chars().take(4000).collect();
-            if let Some(st) = r.steps.get(index) {
-                let title = st.title.clone();
-                let placement = Some(placement).filter(|p| *p != Placement::Auto);
-                r.edit(index, &title, &body, placement, None);
-            }
+            r.describe(index, &body, placement);
         }
     }
 

@@ -239,28 +239,10 @@ fn auth_header(auth: &str) -> String {
     if auth.contains(' ') || !auth.contains(':') {
         return auth.to_string();
     }
-    format!("Basic {}", base64(auth.as_bytes()))
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    format!(
+        "Basic {}",
+        waymark_core::bundle::encode_key(auth.as_bytes())
+    )
 }
 
 fn read_lrs(
@@ -338,8 +320,6 @@ mod tests {
     fn basic_auth_from_user_and_password() {
         assert_eq!(auth_header("user:pass"), "Basic dXNlcjpwYXNz");
         assert_eq!(auth_header("Basic abc="), "Basic abc=");
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(base64(b"a"), "YQ==");
     }
 
     #[test]

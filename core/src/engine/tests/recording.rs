@@ -3,24 +3,9 @@
 //! the recording survives page loads and exports as a draft file.
 
 use super::*;
+use crate::recorder::tests::button;
 use crate::recorder::Action;
-use crate::targeting::suggest::{Node, Picked};
-
-fn button(test_id: &str, name: &str) -> Picked {
-    Picked {
-        node: Node {
-            tag: "button".into(),
-            test_ids: vec![("data-testid".into(), test_id.into())],
-            nth_of_type: 1,
-            of_type: 1,
-            ..Node::default()
-        },
-        role: Some("button".into()),
-        name: name.into(),
-        text: name.into(),
-        ..Picked::default()
-    }
-}
+use crate::targeting::suggest::Picked;
 
 fn recorder_view(c: &[Command]) -> Option<RecorderView> {
     match view_of(c)? {
