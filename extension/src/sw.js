@@ -585,17 +585,16 @@ async function recordMode(tab, cmd) {
   }
 }
 
-// The recorder's port: only what record mode reports, on the tab's own
-// origin (as for the agent).
-const RECORDER_EVENTS = new Set(['hovered', 'picked', 'counted']);
+// The recorder's port: its messages go to the engine as the recorder's
+// (Event::allowed_from says which those are), on the tab's own origin.
 function acceptRecorder(tab, port) {
   recorders.set(tab, port);
   const origin = port.sender.origin ?? (port.sender.url ? new URL(port.sender.url).origin : null);
   port.postMessage({ type: 'recording', on: true, roles: recorderRoles.get(tab) ?? [] });
   port.onMessage.addListener((msg) => {
-    if (!msg || typeof msg !== 'object' || !RECORDER_EVENTS.has(msg.type)) return;
+    if (!msg || typeof msg !== 'object') return;
     if ('url' in msg && !sameOrigin(msg.url, origin)) return;
-    enqueue(tab, (e) => run(tab, e, 'agent', msg, port));
+    enqueue(tab, (e) => run(tab, e, 'recorder', msg, port));
   });
   port.onDisconnect.addListener(() => {
     if (recorders.get(tab) === port) recorders.delete(tab);

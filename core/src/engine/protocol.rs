@@ -180,6 +180,8 @@ pub enum Sender {
     Storage,
     /// The browser itself (a `commands` keyboard shortcut).
     Browser,
+    /// The recorder script, injected into a tab only while its author records.
+    Recorder,
 }
 
 impl Sender {
@@ -189,6 +191,7 @@ impl Sender {
             "frame" => Some(Sender::Frame),
             "storage" => Some(Sender::Storage),
             "browser" => Some(Sender::Browser),
+            "recorder" => Some(Sender::Recorder),
             _ => None,
         }
     }
@@ -216,10 +219,10 @@ impl Event {
             | Event::Present { .. }
             | Event::GaveUp { .. }
             | Event::User { .. }
-            | Event::Hovered { .. }
-            | Event::Picked { .. }
-            | Event::Counted { .. }
             | Event::Candidates { .. } => Sender::Agent,
+            Event::Hovered { .. } | Event::Picked { .. } | Event::Counted { .. } => {
+                Sender::Recorder
+            }
             Event::Start { .. }
             | Event::Next
             | Event::Back

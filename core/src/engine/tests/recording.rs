@@ -148,6 +148,15 @@ fn policy_can_turn_the_recorder_off_and_pages_cannot_pick() {
     assert!(!c.iter().any(|c| matches!(c, Command::CountTargets { .. })));
     // Only the frame starts a recording; only the recorder picks.
     assert!(!Event::RecordStart.allowed_from(Sender::Agent));
+    assert!(
+        !Event::Picked {
+            facts: Picked::default(),
+            action: Action::Click,
+            url: String::new()
+        }
+        .allowed_from(Sender::Agent),
+        "the guiding agent does not pick"
+    );
     assert!(!Event::Picked {
         facts: Picked::default(),
         action: Action::Click,
