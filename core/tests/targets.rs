@@ -97,3 +97,34 @@ fn fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// What a step's alternative prints as (`waymark check` suggests promoting
+/// one by it) reads back as the same target.
+#[test]
+fn every_target_prints_as_it_parses() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/targets");
+    let mut n = 0;
+    for case in std::fs::read_dir(&root).unwrap() {
+        let text = std::fs::read_to_string(case.unwrap().path().join("target.txt")).unwrap();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let t = Target::parse(line).unwrap();
+            assert_eq!(Target::parse(&t.to_string()).unwrap(), t, "{line}");
+            n += 1;
+        }
+    }
+    assert!(n >= 10);
+    for odd in [
+        Target::Css("aria/x".into()),
+        Target::Css("text/y".into()),
+        Target::Aria {
+            name: "Save \"it\"".into(),
+            role: Some("button".into()),
+        },
+        Target::Path {
+            hops: vec!["#pay".into(), "x-card".into()],
+            css: "button".into(),
+        },
+    ] {
+        assert_eq!(Target::parse(&odd.to_string()).unwrap(), odd, "{odd}");
+    }
+}

@@ -6,7 +6,7 @@
 //! that serves a vanilla-JS single-page app embedded in the binary.
 //!
 //! ```text
-//! demo-app [--port N] [--csp strict|off] [--exit-on-stdin-eof]
+//! demo-app [--port N] [--csp strict|off] [--release current|next] [--exit-on-stdin-eof]
 //! ```
 //!
 //! After binding (127.0.0.1 only) it prints exactly one line,
@@ -27,11 +27,13 @@ const HOME: &str = "/crm/deals";
 
 const INDEX_HTML: &[u8] = include_bytes!("../static/index.html");
 
+const APP_JS: &[u8] = include_bytes!("../static/app.js");
+
 /// Every file the server can serve, by URL path. To add a fixture, drop the
 /// file in `static/fixtures/` and add one line here.
 const ASSETS: &[(&str, &[u8])] = &[
     ("/index.html", INDEX_HTML),
-    ("/app.js", include_bytes!("../static/app.js")),
+    ("/app.js", APP_JS),
     ("/app.css", include_bytes!("../static/app.css")),
     ("/favicon.svg", include_bytes!("../static/favicon.svg")),
     (
@@ -63,6 +65,51 @@ const ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../static/fixtures/frame.html"),
     ),
 ];
+
+/// Which release of the app to serve. `next` stands for the host app's
+/// next release, the one that breaks guidance: the deal list's **New deal**
+/// button gets another test id (its name stays, so a fallback still finds
+/// it) and the form's **Save deal** button another test id and text (no
+/// alternative of the sample walkthrough finds it). `waymark check` is
+/// tested against it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    Current,
+    Next,
+}
+
+/// What `--release next` changes in `app.js`: each pair is found exactly
+/// once (a unit test says so, so an edit of app.js cannot silently undo it).
+pub const NEXT_RELEASE: &[(&str, &str)] = &[
+    ("'data-testid': 'new-deal'", "'data-testid': 'deal-create'"),
+    (
+        "'data-testid': 'save-deal', text: 'Save deal'",
+        "'data-testid': 'deal-submit', text: 'Create deal'",
+    ),
+];
+
+impl Release {
+    /// The route as this release serves it.
+    pub fn apply(self, route: Route) -> Route {
+        static NEXT_APP_JS: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        match (self, &route) {
+            (Release::Next, Route::Asset { body, .. }) if std::ptr::eq(*body, APP_JS) => {
+                let next = NEXT_APP_JS.get_or_init(|| {
+                    let mut js = String::from_utf8_lossy(APP_JS).into_owned();
+                    for (from, to) in NEXT_RELEASE {
+                        js = js.replacen(from, to, 1);
+                    }
+                    js.into_bytes()
+                });
+                Route::Asset {
+                    content_type: content_type_for("/app.js"),
+                    body: next.as_slice(),
+                }
+            }
+            _ => route,
+        }
+    }
+}
 
 /// Whether HTML responses carry the strict CSP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,7 +235,7 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
     }
 }
 
-fn handle(mut stream: TcpStream, csp: Csp) -> io::Result<()> {
+fn handle(mut stream: TcpStream, csp: Csp, release: Release) -> io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     let head = read_head(&mut stream)?;
@@ -201,7 +248,7 @@ fn handle(mut stream: TcpStream, csp: Csp) -> io::Result<()> {
     let (method, target) = (parts.next(), parts.next());
     let response = match (method, target) {
         (Some(m @ ("GET" | "HEAD")), Some(target)) => {
-            render_response(&route(target), csp, m == "HEAD")
+            render_response(&release.apply(route(target)), csp, m == "HEAD")
         }
         (Some(_), Some(_)) => simple_response("405 Method Not Allowed", "Allow: GET, HEAD\r\n"),
         _ => simple_response("400 Bad Request", ""),
@@ -211,13 +258,13 @@ fn handle(mut stream: TcpStream, csp: Csp) -> io::Result<()> {
 }
 
 /// Accepts connections forever, one thread each.
-pub fn serve(listener: TcpListener, csp: Csp) {
+pub fn serve(listener: TcpListener, csp: Csp, release: Release) {
     for stream in listener.incoming() {
         match stream {
             Ok(stream) => {
                 thread::spawn(move || {
                     // A client that hangs up early is not our problem.
-                    let _ = handle(stream, csp);
+                    let _ = handle(stream, csp, release);
                 });
             }
             Err(err) => eprintln!("demo-app: accept failed: {err}"),
@@ -229,15 +276,18 @@ pub fn serve(listener: TcpListener, csp: Csp) {
 struct Args {
     port: u16,
     csp: Csp,
+    release: Release,
     exit_on_stdin_eof: bool,
 }
 
-const USAGE: &str = "usage: demo-app [--port N] [--csp strict|off] [--exit-on-stdin-eof]";
+const USAGE: &str =
+    "usage: demo-app [--port N] [--csp strict|off] [--release current|next] [--exit-on-stdin-eof]";
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut parsed = Args {
         port: 0,
         csp: Csp::Strict,
+        release: Release::Current,
         exit_on_stdin_eof: false,
     };
     let mut args = args.into_iter();
@@ -262,6 +312,13 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
                     "strict" => Csp::Strict,
                     "off" => Csp::Off,
                     other => return Err(format!("bad --csp value: {other} (strict|off)")),
+                };
+            }
+            "--release" => {
+                parsed.release = match value("--release")?.as_str() {
+                    "current" => Release::Current,
+                    "next" => Release::Next,
+                    other => return Err(format!("bad --release value: {other} (current|next)")),
                 };
             }
             "--exit-on-stdin-eof" => parsed.exit_on_stdin_eof = true,
@@ -319,7 +376,7 @@ fn main() -> ExitCode {
             }
         });
     }
-    serve(listener, args.csp);
+    serve(listener, args.csp, args.release);
     ExitCode::SUCCESS
 }
 
@@ -442,6 +499,7 @@ mod tests {
             Args {
                 port: 0,
                 csp: Csp::Strict,
+                release: Release::Current,
                 exit_on_stdin_eof: false
             }
         );
@@ -450,9 +508,15 @@ mod tests {
             Args {
                 port: 8080,
                 csp: Csp::Off,
+                release: Release::Current,
                 exit_on_stdin_eof: true
             }
         );
+        assert_eq!(
+            parse(&["--release", "next"]).unwrap().release,
+            Release::Next
+        );
+        assert!(parse(&["--release", "later"]).is_err());
         assert_eq!(parse(&["--csp=strict"]).unwrap().csp, Csp::Strict);
         assert!(parse(&["--csp", "lax"]).is_err());
         assert!(parse(&["--port"]).is_err());
@@ -460,10 +524,34 @@ mod tests {
     }
 
     #[test]
+    fn the_next_release_changes_what_it_says_and_only_that() {
+        let js = String::from_utf8_lossy(APP_JS);
+        for (from, to) in NEXT_RELEASE {
+            assert_eq!(js.matches(from).count(), 1, "{from} once in app.js");
+            assert_eq!(js.matches(to).count(), 0, "{to} not yet in app.js");
+        }
+        let Route::Asset { body, .. } = Release::Next.apply(route("/app.js")) else {
+            panic!("app.js is an asset");
+        };
+        let next = String::from_utf8_lossy(body);
+        for (from, to) in NEXT_RELEASE {
+            assert!(!next.contains(from) && next.contains(to));
+        }
+        assert_eq!(next.len() as isize - js.len() as isize, {
+            NEXT_RELEASE
+                .iter()
+                .map(|(f, t)| t.len() as isize - f.len() as isize)
+                .sum::<isize>()
+        });
+        assert_eq!(Release::Current.apply(route("/app.js")), route("/app.js"));
+        assert_eq!(Release::Next.apply(route("/app.css")), route("/app.css"));
+    }
+
+    #[test]
     fn serves_over_tcp_with_csp() {
         let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
         let port = listener.local_addr().unwrap().port();
-        thread::spawn(move || serve(listener, Csp::Strict));
+        thread::spawn(move || serve(listener, Csp::Strict, Release::Current));
         let get = |path: &str| {
             let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
             write!(

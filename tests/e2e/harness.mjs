@@ -17,9 +17,10 @@ export const DIST = process.env.WAYMARK_DIST ?? join(ROOT, 'target/dist/chrome')
 const DEMO_APP = process.env.DEMO_APP_BIN ?? join(ROOT, 'target/debug/demo-app');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Starts demo-app on a free port; it exits by itself when our stdin closes. */
-export function startDemoApp({ csp = 'strict' } = {}) {
-  const child = spawn(DEMO_APP, ['--port', '0', '--csp', csp, '--exit-on-stdin-eof'], {
+/** Starts demo-app on a free port; it exits by itself when our stdin closes.
+ * `release: 'next'` serves the app's next release (demo-app --release). */
+export function startDemoApp({ csp = 'strict', release = 'current' } = {}) {
+  const child = spawn(DEMO_APP, ['--port', '0', '--csp', csp, '--release', release, '--exit-on-stdin-eof'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {

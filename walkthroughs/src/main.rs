@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod author;
 mod bench;
+mod check;
 mod import;
 mod keys;
 mod recording;
@@ -219,6 +220,55 @@ enum Command {
         #[arg(long, required = true)]
         devtools: bool,
     },
+    /// Play every walkthrough against the running app in headless Chromium
+    /// and report, step by step, whether its target is found by its first
+    /// alternative, only by a fallback (promote it), ambiguously, or not at
+    /// all. Clicks targets and fills fields as an employee would; stops
+    /// where a step needs a value it cannot know. Exit 1 when a step is
+    /// missing or ambiguous (with --strict also on fallbacks), 2 when the
+    /// check could not run.
+    ///
+    /// Example: waymark check --url https://crm.acme.example/ --bundle content.wmb
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["bundle", "content"])))]
+    Check {
+        /// The app's address; each walkthrough starts on its first
+        /// `applies_to` screen there (or here, if this is one).
+        #[arg(long)]
+        url: String,
+        /// A built bundle.
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        /// A content folder (drafts included).
+        #[arg(long)]
+        content: Option<PathBuf>,
+        /// Only this walkthrough (repeat for more; default: all).
+        #[arg(long = "walkthrough")]
+        walkthroughs: Vec<String>,
+        /// What to enter in a step's field: STEP=VALUE or
+        /// WALKTHROUGH/STEP=VALUE (repeat). Without one, a field gets a
+        /// value its type accepts, or the value its rule names.
+        #[arg(long = "value")]
+        values: Vec<String>,
+        /// Seconds to look for each target (default: the step's timeout).
+        #[arg(long)]
+        timeout: Option<f64>,
+        /// The built extension folder (its checker.js finds targets with
+        /// the agent's own code).
+        #[arg(long, env = "WAYMARK_EXTENSION", default_value = "target/dist/chrome")]
+        extension: PathBuf,
+        /// The Chromium to drive.
+        #[arg(long, env = "WAYMARK_CHROMIUM", default_value = "/usr/bin/chromium")]
+        browser: PathBuf,
+        /// Its chromedriver.
+        #[arg(long, env = "WAYMARK_CHROMEDRIVER", default_value = "chromedriver")]
+        driver: PathBuf,
+        /// Write the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Fail (exit 1) on fallbacks and steps not reached too.
+        #[arg(long)]
+        strict: bool,
+    },
     /// What employees did with the content, from xAPI statements: writes a
     /// static HTML dashboard (launches and completions over time, drop-off
     /// per step, steps whose target broke, searches that found nothing,
@@ -416,22 +466,50 @@ fn main() -> ExitCode {
                 },
             )
         }
+        Command::Check {
+            url,
+            bundle,
+            content,
+            walkthroughs,
+            values,
+            timeout,
+            extension,
+            browser,
+            driver,
+            json,
+            strict,
+        } => {
+            let Some(path) = bundle.or(content) else {
+                return ExitCode::from(2);
+            };
+            let library = match load_library(&path) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            check::run(&check::Options {
+                url,
+                library,
+                walkthroughs,
+                values,
+                extension,
+                browser,
+                driver,
+                timeout: timeout
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .map(std::time::Duration::from_secs_f64),
+                json,
+                strict,
+            })
+        }
         Command::Export {
             content,
             id,
             url,
             devtools: _,
         } => {
-            let library = if content.is_dir() {
-                match source::load_project(&content) {
-                    Ok(p) => p.library,
-                    Err(d) => return report(&d, "fix them first: `waymark validate`"),
-                }
-            } else {
-                match read_bundle(&content) {
-                    Ok((b, _)) => b.library,
-                    Err(code) => return code,
-                }
+            let library = match load_library(&content) {
+                Ok(l) => l,
+                Err(code) => return code,
             };
             let Some(w) = library.walkthrough(&id) else {
                 let ids: Vec<&str> = library.walkthroughs.iter().map(|w| w.id.as_str()).collect();
@@ -638,6 +716,16 @@ fn progress_bar() -> indicatif::ProgressBar {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar
+}
+
+/// A content folder (`waymark.toml` and sources) or a built bundle.
+fn load_library(path: &Path) -> Result<waymark_core::content::Library, ExitCode> {
+    if path.is_dir() {
+        return source::load_project(path)
+            .map(|p| p.library)
+            .map_err(|d| report(&d, "fix them first: `waymark validate`"));
+    }
+    read_bundle(path).map(|(b, _)| b.library)
 }
 
 fn read_bundle(path: &Path) -> Result<(bundle::Bundle, usize), ExitCode> {

@@ -6,6 +6,7 @@
 //! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ sw.js, overlay.*, options.*
 //! extension/src/agent/*.js ──esbuild --bundle --minify (budget 8 KiB gzip)─────────────────────▶ agent.js
 //! extension/src/recorder/main.js ──esbuild (injected only while recording)────────────────────▶ recorder.js
+//! extension/src/checker/main.js ──esbuild (for `waymark check`, never injected)────────────────▶ checker.js
 //! extension/manifest.json ──rewritten for Chrome (adds the key that fixes the extension id)───▶ manifest.json
 //! target/dist/chrome ──chromium --pack-extension (RSA key)──▶ target/dist/waymark.crx + updates.xml
 //! ```
@@ -100,6 +101,9 @@ pub fn dist() -> Result<PathBuf> {
     bundle_agent(&src.join("agent/main.js"), &out.join("agent.js"))?;
     // Injected only while an author records: no budget of the agent's.
     esbuild(&src.join("recorder/main.js"), &out.join("recorder.js"))?;
+    // Never injected by the extension: `waymark check` runs it through
+    // WebDriver, so a check finds targets with the agent's own code.
+    esbuild(&src.join("checker/main.js"), &out.join("checker.js"))?;
     write_manifest(&out)?;
 
     let id = extension_id()?;

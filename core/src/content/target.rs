@@ -77,6 +77,39 @@ impl Target {
     }
 }
 
+/// The author-facing form again: what `parse` reads back as the same
+/// target (a CSS selector that would read as another kind gets `css/`).
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Css(c) => {
+                let odd = ["aria/", "text/", "pierce/", "css/"]
+                    .iter()
+                    .any(|p| c.starts_with(p))
+                    || c.contains(">>>");
+                if odd {
+                    write!(f, "css/{c}")
+                } else {
+                    f.write_str(c)
+                }
+            }
+            Target::Aria { name, role: None } => write!(f, "aria/{name}"),
+            Target::Aria {
+                name,
+                role: Some(r),
+            } => write!(f, "aria/{name}[role=\"{r}\"]"),
+            Target::Text(t) => write!(f, "text/{t}"),
+            Target::Pierce(c) => write!(f, "pierce/{c}"),
+            Target::Path { hops, css } => {
+                for h in hops {
+                    write!(f, "{h} >>> ")?;
+                }
+                f.write_str(css)
+            }
+        }
+    }
+}
+
 /// What is wrong with an authored target; the message says how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TargetError {

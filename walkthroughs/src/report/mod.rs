@@ -21,7 +21,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use waymark_core::analytics::report::{Figures, Filter, Tally};
 use waymark_core::analytics::xapi::Statement;
-use waymark_core::content::{Date, Library};
+use waymark_core::content::Date;
 
 /// Where statements come from.
 pub enum Source {
@@ -47,7 +47,7 @@ const SHOW_BAD_LINES: u64 = 5;
 const PAGE: usize = 500;
 
 pub fn run(o: &Options) -> ExitCode {
-    let library = match o.content.as_deref().map(load_library).transpose() {
+    let library = match o.content.as_deref().map(crate::load_library).transpose() {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -107,16 +107,6 @@ fn summary(f: &Figures) -> String {
         f.alerts.len(),
         if f.alerts.len() == 1 { "" } else { "s" },
     )
-}
-
-/// A content folder (`waymark.toml` and sources) or a built bundle.
-fn load_library(path: &Path) -> Result<Library, ExitCode> {
-    if path.is_dir() {
-        return waymark_core::authoring::load_project(path)
-            .map(|p| p.library)
-            .map_err(|d| crate::report(&d, "fix them first: `waymark validate`"));
-    }
-    crate::read_bundle(path).map(|(b, _)| b.library)
 }
 
 /// A progress bar on stderr (hidden when stderr is not a terminal): bytes
