@@ -7,7 +7,11 @@
 //! walkthrough file may contain is `authoring`'s (which checks the result).
 //! No TOML library here: it is also compiled into the worker's wasm.
 
-use crate::content::normalise_space;
+use crate::content::{
+    normalise_space, Advance, Branch, Date, Meta, Moment, Placement, Step, Target, Trigger,
+    Walkthrough, DEFAULT_TIMEOUT_MS,
+};
+use crate::richtext::RichText;
 
 /// A walkthrough to write.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -164,6 +168,69 @@ impl Draft {
             }
         }
         out
+    }
+}
+
+impl Draft {
+    /// The walkthrough `waymark build` makes of [`Draft::to_toml`], without
+    /// TOML (the recorder's Preview plays it in the browser): `body` turns
+    /// a step's Markdown into rich text. Its `version` is `preview`. A
+    /// target or advance the file would be refused for is left out here
+    /// (a step without a target is a centred card). A test holds it equal
+    /// to the compiled file (core/tests/preview.rs).
+    pub fn to_walkthrough(&self, body: impl Fn(&str) -> RichText) -> Walkthrough {
+        let targets = |list: &[String]| -> Vec<Target> {
+            list.iter().filter_map(|t| Target::parse(t).ok()).collect()
+        };
+        let steps = self
+            .steps
+            .iter()
+            .map(|s| Step {
+                id: s.id.clone(),
+                title: normalise_space(&s.title),
+                body: if s.body.trim().is_empty() {
+                    RichText::default()
+                } else {
+                    body(s.body.trim())
+                },
+                target: targets(&s.target),
+                advance: match s.advance.as_str() {
+                    "click" => Advance::Click,
+                    "change" => Advance::Change(None),
+                    "input" => Advance::Input(None),
+                    "appear" => Advance::Appear(targets(&s.appear)),
+                    "url" => s.reach.clone().map_or(Advance::Next, Advance::Url),
+                    _ => Advance::Next,
+                },
+                placement: s
+                    .placement
+                    .as_deref()
+                    .and_then(Placement::parse)
+                    .unwrap_or(Placement::Auto),
+                optional: false,
+                branch: Branch::Next,
+                url: s.url.clone(),
+                timeout_ms: DEFAULT_TIMEOUT_MS,
+            })
+            .collect();
+        Walkthrough {
+            id: self.id.clone(),
+            title: normalise_space(&self.title),
+            moment: Moment::Apply,
+            applies_to: self.applies_to.clone(),
+            tags: Vec::new(),
+            synonyms: Vec::new(),
+            version: "preview".into(),
+            steps,
+            meta: Meta {
+                owner: self.owner.clone(),
+                review_by: Date::parse(&self.review_by),
+                ..Meta::default()
+            },
+            trigger: Trigger::Manual,
+            check: None,
+            translations: Default::default(),
+        }
     }
 }
 

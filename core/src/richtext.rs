@@ -2,7 +2,7 @@
 //!
 //! The browser only ever renders this tree node by node; nothing author-written
 //! is parsed as HTML there (SPEC §3). This module owns the tree and, with the
-//! `authoring` feature, its compilation from Markdown. Compilation refuses raw
+//! `markdown` feature (part of `authoring`), its compilation from Markdown. Compilation refuses raw
 //! HTML and links with schemes other than `https:`, `mailto:` or app-relative.
 
 use serde::{Deserialize, Serialize};
@@ -197,10 +197,10 @@ pub fn allowed_href(href: &str) -> bool {
         || (lower.starts_with('/') && !lower.starts_with("//"))
 }
 
-#[cfg(feature = "authoring")]
+#[cfg(feature = "markdown")]
 pub use markdown::{compile_markdown, compile_markdown_with, MarkdownError};
 
-#[cfg(feature = "authoring")]
+#[cfg(feature = "markdown")]
 mod markdown {
     use super::*;
     use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};

@@ -390,6 +390,7 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
             </ol>
             <footer>
                 <button class="secondary" onclick={intent(send, Event::RecordDiscard)}>{ "Discard" }</button>
+                <button class="secondary rec-preview" disabled={n == 0} onclick={intent(send, Event::RecordPreview)}>{ "Preview" }</button>
                 <button class="primary rec-export" disabled={n == 0} onclick={intent(send, Event::RecordExport)}>{ format!("Finish ({n} steps)") }</button>
             </footer>
         </section>
@@ -494,10 +495,13 @@ fn step_card(card: &CardView, send: &Callback<Event>) -> Html {
     html! {
         <section class="panel card" role="dialog" aria-label={card.walkthrough.clone()} onkeydown={escape_returns_focus(send)}>
             <header>
+                if card.preview {
+                    <span class="badge preview" title="What employees will see: end it to go back to your recording">{ "Preview" }</span>
+                }
                 <span class="walkthrough">{ &card.walkthrough }</span>
                 <span class="progress">{ format!("{} of {}", card.index, card.count) }</span>
                 { help_button(send) }
-                <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
+                <button class="icon" aria-label={if card.preview { "End preview" } else { "End walkthrough" }} onclick={intent(send, Event::Close)}>{ "×" }</button>
             </header>
             <div class="bar"><div class="fill" style={format!("width:{pct}%")}></div></div>
             if card.under_review {
@@ -583,10 +587,13 @@ fn missing_card(card: &CardView, send: &Callback<Event>) -> Html {
     html! {
         <section class="panel card missing" role="alertdialog" aria-label={card.walkthrough.clone()} onkeydown={escape_returns_focus(send)}>
             <header>
+                if card.preview {
+                    <span class="badge preview" title="What employees will see: end it to go back to your recording">{ "Preview" }</span>
+                }
                 <span class="walkthrough">{ &card.walkthrough }</span>
                 <span class="progress">{ format!("{} of {}", card.index, card.count) }</span>
                 { help_button(send) }
-                <button class="icon" aria-label="End walkthrough" onclick={intent(send, Event::Close)}>{ "×" }</button>
+                <button class="icon" aria-label={if card.preview { "End preview" } else { "End walkthrough" }} onclick={intent(send, Event::Close)}>{ "×" }</button>
             </header>
             if card.ambiguous {
                 <h1>{ "More than one match on this page" }</h1>

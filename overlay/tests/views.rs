@@ -83,6 +83,7 @@ fn card() -> CardView {
         missing: false,
         ambiguous: false,
         support: None,
+        preview: false,
     }
 }
 
@@ -118,6 +119,25 @@ async fn card_renders_the_rich_text_tree_and_reports_intents() {
             r#"{"type":"close"}"#
         ]
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_preview_card_says_so_and_ends_the_preview() {
+    let m = mount();
+    m.overlay.render(js(&View::Card(CardView {
+        preview: true,
+        ..card()
+    })));
+    tick().await;
+    let badge = m.root.query_selector(".badge.preview").unwrap().unwrap();
+    assert_eq!(badge.text_content().unwrap(), "Preview");
+    assert!(m
+        .root
+        .query_selector("button[aria-label='End walkthrough']")
+        .unwrap()
+        .is_none());
+    click(&m.root, "button[aria-label='End preview']");
+    assert_eq!(*m.sent.borrow(), [r#"{"type":"close"}"#]);
 }
 
 #[wasm_bindgen_test]
@@ -439,6 +459,7 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
     click(&m.root, "button[aria-label='Move step 2 up']");
     click(&m.root, "button[aria-label='Delete step 1']");
     click(&m.root, "button.rec-repick");
+    click(&m.root, "button.rec-preview");
     click(&m.root, "button.rec-export");
     assert_eq!(
         *m.sent.borrow(),
@@ -446,6 +467,7 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
             r#"{"type":"record_move","from":1,"to":0}"#,
             r#"{"type":"record_delete","index":0}"#,
             r#"{"type":"record_repick","index":0}"#,
+            r#"{"type":"record_preview"}"#,
             r#"{"type":"record_export"}"#
         ]
     );

@@ -2,7 +2,8 @@
 // demo-app (strict CSP + Trusted Types) through the real recorder UI:
 // clicks and a typed value through a route change, a title edited and steps
 // moved in the card. The exported file passes `waymark validate`, builds,
-// and plays to completion in the extension. The value typed never leaves
+// and plays to completion in the extension; before that, Preview plays the
+// recording at once. The value typed never leaves
 // the page, and the host console stays clean.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,6 +99,31 @@ describe('recorder', () => {
     await until(async () => (await titles())[0] === 'Click New deal', 'and back');
 
     assert.deepEqual(await axeViolations(frame, 'recorder card'), []);
+
+    // Preview: the recording plays at once, as employees will see it (the
+    // body's Markdown rendered), and nothing done in it is recorded.
+    await settled(frame, 'previewing');
+    await frame.getByRole('button', { name: 'Preview' }).click();
+    await frame.locator('.badge.preview').waitFor();
+    await frame.getByText('1 of 3').waitFor();
+    assert.equal(await frame.locator('.body strong').textContent(), 'New deal');
+    assert.deepEqual(await axeViolations(frame, 'preview card'), []);
+    await page.getByTestId('new-deal').click();
+    await frame.getByText('2 of 3').waitFor();
+    await page.getByLabel('Deal name').fill('Umbrella');
+    await page.getByLabel('Deal name').press('Tab');
+    await frame.getByText('3 of 3').waitFor();
+    await page.getByLabel('Company').fill('Umbrella');
+    await page.getByLabel('Amount').fill('5');
+    await settled(frame, 'saving in the preview');
+    await page.getByTestId('save-deal').click();
+    await frame.getByText('You completed this walkthrough.').waitFor();
+    await settled(frame, 'closing the preview');
+    await frame.getByRole('button', { name: 'Close' }).click();
+    await frame.getByRole('heading', { name: 'Recording' }).waitFor();
+    assert.deepEqual(await titles(), ['Click New deal', 'Fill in Deal name', 'Save the deal'], 'the preview recorded nothing');
+    await page.getByRole('heading', { name: 'Deals' }).waitFor();
+
     await settled(frame, 'finishing');
     await frame.getByRole('button', { name: /^Finish/ }).click();
     const area = frame.locator('textarea.export');

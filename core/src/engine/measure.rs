@@ -75,12 +75,13 @@ impl Engine {
 
     /// The current step as `(id, index)`.
     pub(super) fn step_ref(&self, s: &Session) -> Option<(String, usize)> {
-        self.current(s).map(|(_, st, i)| (st.id.clone(), i))
+        self.current(s).map(|c| (c.step().id.clone(), c.i))
     }
 
     /// Records the step now current as shown.
     pub(super) fn note_step_shown(&self, s: &mut Session) {
-        if let Some((w, st, i)) = self.current(s) {
+        if let Some(cur) = self.current(s) {
+            let (w, st, i) = (&cur.w, cur.step(), cur.i);
             let what = What::StepShown {
                 step: st.id.clone(),
                 index: i,

@@ -40,6 +40,7 @@
 use serde::{Deserialize, Serialize};
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::analytics::{ContentKind, LaunchedFrom, Skipped, StepDone, What};
 use crate::bundle::{Bundle, Manifest};
@@ -269,9 +270,16 @@ impl Engine {
             Event::RecordDelete { index } => self.record_delete(s, index),
             Event::RecordExport => self.record_export(s),
             Event::RecordDiscard => self.record_discard(s),
+            Event::RecordPreview => self.record_preview(s),
             Event::Hovered { rect } => self.hovered(s, rect),
             Event::Picked { facts, action, url } => self.picked(s, facts, action, url, &mut out),
             Event::Counted { step, counts } => self.counted(s, step, counts),
+        }
+        self.preview_over(s);
+        // An author at work is not an employee learning: nothing they do
+        // in record mode, previews included, is recorded.
+        if s.recording.is_some() {
+            s.notes.clear();
         }
         if s.attached {
             self.panel_list(s);
@@ -303,7 +311,10 @@ impl Engine {
         // A re-attach (reload, service-worker restart) starts afresh:
         // the agent has forgotten everything it was told.
         // A recording goes on across the author's page loads.
+        // So does a preview of it, at its step (previews are not saved).
         let (recording, exported) = (s.recording.take(), s.exported.take());
+        let preview = s.preview.take();
+        let tour = preview.as_ref().and(s.tour.take());
         *s = Session {
             url,
             viewport,
@@ -311,6 +322,8 @@ impl Engine {
             attached: true,
             recording,
             exported,
+            preview,
+            tour,
             ..Session::default()
         };
         let load = Some(Command::Load {
@@ -344,6 +357,9 @@ impl Engine {
     fn restored(&self, s: &mut Session, tour: Option<Tour>) {
         s.restored = true;
         s.shown.saved = Some(tour.clone());
+        if s.preview.is_some() {
+            return; // the preview goes on; what was saved waits for its end
+        }
         // Resume only what still exists in this bundle.
         s.tour = tour.filter(|t| {
             self.library

@@ -152,6 +152,8 @@ pub enum Event {
     /// The recorder card: end record mode (after exporting, or to throw
     /// the recording away).
     RecordDiscard,
+    /// Play the recording now, as employees will see it.
+    RecordPreview,
     /// Record mode (the recorder script): the element under the pointer.
     Hovered {
         rect: Rect,
@@ -245,6 +247,7 @@ impl Event {
             | Event::RecordDelete { .. }
             | Event::RecordExport
             | Event::RecordDiscard
+            | Event::RecordPreview
             | Event::CardResized { .. } => Sender::Frame,
             Event::OpenHelp => Sender::Browser,
             Event::Restored { .. } => Sender::Storage,

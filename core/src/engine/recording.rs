@@ -30,7 +30,7 @@ impl Engine {
     }
 
     pub(super) fn hovered(&self, s: &mut Session, rect: Rect) {
-        if s.recording.is_some() && s.exported.is_none() {
+        if s.recording.is_some() && s.exported.is_none() && s.preview.is_none() {
             s.hover = Some(rect);
         }
     }
@@ -43,7 +43,7 @@ impl Engine {
         url: String,
         out: &mut Vec<Command>,
     ) {
-        if s.exported.is_some() {
+        if s.exported.is_some() || s.preview.is_some() {
             return;
         }
         let Some(r) = s.recording.as_mut() else {
@@ -113,6 +113,7 @@ impl Engine {
         let owner = self.owner(s);
         let draft = r.export(&owner, self.today, self.library.review_cycle_days);
         s.hover = None;
+        s.preview = None;
         s.exported = Some((format!("{}.toml", draft.id), draft.to_toml()));
     }
 
@@ -120,6 +121,34 @@ impl Engine {
         s.recording = None;
         s.exported = None;
         s.hover = None;
+        s.preview = None;
+    }
+
+    /// Plays the recording at once, as employees will see it: the steps as
+    /// the exported file will build (`Draft::to_walkthrough`), bodies as
+    /// rich text. The recorder stands by until the walkthrough ends.
+    pub(super) fn record_preview(&self, s: &mut Session) {
+        let Some(r) = s.recording.as_ref() else {
+            return;
+        };
+        if r.steps.is_empty() || s.preview.is_some() {
+            return;
+        }
+        let draft = r.export(&self.owner(s), self.today, self.library.review_cycle_days);
+        let w = draft.to_walkthrough(body_text);
+        let id = w.id.clone();
+        s.preview = Some(Arc::new(w));
+        s.hover = None;
+        self.start(s, &id, LaunchedFrom::Panel);
+    }
+
+    /// A preview ends with its walkthrough (finished, closed, or stopped),
+    /// once its completion card is gone: back to the recording.
+    pub(super) fn preview_over(&self, s: &mut Session) {
+        if s.preview.is_some() && s.tour.is_none() && s.done.is_none() && s.quiz.is_none() {
+            s.preview = None;
+            s.target = None;
+        }
     }
 
     /// Who a recording is exported as owned by: the user policy names,
@@ -161,6 +190,22 @@ impl Engine {
             }),
         })
     }
+}
+
+/// A step's body as employees see it: its Markdown compiled where the
+/// build has the compiler (the worker does), else its text as written.
+fn body_text(md: &str) -> RichText {
+    #[cfg(feature = "markdown")]
+    if let Ok(t) = crate::richtext::compile_markdown(md) {
+        return t;
+    }
+    let paras = md
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| crate::richtext::Block::Paragraph(vec![crate::richtext::Inline::Text(p.into())]))
+        .collect();
+    RichText(paras)
 }
 
 /// The implicit-role table for the recorder (`Command::Recording`).

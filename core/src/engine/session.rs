@@ -115,6 +115,10 @@ pub struct Session {
     /// The recording as a walkthrough file, once the author exports it:
     /// `(file name, text)`.
     pub(super) exported: Option<(String, String)>,
+    /// The recording played as a walkthrough (the recorder's Preview):
+    /// while set, the tour plays it and the recorder stands by; it ends
+    /// when the walkthrough does (`Engine::preview_over`).
+    pub(super) preview: Option<Arc<Walkthrough>>,
     pub(super) shown: Shown,
 }
 

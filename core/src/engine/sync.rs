@@ -14,7 +14,8 @@ impl Engine {
                 margin: LAUNCHER_MARGIN,
             });
         }
-        if s.restored && s.shown.saved.as_ref() != Some(&s.tour) {
+        // A preview's progress is the author's, and not saved.
+        if s.restored && s.preview.is_none() && s.shown.saved.as_ref() != Some(&s.tour) {
             s.shown.saved = Some(s.tour.clone());
             out.push(Command::Save {
                 key: storage_key(&s.url),
@@ -24,8 +25,9 @@ impl Engine {
         let watch = self.watch_key(s);
         if s.shown.watch.as_ref() != Some(&watch) {
             s.shown.watch = Some(watch.clone());
-            out.push(match (&watch, self.current(s)) {
-                (Some(key), Some((_, st, _))) => Command::Watch {
+            let cur = self.current(s);
+            out.push(match (&watch, cur.as_ref().map(Current::step)) {
+                (Some(key), Some(st)) => Command::Watch {
                     watch: key.clone(),
                     list: watch_list(st),
                     queries: st.target.iter().map(Query::from_target).collect(),
@@ -56,7 +58,8 @@ impl Engine {
         // Frame before Render when hiding, Render before Frame when showing,
         // so nothing stale flashes in a visible frame.
         let frame = self.frame(s, &view);
-        let recording = s.recording.is_some();
+        // The recorder stands by while the author previews.
+        let recording = s.recording.is_some() && s.preview.is_none();
         if s.shown.recording != Some(recording) {
             // Not sent to a tab that never recorded (the worker would have
             // nothing to stop).

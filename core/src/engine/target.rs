@@ -23,7 +23,8 @@ impl Engine {
     /// Deterministic, so a click reported across a service-worker restart
     /// still refers to the same step.
     pub(super) fn watch_key(&self, s: &Session) -> Option<String> {
-        let (w, st, i) = self.current(s)?;
+        let cur = self.current(s)?;
+        let (w, st, i) = (&cur.w, cur.step(), cur.i);
         let looks = !st.target.is_empty() || matches!(st.advance, Advance::Appear(_));
         if !looks || s.step.missing || !self.on_step_page(s, st) {
             return None;
@@ -46,7 +47,8 @@ impl Engine {
         candidates: Vec<ElementFacts>,
         out: &mut Vec<Command>,
     ) {
-        if let (true, Some((_, st, i))) = (self.is_current(s, &watch), self.current(s)) {
+        if let (true, Some(cur)) = (self.is_current(s, &watch), self.current(s)) {
+            let (st, i) = (cur.step(), cur.i);
             match targeting::pick(st.target.len(), &candidates, None) {
                 targeting::Pick::Found(index) => {
                     s.step.ambiguous = false;
@@ -75,7 +77,8 @@ impl Engine {
 
     pub(super) fn target_missing(&self, s: &mut Session, watch: String) {
         if self.is_current(s, &watch) && s.target.is_none() {
-            if let Some((_, st, i)) = self.current(s) {
+            if let Some(cur) = self.current(s) {
+                let (st, i) = (cur.step(), cur.i);
                 let step = st.id.clone();
                 self.note_tour(s, What::TargetMissing { step, index: i });
                 if st.optional {
@@ -88,7 +91,7 @@ impl Engine {
     }
 
     pub(super) fn target_input(&self, s: &mut Session, watch: String) {
-        let how = self.current(s).and_then(|(_, st, _)| match st.advance {
+        let how = self.current(s).and_then(|c| match c.step().advance {
             Advance::Input(_) => Some(StepDone::Input),
             Advance::Change(_) => Some(StepDone::Change),
             _ => None,
@@ -102,7 +105,7 @@ impl Engine {
         if self.is_current(s, &watch)
             && self
                 .current(s)
-                .is_some_and(|(_, st, _)| matches!(st.advance, Advance::Appear(_)))
+                .is_some_and(|c| matches!(c.step().advance, Advance::Appear(_)))
         {
             self.advance(s, StepDone::Page);
         }
@@ -123,7 +126,7 @@ impl Engine {
             let gone = s.step.found
                 && self
                     .current(s)
-                    .is_some_and(|(_, st, _)| st.advance == Advance::Disappear);
+                    .is_some_and(|c| c.step().advance == Advance::Disappear);
             if gone {
                 self.advance(s, StepDone::Page);
             }
@@ -134,7 +137,7 @@ impl Engine {
         if self.is_current(s, &watch)
             && self
                 .current(s)
-                .is_some_and(|(_, st, _)| st.advance == Advance::Click)
+                .is_some_and(|c| c.step().advance == Advance::Click)
         {
             self.advance(s, StepDone::Click);
         }

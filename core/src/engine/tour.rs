@@ -16,9 +16,50 @@ pub(super) fn hint(a: &Advance) -> Option<&'static str> {
     })
 }
 
+/// A walkthrough being played: the library's, or the recording an author
+/// previews (`Session::preview`, owned by the session, so its handle is
+/// shared rather than borrowed from it: handlers change the session while
+/// they hold one).
+pub(super) enum Playing<'a> {
+    Library(&'a Walkthrough),
+    Preview(Arc<Walkthrough>),
+}
+
+impl std::ops::Deref for Playing<'_> {
+    type Target = Walkthrough;
+    fn deref(&self) -> &Walkthrough {
+        match self {
+            Playing::Library(w) => w,
+            Playing::Preview(w) => w,
+        }
+    }
+}
+
+/// The walkthrough in progress and the index of its current step (always
+/// in range: [`Engine::current`] checks).
+pub(super) struct Current<'a> {
+    pub w: Playing<'a>,
+    pub i: usize,
+}
+
+impl Current<'_> {
+    pub fn step(&self) -> &Step {
+        &self.w.steps[self.i]
+    }
+}
+
 impl Engine {
+    /// Walkthrough `id`: the one under preview first (a re-recorded
+    /// walkthrough previews as recorded, not as the bundle has it).
+    pub(super) fn walkthrough(&self, s: &Session, id: &str) -> Option<Playing<'_>> {
+        if let Some(p) = s.preview.as_ref().filter(|p| p.id == id) {
+            return Some(Playing::Preview(p.clone()));
+        }
+        self.library.walkthrough(id).map(Playing::Library)
+    }
+
     pub(super) fn start(&self, s: &mut Session, id: &str, from: LaunchedFrom) {
-        if let Some(w) = self.library.walkthrough(id) {
+        if let Some(w) = self.walkthrough(s, id) {
             s.tour = Some(Tour {
                 walkthrough: w.id.clone(),
                 version: w.version.clone(),
@@ -40,9 +81,10 @@ impl Engine {
     /// Leaves the current step without doing it: on to the next one (a
     /// decision's first successor is the next step in the file).
     pub(super) fn skip(&self, s: &mut Session, why: Skipped) {
-        let Some((w, st, i)) = self.current(s) else {
+        let Some(cur) = self.current(s) else {
             return;
         };
+        let (w, st, i) = (&cur.w, cur.step(), cur.i);
         let step = st.id.clone();
         self.note_tour(
             s,
@@ -63,9 +105,10 @@ impl Engine {
     /// Moves on from the current step as its branch says. A decision step
     /// waits for `Choose` instead.
     pub(super) fn advance(&self, s: &mut Session, how: StepDone) {
-        let Some((w, st, i)) = self.current(s) else {
+        let Some(cur) = self.current(s) else {
             return;
         };
+        let (w, st, i) = (&cur.w, cur.step(), cur.i);
         if !matches!(st.branch, Branch::Choices(_)) {
             let step = st.id.clone();
             self.note_tour(
@@ -89,7 +132,7 @@ impl Engine {
     /// Goes to step `id` of the current walkthrough, or finishes it when
     /// `id` is `end` or unknown.
     pub(super) fn go(&self, s: &mut Session, id: &str) {
-        let Some((w, _, i)) = self.current(s) else {
+        let Some(Current { w, i }) = self.current(s) else {
             return;
         };
         s.target = None;
@@ -139,10 +182,10 @@ impl Engine {
             .unwrap_or_else(|| title.to_string())
     }
 
-    pub(super) fn current<'a>(&'a self, s: &Session) -> Option<(&'a Walkthrough, &'a Step, usize)> {
+    pub(super) fn current(&self, s: &Session) -> Option<Current<'_>> {
         let t = s.tour.as_ref()?;
-        let w = self.library.walkthrough(&t.walkthrough)?;
-        Some((w, w.steps.get(t.step)?, t.step))
+        let w = self.walkthrough(s, &t.walkthrough)?;
+        (t.step < w.steps.len()).then_some(Current { w, i: t.step })
     }
 
     pub(super) fn is_current(&self, s: &Session, watch: &str) -> bool {
@@ -160,7 +203,7 @@ impl Engine {
     pub(super) fn url_changed(&self, s: &mut Session, url: String) {
         s.url = url;
         let reached = self.current(s).is_some_and(
-            |(_, st, _)| matches!(&st.advance, Advance::Url(p) if urlmatch::matches(p, &s.url)),
+            |c| matches!(&c.step().advance, Advance::Url(p) if urlmatch::matches(p, &s.url)),
         );
         if reached {
             self.advance(s, StepDone::Page);
@@ -168,7 +211,7 @@ impl Engine {
     }
 
     pub(super) fn start_asked(&self, s: &mut Session, id: String) {
-        if self.library.walkthrough(&id).is_some() {
+        if self.walkthrough(s, &id).is_some() {
             let offered = matches!(self.view(s), View::Offer { item } if item.id == id);
             if offered {
                 self.note(
@@ -191,7 +234,7 @@ impl Engine {
     pub(super) fn next(&self, s: &mut Session) {
         if self
             .current(s)
-            .is_some_and(|(_, st, _)| st.advance == Advance::Next)
+            .is_some_and(|c| c.step().advance == Advance::Next)
         {
             self.advance(s, StepDone::Next);
         }
@@ -211,7 +254,7 @@ impl Engine {
     }
 
     pub(super) fn choose(&self, s: &mut Session, index: usize) {
-        let goto = self.current(s).and_then(|(_, st, _)| match &st.branch {
+        let goto = self.current(s).and_then(|c| match &c.step().branch {
             Branch::Choices(cs) => cs.get(index).map(|c| c.goto.clone()),
             _ => None,
         });

@@ -171,11 +171,15 @@ pub struct CardView {
     /// Policy `support`, shown beside a problem (`missing`).
     #[serde(default)]
     pub support: Option<Support>,
+    /// The author previews a recording: the card says so, and ending it
+    /// goes back to the recording.
+    #[serde(default)]
+    pub preview: bool,
 }
 
 impl Engine {
     pub(super) fn view(&self, s: &Session) -> View {
-        if let Some(r) = &s.recording {
+        if let (Some(r), None) = (&s.recording, &s.preview) {
             return self.recorder_view(s, r);
         }
         if let Some(p) = &s.panel {
@@ -188,9 +192,9 @@ impl Engine {
             };
         }
         if let Some(q) = &s.quiz {
-            let question = self
-                .library
-                .walkthrough(&q.walkthrough)
+            let w = self.walkthrough(s, &q.walkthrough);
+            let question = w
+                .as_deref()
                 .and_then(|w| w.check.as_ref())
                 .and_then(|c| Some((c.questions.get(q.question)?, c.questions.len())));
             if let Some((question, count)) = question {
@@ -205,7 +209,8 @@ impl Engine {
             }
         }
         match self.current(s) {
-            Some((w, st, i)) => {
+            Some(cur) => {
+                let (w, st, i) = (&cur.w, cur.step(), cur.i);
                 let texts = self.texts(&s.locale, &w.translations);
                 let step = |f: &dyn Fn(&StepTexts) -> Option<&str>| {
                     texts.iter().find_map(|t| t.steps.get(&st.id).and_then(f))
@@ -248,6 +253,7 @@ impl Engine {
                     missing: s.step.missing,
                     ambiguous: s.step.ambiguous,
                     support: self.deployment.support.clone(),
+                    preview: s.preview.is_some(),
                 })
             }
             None => self
@@ -280,7 +286,8 @@ impl Engine {
                 self.launcher_rect(s.viewport),
             )),
             View::Card(_) => {
-                let (_, st, _) = self.current(s)?;
+                let cur = self.current(s)?;
+                let st = cur.step();
                 if st.target.is_empty() || s.step.missing || !self.on_step_page(s, st) {
                     Some(geometry::centre(card, s.viewport))
                 } else {

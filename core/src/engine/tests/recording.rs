@@ -213,3 +213,103 @@ fn a_step_gets_its_text_placement_and_a_new_element() {
     assert!(x.text.contains("body = \"Click **Save**.\""), "{}", x.text);
     assert!(x.text.contains("placement = \"top\""), "{}", x.text);
 }
+
+#[test]
+fn a_preview_plays_the_recording_as_built_then_returns_to_it() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::RecordStart);
+    // Nothing to preview yet.
+    assert!(recorder_view(&e.handle(&mut s, Event::RecordPreview)).is_none());
+    assert!(s.preview.is_none());
+    for (i, (id, name)) in [("new-deal", "New deal"), ("save-deal", "Save deal")]
+        .into_iter()
+        .enumerate()
+    {
+        e.handle(
+            &mut s,
+            Event::Picked {
+                facts: button(id, name),
+                action: Action::Click,
+                url: URL.to_string(),
+            },
+        );
+        e.handle(
+            &mut s,
+            Event::Counted {
+                step: i,
+                counts: vec![1, 1, 1],
+            },
+        );
+    }
+    e.handle(
+        &mut s,
+        Event::RecordDetails {
+            index: 0,
+            body: "Click **New deal**.".into(),
+            placement: Placement::Bottom,
+        },
+    );
+
+    let c = e.handle(&mut s, Event::RecordPreview);
+    // The recorder stands by; the first step plays, as built.
+    assert!(c.contains(&Command::Recording {
+        on: false,
+        roles: vec![]
+    }));
+    let Some(View::Card(card)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert!(card.preview);
+    assert_eq!(
+        (card.title.as_str(), card.index, card.count),
+        ("Click New deal", 1, 2)
+    );
+    #[cfg(feature = "markdown")]
+    assert_eq!(
+        card.body,
+        crate::richtext::compile_markdown("Click **New deal**.").unwrap()
+    );
+    let key = watch_of(&c).unwrap();
+    // Pointing no longer moves the spotlight; the page cannot pick.
+    let rect = Rect {
+        x: 1.0,
+        y: 1.0,
+        width: 500.0,
+        height: 500.0,
+    };
+    e.handle(&mut s, Event::Hovered { rect });
+    assert!(s.hover.is_none());
+
+    e.handle(&mut s, Event::TargetClicked { watch: key });
+    // A page load on the way: the preview goes on at its step, from
+    // nothing saved (a preview is never saved).
+    let c = attach(&e, &mut s, None);
+    let Some(View::Card(card)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!((card.index, card.preview), (2, true));
+    let key = watch_of(&c).unwrap();
+    let c = e.handle(&mut s, Event::TargetClicked { watch: key });
+    assert!(matches!(view_of(&c), Some(View::Done { .. })), "{c:?}");
+
+    // Closing the completion card goes back to the recording, listening.
+    let c = e.handle(&mut s, Event::Close);
+    let r = recorder_view(&c).unwrap();
+    assert_eq!(r.steps.len(), 2);
+    assert!(c
+        .iter()
+        .any(|c| matches!(c, Command::Recording { on: true, .. })));
+    assert!(s.preview.is_none());
+
+    // Ending a preview part way also goes back; and nothing of the author's
+    // previews was recorded or saved.
+    let mut all = e.handle(&mut s, Event::RecordPreview);
+    let closed = e.handle(&mut s, Event::Close);
+    assert!(recorder_view(&closed).is_some(), "{closed:?}");
+    all.extend(closed);
+    assert!(!all
+        .iter()
+        .any(|c| matches!(c, Command::Record { .. } | Command::Save { .. })));
+}
