@@ -29,6 +29,43 @@ pub enum Action {
     Change,
 }
 
+/// What moves a recorded step on (the file's `advance`). What the author
+/// did sets it; the card offers the others that make sense for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moves {
+    /// The employee clicks the element.
+    Click,
+    /// A value is committed in it (the field is left, a choice made).
+    Change,
+    /// Anything is typed in it.
+    Input,
+    /// The employee presses Next on the card.
+    Next,
+}
+
+impl Moves {
+    pub fn name(self) -> &'static str {
+        match self {
+            Moves::Click => "click",
+            Moves::Change => "change",
+            Moves::Input => "input",
+            Moves::Next => "next",
+        }
+    }
+
+    /// What a step the author `action`ed may move on by, its own first.
+    pub fn for_action(action: Action) -> &'static [Moves] {
+        match action {
+            Action::Click => &[Moves::Click, Moves::Next],
+            Action::Change => &[Moves::Change, Moves::Input, Moves::Next],
+        }
+    }
+}
+
+/// Most pages a recording remembers visiting (for the `applies_to` preview).
+pub const MAX_VISITED: usize = 50;
+
 /// One captured step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecStep {
@@ -46,9 +83,20 @@ pub struct RecStep {
     pub placement: Option<Placement>,
     /// The page's path when it was captured, generalised (`/crm/deals/*`).
     pub page: String,
+    /// Set in the card; else what the author did ([`RecStep::moves`]).
+    #[serde(default)]
+    pub advance: Option<Moves>,
 }
 
 impl RecStep {
+    /// What moves the step on.
+    pub fn moves(&self) -> Moves {
+        self.advance.unwrap_or(match self.action {
+            Action::Click => Moves::Click,
+            Action::Change => Moves::Change,
+        })
+    }
+
     /// Found by no alternative uniquely: the author should re-pick or edit.
     pub fn ambiguous(&self) -> bool {
         self.counts
@@ -72,6 +120,22 @@ pub struct Recording {
     pub steps: Vec<RecStep>,
     /// The step being re-picked, if any: the next pick replaces its target.
     pub repick: Option<usize>,
+    /// The pages visited while recording (origin and path: no query or
+    /// fragment), in order, each once: what the `applies_to` preview
+    /// matches.
+    #[serde(default)]
+    pub visited: Vec<String>,
+    /// `applies_to` as the author set it in the card; else generalised
+    /// from the steps' pages ([`Recording::applies_to`]).
+    #[serde(default)]
+    pub pages: Option<Vec<String>>,
+}
+
+/// An `applies_to` pattern and the visited pages it matches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagePreview {
+    pub pattern: String,
+    pub matches: Vec<String>,
 }
 
 /// A step title from what was clicked: `Click "Save deal"`.
@@ -107,6 +171,7 @@ impl Recording {
             s.page = draft::generalise(url);
             return i;
         }
+        self.visit(url);
         self.steps.push(RecStep {
             title: title_for(p, action),
             body: String::new(),
@@ -116,6 +181,7 @@ impl Recording {
             target,
             placement: None,
             page: draft::generalise(url),
+            advance: None,
         });
         self.steps.len() - 1
     }
@@ -148,6 +214,83 @@ impl Recording {
             s.body = body.chars().take(4000).collect();
             s.placement = Some(placement).filter(|p| *p != Placement::Auto);
         }
+    }
+
+    /// The author chose what moves step `i` on; one that makes no sense for
+    /// what they did (typing into a button) is ignored.
+    pub fn set_advance(&mut self, i: usize, moves: Moves) {
+        if let Some(s) = self.steps.get_mut(i) {
+            if Moves::for_action(s.action).contains(&moves) {
+                s.advance = Some(moves);
+            }
+        }
+    }
+
+    /// The author was on `url`: its path joins the pages the `applies_to`
+    /// preview shows (each once, at most [`MAX_VISITED`]).
+    pub fn visit(&mut self, url: &str) {
+        let parts = crate::urlmatch::split(url);
+        let page = format!("{}{}", parts.origin, parts.path);
+        if !self.visited.contains(&page) && self.visited.len() < MAX_VISITED {
+            self.visited.push(page);
+        }
+    }
+
+    /// The author's `applies_to` patterns, one per line or comma. Each is
+    /// a path (`/crm/deals*`) or a whole URL (`https://…`); `Err` says
+    /// which is neither, and nothing changes. Empty: back to the
+    /// generalised ones.
+    pub fn set_pages(&mut self, text: &str) -> Result<(), String> {
+        let patterns: Vec<String> = text
+            .split(['\n', ','])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        if let Some(bad) = patterns.iter().find(|p| {
+            !(p.starts_with('/') || p.starts_with("https://") || p.starts_with("http://"))
+                || p.chars().any(char::is_whitespace)
+                || p.len() > 500
+        }) {
+            return Err(format!(
+                "`{bad}` is not a page pattern: start it with / (a path, like /crm/deals*) or https://"
+            ));
+        }
+        self.pages = Some(patterns).filter(|p| !p.is_empty());
+        Ok(())
+    }
+
+    /// Where the walkthrough will be offered: the author's patterns, else
+    /// the steps' pages generalised.
+    pub fn applies_to(&self) -> Vec<String> {
+        self.pages.clone().unwrap_or_else(|| {
+            let pages: Vec<String> = self.steps.iter().map(|s| s.page.clone()).collect();
+            draft::applies_to(&pages)
+        })
+    }
+
+    /// Each `applies_to` pattern with the visited pages it matches, and the
+    /// visited pages none matches (the walkthrough would not be offered
+    /// there).
+    pub fn page_preview(&self) -> (Vec<PagePreview>, Vec<String>) {
+        let patterns = self.applies_to();
+        let on = |p: &str, page: &str| crate::urlmatch::matches(p, page);
+        // Shown as paths: the author recorded on one app.
+        let path = |page: &String| crate::urlmatch::split(page).path.to_string();
+        let preview = patterns
+            .iter()
+            .map(|p| PagePreview {
+                pattern: p.clone(),
+                matches: self.visited.iter().filter(|v| on(p, v)).map(path).collect(),
+            })
+            .collect();
+        let unmatched = self
+            .visited
+            .iter()
+            .filter(|v| !patterns.iter().any(|p| on(p, v)))
+            .map(path)
+            .collect();
+        (preview, unmatched)
     }
 
     /// Moves step `from` to position `to`.
@@ -191,11 +334,7 @@ impl Recording {
                     title: if s.title.is_empty() { "Step".into() } else { s.title.clone() },
                     body: s.body.clone(),
                     target: s.target.clone(),
-                    advance: match s.action {
-                        Action::Click => "click",
-                        Action::Change => "change",
-                    }
-                    .into(),
+                    advance: s.moves().name().into(),
                     url: Some(s.page.clone()).filter(|p| Some(p) != first.as_ref()),
                     placement: s.placement.and_then(placement_name).map(str::to_string),
                     notes,
@@ -217,7 +356,7 @@ impl Recording {
                 owner.trim().into()
             },
             review_by: Date(today.0 + review_cycle_days.max(1) as i32).to_string(),
-            applies_to: draft::applies_to(&pages),
+            applies_to: self.applies_to(),
             notes: vec!["Recorded with Waymark's recorder: a draft to review.".into()],
             steps,
         }
@@ -346,5 +485,103 @@ pub(crate) mod tests {
         let d = r.export("", Date::parse("2026-12-04").unwrap(), 90);
         assert_eq!(d.owner, "unassigned");
         assert_eq!(d.steps[0].notes.len(), 1);
+    }
+
+    #[test]
+    fn the_author_chooses_what_moves_a_step_on_within_reason() {
+        let mut r = Recording::default();
+        r.pick(
+            &button("save", "Save"),
+            Action::Click,
+            "https://crm.example/deals",
+        );
+        r.pick(
+            &field("Deal name", "name"),
+            Action::Change,
+            "https://crm.example/deals",
+        );
+        assert_eq!(
+            (r.steps[0].moves(), r.steps[1].moves()),
+            (Moves::Click, Moves::Change)
+        );
+        r.set_advance(0, Moves::Next);
+        r.set_advance(1, Moves::Input);
+        // Typing into a button makes no sense: ignored.
+        r.set_advance(0, Moves::Input);
+        r.set_advance(9, Moves::Next);
+        assert_eq!(
+            (r.steps[0].moves(), r.steps[1].moves()),
+            (Moves::Next, Moves::Input)
+        );
+        let d = r.export("ops", Date(20_000), 90);
+        assert_eq!(
+            (d.steps[0].advance.as_str(), d.steps[1].advance.as_str()),
+            ("next", "input")
+        );
+    }
+
+    #[test]
+    fn applies_to_is_previewed_against_the_pages_visited_and_can_be_rewritten() {
+        let mut r = Recording::default();
+        r.visit("https://crm.example/crm/deals?tab=2");
+        r.pick(
+            &button("new", "New deal"),
+            Action::Click,
+            "https://crm.example/crm/deals",
+        );
+        r.visit("https://crm.example/crm/deals/4821/edit#notes");
+        r.pick(
+            &button("save", "Save"),
+            Action::Click,
+            "https://crm.example/crm/deals/4821/edit",
+        );
+        r.visit("https://crm.example/reports");
+        assert_eq!(
+            r.visited,
+            [
+                "https://crm.example/crm/deals",
+                "https://crm.example/crm/deals/4821/edit",
+                "https://crm.example/reports"
+            ]
+        );
+        let (pages, unmatched) = r.page_preview();
+        assert_eq!(
+            pages,
+            [PagePreview {
+                pattern: "/crm/deals*".into(),
+                matches: vec!["/crm/deals".into(), "/crm/deals/4821/edit".into()],
+            }]
+        );
+        assert_eq!(unmatched, ["/reports"]);
+
+        assert!(r.set_pages("/crm/deals, /reports*\n").is_ok());
+        let (pages, unmatched) = r.page_preview();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[1].matches, ["/reports"]);
+        // Narrowed to the list itself: the edit page is no longer covered,
+        // and the preview says so.
+        assert_eq!(unmatched, ["/crm/deals/4821/edit"]);
+        assert_eq!(
+            r.export("ops", Date(20_000), 90).applies_to,
+            ["/crm/deals", "/reports*"]
+        );
+        let full = r.set_pages("https://crm.example/crm/*");
+        assert!(full.is_ok());
+        assert_eq!(r.page_preview().0[0].matches.len(), 2);
+
+        let err = r.set_pages("crm/deals").unwrap_err();
+        assert!(err.contains("`crm/deals` is not a page pattern"), "{err}");
+        assert_eq!(
+            r.applies_to(),
+            ["https://crm.example/crm/*"],
+            "a bad edit changes nothing"
+        );
+        assert!(r.set_pages("  ").is_ok());
+        assert_eq!(r.applies_to(), ["/crm/deals*"], "empty: generalised again");
+
+        for i in 0..2 * MAX_VISITED {
+            r.visit(&format!("https://crm.example/p{i}"));
+        }
+        assert_eq!(r.visited.len(), MAX_VISITED);
     }
 }

@@ -11,6 +11,7 @@ use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
     ArticleView, CardView, CheckOutcome, CheckView, Event, PanelItem, PanelView, RecorderView, View,
 };
+use waymark_core::recorder::Moves;
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
 use yew::prelude::*;
 
@@ -343,6 +344,17 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                             }
                         })
                     };
+                    let onadvance = {
+                        let send = send.clone();
+                        let choices = st.advances.clone();
+                        Callback::from(move |e: web_sys::Event| {
+                            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                                if let Some(m) = choices.iter().find(|m| m.name() == sel.value()) {
+                                    send.emit(Event::RecordAdvance { index: i, advance: *m });
+                                }
+                            }
+                        })
+                    };
                     let place_name = |p: Placement| match p {
                         Placement::Auto => "auto",
                         Placement::Top => "top",
@@ -365,7 +377,7 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                                 { format!(" · on {}", st.page) }
                             </span>
                             <details class="rec-details">
-                                <summary>{ format!("Text and placement of step {}", i + 1) }</summary>
+                                <summary>{ format!("Text, placement and advance of step {}", i + 1) }</summary>
                                 <label>{ "Text (Markdown)" }
                                     <textarea class="rec-body" rows="3" value={st.body.clone()} onchange={onbody} />
                                 </label>
@@ -373,6 +385,13 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                                     <select class="rec-placement" onchange={onplace}>
                                         { for [Placement::Auto, Placement::Top, Placement::Bottom, Placement::Left, Placement::Right].into_iter().map(|p| html! {
                                             <option value={place_name(p)} selected={p == st.placement}>{ place_name(p) }</option>
+                                        }) }
+                                    </select>
+                                </label>
+                                <label>{ "Moves on when " }
+                                    <select class="rec-advance" onchange={onadvance}>
+                                        { for st.advances.iter().map(|m| html! {
+                                            <option value={m.name()} selected={*m == st.advance}>{ moves_label(*m) }</option>
                                         }) }
                                     </select>
                                 </label>
@@ -388,12 +407,71 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                     }
                 }) }
             </ol>
+            { pages(r, send) }
             <footer>
                 <button class="secondary" onclick={intent(send, Event::RecordDiscard)}>{ "Discard" }</button>
                 <button class="secondary rec-preview" disabled={n == 0} onclick={intent(send, Event::RecordPreview)}>{ "Preview" }</button>
                 <button class="primary rec-export" disabled={n == 0} onclick={intent(send, Event::RecordExport)}>{ format!("Finish ({n} steps)") }</button>
             </footer>
         </section>
+    }
+}
+
+/// What the card offers as a step's advance rule.
+fn moves_label(m: Moves) -> &'static str {
+    match m {
+        Moves::Click => "they click it",
+        Moves::Change => "they enter a value and leave the field",
+        Moves::Input => "they type in it",
+        Moves::Next => "they press Next",
+    }
+}
+
+/// Where the walkthrough will be offered (`applies_to`): each pattern with
+/// the pages visited while recording that it matches, the visited pages it
+/// would not be offered on, and the patterns to edit.
+fn pages(r: &RecorderView, send: &Callback<Event>) -> Html {
+    let onchange = {
+        let send = send.clone();
+        Callback::from(move |e: web_sys::Event| {
+            if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+                send.emit(Event::RecordPages { text: t.value() });
+            }
+        })
+    };
+    let text = r
+        .pages
+        .iter()
+        .map(|p| p.pattern.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    html! {
+        <details class="rec-pages">
+            <summary>{ "Where it is offered" }
+                { for r.pages.iter().map(|p| html! { <code class="rec-pattern">{ &p.pattern }</code> }) }
+            </summary>
+            <ul class="rec-matches">
+                { for r.pages.iter().map(|p| html! {
+                    <li>
+                        <code>{ &p.pattern }</code>
+                        { if p.matches.is_empty() {
+                            " matches none of the pages you visited".to_string()
+                        } else {
+                            format!(" matches {}", p.matches.join(", "))
+                        } }
+                    </li>
+                }) }
+                if !r.unmatched.is_empty() {
+                    <li class="warn">{ format!("Not offered on {}", r.unmatched.join(", ")) }</li>
+                }
+            </ul>
+            <label>{ if r.pages_custom { "Pages (yours; empty it for the recorded ones)" } else { "Pages (from the ones you visited; ids made *)" } }
+                <textarea class="rec-pages-edit" rows="2" value={text} onchange={onchange} />
+            </label>
+            if let Some(e) = &r.pages_error {
+                <p class="warn" role="alert">{ e }</p>
+            }
+        </details>
     }
 }
 

@@ -431,6 +431,7 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
 #[wasm_bindgen_test]
 async fn the_recorder_lists_steps_and_shows_the_exported_file() {
     use waymark_core::engine::{ExportView, RecStepView, RecorderView};
+    use waymark_core::recorder::{Moves, PagePreview};
     let m = mount();
     let step = |title: &str, ambiguous: bool| RecStepView {
         title: title.into(),
@@ -442,12 +443,21 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
         body: String::new(),
         placement: waymark_core::content::Placement::Auto,
         unchecked: false,
+        advance: Moves::Click,
+        advances: vec![Moves::Click, Moves::Next],
     };
     m.overlay.render(js(&View::Recorder(RecorderView {
         steps: vec![step("Click New deal", false), step("Click Save", true)],
         export: None,
         repick: None,
         owner: String::new(),
+        pages: vec![PagePreview {
+            pattern: "/crm/deals*".into(),
+            matches: vec!["/crm/deals".into(), "/crm/deals/new".into()],
+        }],
+        unmatched: vec!["/reports".into()],
+        pages_custom: false,
+        pages_error: Some("`x` is not a page pattern".into()),
     })));
     tick().await;
     assert_eq!(
@@ -456,6 +466,35 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
     );
     let text = m.root.text_content().unwrap();
     assert!(text.contains("found more than once"), "{text}");
+    assert!(
+        text.contains("/crm/deals* matches /crm/deals, /crm/deals/new"),
+        "{text}"
+    );
+    assert!(text.contains("Not offered on /reports"), "{text}");
+    let alert = m.root.query_selector("[role=alert]").unwrap().unwrap();
+    assert_eq!(alert.text_content().unwrap(), "`x` is not a page pattern");
+    let pages = m
+        .root
+        .query_selector("textarea.rec-pages-edit")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap();
+    assert_eq!(pages.value(), "/crm/deals*");
+    pages.set_value("/crm/deals\n/reports*");
+    pages
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    let adv = m
+        .root
+        .query_selector("select.rec-advance")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    adv.set_value("next");
+    adv.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     click(&m.root, "button[aria-label='Move step 2 up']");
     click(&m.root, "button[aria-label='Delete step 1']");
     click(&m.root, "button.rec-repick");
@@ -464,6 +503,8 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
     assert_eq!(
         *m.sent.borrow(),
         [
+            r#"{"type":"record_pages","text":"/crm/deals\n/reports*"}"#,
+            r#"{"type":"record_advance","index":0,"advance":"next"}"#,
             r#"{"type":"record_move","from":1,"to":0}"#,
             r#"{"type":"record_delete","index":0}"#,
             r#"{"type":"record_repick","index":0}"#,
@@ -475,6 +516,10 @@ async fn the_recorder_lists_steps_and_shows_the_exported_file() {
         steps: vec![],
         repick: None,
         owner: String::new(),
+        pages: vec![],
+        unmatched: vec![],
+        pages_custom: false,
+        pages_error: None,
         export: Some(ExportView {
             file: "create-a-deal.toml".into(),
             text: "id = \"create-a-deal\"\n".into(),

@@ -86,11 +86,32 @@ describe('recorder', () => {
     await until(async () => (await titles())[2] === 'Save the deal', 'the title edited');
     // Step 1's text and placement, in the step's details.
     await settled(frame, 'opening details');
-    await frame.getByText('Text and placement of step 1').click();
+    await frame.getByText('Text, placement and advance of step 1').click();
     const body = frame.locator('textarea.rec-body').first();
     await body.fill('Every deal starts here: click **New deal**.');
     await body.press('Tab');
     await frame.locator('select.rec-placement').first().selectOption('bottom');
+    // Step 2 moves on as soon as a name is typed.
+    await settled(frame, 'opening step 2');
+    await frame.getByText('Text, placement and advance of step 2').click();
+    const advance = frame.locator('select.rec-advance').nth(1);
+    assert.deepEqual(await advance.locator('option').allTextContents(), ['they enter a value and leave the field', 'they type in it', 'they press Next']);
+    await advance.selectOption('input');
+    // Where it will be offered: the pattern, what it matches of the pages
+    // visited, and a rewrite refused with the reason.
+    await settled(frame, 'opening the pages');
+    await frame.getByText('Where it is offered').click();
+    await frame.getByText('/crm/deals* matches /crm/deals, /crm/deals/new').waitFor();
+    const pagesBox = frame.getByRole('textbox', { name: /^Pages/ });
+    await pagesBox.fill('crm/deals');
+    await pagesBox.press('Tab');
+    await frame.getByRole('alert').filter({ hasText: '`crm/deals` is not a page pattern' }).waitFor();
+    await pagesBox.fill('/crm/deals');
+    await pagesBox.press('Tab');
+    await frame.getByText('Not offered on /crm/deals/new').waitFor();
+    await pagesBox.fill('');
+    await pagesBox.press('Tab');
+    await frame.getByText('/crm/deals* matches /crm/deals, /crm/deals/new').waitFor();
     await settled(frame, 'moving');
     await frame.getByRole('button', { name: 'Move step 2 up' }).click();
     await until(async () => (await titles())[0] === 'Fill in Deal name', 'step 2 moved up');
@@ -137,6 +158,7 @@ describe('recorder', () => {
     assert.match(text, /title = "Save the deal"/);
     assert.match(text, /body = "Every deal starts here: click \*\*New deal\*\*\."/);
     assert.match(text, /placement = "bottom"/);
+    assert.match(text, /advance = "input"/);
     // demo-app gives the save button a new random id (`btn-` + 7 base-36
     // characters) on every render: never a target.
     assert.ok(!/#btn-(?!primary)[a-z0-9]{7}"/.test(text), 'the save button\'s generated id is not a target');

@@ -271,6 +271,8 @@ impl Engine {
             Event::RecordExport => self.record_export(s),
             Event::RecordDiscard => self.record_discard(s),
             Event::RecordPreview => self.record_preview(s),
+            Event::RecordAdvance { index, advance } => self.record_advance(s, index, advance),
+            Event::RecordPages { text } => self.record_pages(s, &text),
             Event::Hovered { rect } => self.hovered(s, rect),
             Event::Picked { facts, action, url } => self.picked(s, facts, action, url, &mut out),
             Event::Counted { step, counts } => self.counted(s, step, counts),
@@ -326,6 +328,7 @@ impl Engine {
             tour,
             ..Session::default()
         };
+        self.record_visit(s);
         let load = Some(Command::Load {
             key: storage_key(&s.url),
         });

@@ -154,6 +154,16 @@ pub enum Event {
     RecordDiscard,
     /// Play the recording now, as employees will see it.
     RecordPreview,
+    /// The recorder card: what moves step `index` on.
+    RecordAdvance {
+        index: usize,
+        advance: crate::recorder::Moves,
+    },
+    /// The recorder card: the `applies_to` patterns as the author wrote
+    /// them (one per line or comma; empty: the generalised ones).
+    RecordPages {
+        text: String,
+    },
     /// Record mode (the recorder script): the element under the pointer.
     Hovered {
         rect: Rect,
@@ -248,6 +258,8 @@ impl Event {
             | Event::RecordExport
             | Event::RecordDiscard
             | Event::RecordPreview
+            | Event::RecordAdvance { .. }
+            | Event::RecordPages { .. }
             | Event::CardResized { .. } => Sender::Frame,
             Event::OpenHelp => Sender::Browser,
             Event::Restored { .. } => Sender::Storage,

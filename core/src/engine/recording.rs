@@ -14,6 +14,7 @@
 
 use super::*;
 use crate::content::Target;
+use crate::recorder::Moves;
 
 impl Engine {
     pub(super) fn record_start(&self, s: &mut Session) {
@@ -26,7 +27,9 @@ impl Engine {
         s.done = None;
         s.panel = None;
         s.exported = None;
+        s.pages_error = None;
         s.recording = Some(Recording::default());
+        self.record_visit(s);
     }
 
     pub(super) fn hovered(&self, s: &mut Session, rect: Rect) {
@@ -80,6 +83,26 @@ impl Engine {
     ) {
         if let Some(r) = s.recording.as_mut() {
             r.describe(index, &body, placement);
+        }
+    }
+
+    pub(super) fn record_advance(&self, s: &mut Session, index: usize, moves: Moves) {
+        if let Some(r) = s.recording.as_mut() {
+            r.set_advance(index, moves);
+        }
+    }
+
+    pub(super) fn record_pages(&self, s: &mut Session, text: &str) {
+        if let Some(r) = s.recording.as_mut() {
+            s.pages_error = r.set_pages(text).err();
+        }
+    }
+
+    /// The author moved to another page while recording.
+    pub(super) fn record_visit(&self, s: &mut Session) {
+        let url = s.url.clone();
+        if let (Some(r), None) = (s.recording.as_mut(), &s.preview) {
+            r.visit(&url);
         }
     }
 
@@ -163,7 +186,12 @@ impl Engine {
 
     /// The recorder card.
     pub(super) fn recorder_view(&self, s: &Session, r: &Recording) -> View {
+        let (pages, unmatched) = r.page_preview();
         View::Recorder(RecorderView {
+            pages,
+            unmatched,
+            pages_custom: r.pages.is_some(),
+            pages_error: s.pages_error.clone(),
             steps: r
                 .steps
                 .iter()
@@ -180,6 +208,8 @@ impl Engine {
                     body: st.body.clone(),
                     placement: st.placement.unwrap_or(Placement::Auto),
                     unchecked: st.unchecked(),
+                    advance: st.moves(),
+                    advances: Moves::for_action(st.action).to_vec(),
                 })
                 .collect(),
             repick: r.repick,

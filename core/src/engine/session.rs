@@ -119,6 +119,8 @@ pub struct Session {
     /// while set, the tour plays it and the recorder stands by; it ends
     /// when the walkthrough does (`Engine::preview_over`).
     pub(super) preview: Option<Arc<Walkthrough>>,
+    /// Why the author's `applies_to` patterns were not taken.
+    pub(super) pages_error: Option<String>,
     pub(super) shown: Shown,
 }
 

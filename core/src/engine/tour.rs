@@ -202,6 +202,7 @@ impl Engine {
 impl Engine {
     pub(super) fn url_changed(&self, s: &mut Session, url: String) {
         s.url = url;
+        self.record_visit(s);
         let reached = self.current(s).is_some_and(
             |c| matches!(&c.step().advance, Advance::Url(p) if urlmatch::matches(p, &s.url)),
         );

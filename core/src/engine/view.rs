@@ -40,6 +40,18 @@ pub struct RecorderView {
     /// Set once the author exported: the walkthrough file to save.
     #[serde(default)]
     pub export: Option<ExportView>,
+    /// The `applies_to` patterns the file will have, each with the pages
+    /// visited while recording that it matches.
+    #[serde(default)]
+    pub pages: Vec<crate::recorder::PagePreview>,
+    /// Visited pages no pattern matches.
+    #[serde(default)]
+    pub unmatched: Vec<String>,
+    /// The author wrote the patterns (else they are generalised).
+    #[serde(default)]
+    pub pages_custom: bool,
+    #[serde(default)]
+    pub pages_error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +71,10 @@ pub struct RecStepView {
     #[serde(default)]
     pub body: String,
     pub placement: Placement,
+    /// What moves it on, and the choices the card offers.
+    pub advance: crate::recorder::Moves,
+    #[serde(default)]
+    pub advances: Vec<crate::recorder::Moves>,
     /// Counted after the page had moved on: the targets are unchecked.
     #[serde(default)]
     pub unchecked: bool,

@@ -313,3 +313,70 @@ fn a_preview_plays_the_recording_as_built_then_returns_to_it() {
         .iter()
         .any(|c| matches!(c, Command::Record { .. } | Command::Save { .. })));
 }
+
+#[test]
+fn the_card_sets_what_moves_a_step_on_and_where_the_walkthrough_applies() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::RecordStart);
+    e.handle(
+        &mut s,
+        Event::Picked {
+            facts: button("new-deal", "New deal"),
+            action: Action::Click,
+            url: URL.to_string(),
+        },
+    );
+    // The author goes on to a deal's page.
+    e.handle(
+        &mut s,
+        Event::UrlChanged {
+            url: "http://127.0.0.1:4000/crm/deals/77?tab=notes".into(),
+        },
+    );
+    let c = e.handle(
+        &mut s,
+        Event::RecordAdvance {
+            index: 0,
+            advance: crate::recorder::Moves::Next,
+        },
+    );
+    let r = recorder_view(&c).unwrap();
+    assert_eq!(r.steps[0].advance, crate::recorder::Moves::Next);
+    assert_eq!(
+        r.steps[0].advances,
+        [crate::recorder::Moves::Click, crate::recorder::Moves::Next]
+    );
+    assert_eq!(r.pages.len(), 1);
+    assert_eq!(r.pages[0].pattern, "/crm/deals*");
+    assert_eq!(r.pages[0].matches, ["/crm/deals", "/crm/deals/77"]);
+    assert!(!r.pages_custom);
+
+    let c = e.handle(
+        &mut s,
+        Event::RecordPages {
+            text: "deals".into(),
+        },
+    );
+    let r = recorder_view(&c).unwrap();
+    assert!(r
+        .pages_error
+        .as_deref()
+        .unwrap()
+        .contains("`deals` is not a page pattern"));
+    let c = e.handle(
+        &mut s,
+        Event::RecordPages {
+            text: "/crm/deals".into(),
+        },
+    );
+    let r = recorder_view(&c).unwrap();
+    assert_eq!(r.pages_error, None);
+    assert!(r.pages_custom);
+    assert_eq!(r.unmatched, ["/crm/deals/77"]);
+    let c = e.handle(&mut s, Event::RecordExport);
+    let text = recorder_view(&c).unwrap().export.unwrap().text;
+    assert!(text.contains("applies_to = [\"/crm/deals\"]"), "{text}");
+    assert!(text.contains("advance = \"next\""), "{text}");
+}
