@@ -5,6 +5,12 @@
 //! (how many elements of the page it finds, as the agent counts them),
 //! then `keep: ...`, what a recorded step keeps. `UPDATE_SNAPSHOTS=1`
 //! rewrites them after a deliberate change; review the diff.
+//!
+//! Frames and shadow roots: an element with `data-frame="f.html"` (an
+//! iframe) or `data-shadow="f.html"` (a shadow host) holds the document in
+//! that file of the case's folder. The picked element may be in any of
+//! them; counts follow the agent: plain CSS looks in the page's document,
+//! `aria/`, `text/` and `pierce/` in every scope, and `a >>> b` hop by hop.
 
 #![cfg(feature = "authoring")]
 
@@ -15,7 +21,8 @@ mod common;
 use common::{count, implicit_role, name_of, text_of};
 use scraper::{ElementRef, Html, Selector};
 use waymark_core::authoring::parse_target;
-use waymark_core::targeting::suggest::{choose, suggest, Node, Picked, TEST_ID_ATTRS};
+use waymark_core::content::Target;
+use waymark_core::targeting::suggest::{choose, suggest, Hop, Node, Picked, TEST_ID_ATTRS};
 
 /// The node's facts as the agent reports them.
 fn node(el: &ElementRef) -> Node {
@@ -50,9 +57,88 @@ fn node(el: &ElementRef) -> Node {
     }
 }
 
-fn picked(doc: &Html) -> Picked {
+fn load(case: &Path, file: &str) -> Html {
+    let text = std::fs::read_to_string(case.join(file))
+        .unwrap_or_else(|e| panic!("{}: {e}", case.join(file).display()));
+    Html::parse_document(&text)
+}
+
+/// The document an element holds (`data-frame`, `data-shadow`), if any.
+fn inner(el: &ElementRef) -> Option<(Hop, String)> {
+    let v = el.value();
+    v.attr("data-frame")
+        .map(|f| (Hop::Frame, f.to_string()))
+        .or_else(|| v.attr("data-shadow").map(|f| (Hop::Shadow, f.to_string())))
+}
+
+fn hosts(doc: &Html) -> Vec<ElementRef<'_>> {
+    let sel = Selector::parse("[data-frame], [data-shadow]").unwrap();
+    doc.select(&sel).collect()
+}
+
+/// Every document of the case, the page's first, depth first.
+fn scopes(case: &Path, file: &str) -> Vec<Html> {
+    let doc = load(case, file);
+    let nested: Vec<String> = hosts(&doc)
+        .iter()
+        .filter_map(inner)
+        .map(|(_, f)| f)
+        .collect();
+    let mut out = vec![doc];
+    for f in nested {
+        out.extend(scopes(case, &f));
+    }
+    out
+}
+
+/// How many elements the agent would find for `t`.
+fn count_in(case: &Path, t: &Target) -> usize {
+    match t {
+        Target::Css(_) => count(&load(case, "page.html"), t),
+        Target::Path { hops, css } => {
+            let mut file = "page.html".to_string();
+            for hop in hops {
+                let doc = load(case, &file);
+                let Ok(sel) = Selector::parse(hop) else {
+                    return 0;
+                };
+                let Some((_, next)) = doc.select(&sel).next().and_then(|el| inner(&el)) else {
+                    return 0;
+                };
+                file = next;
+            }
+            count(&load(case, &file), &Target::Css(css.clone()))
+        }
+        _ => scopes(case, "page.html").iter().map(|d| count(d, t)).sum(),
+    }
+}
+
+/// The picked element's facts, in whichever scope it is.
+fn picked(case: &Path, file: &str) -> Option<Picked> {
+    let doc = load(case, file);
+    if let Some(p) = picked_in(&doc) {
+        return Some(p);
+    }
+    for host in hosts(&doc) {
+        let Some((hop, f)) = inner(&host) else {
+            continue;
+        };
+        if let Some(mut p) = picked(case, &f) {
+            let above = host
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .map(|a| node(&a))
+                .collect();
+            p.scopes.insert(0, (hop, node(&host), above));
+            return Some(p);
+        }
+    }
+    None
+}
+
+fn picked_in(doc: &Html) -> Option<Picked> {
     let sel = Selector::parse("[data-picked]").unwrap();
-    let el = doc.select(&sel).next().expect("no [data-picked] element");
+    let el = doc.select(&sel).next()?;
     let v = el.value();
     let field = matches!(v.name(), "input" | "select" | "textarea");
     let labelled =
@@ -67,7 +153,7 @@ fn picked(doc: &Html) -> Picked {
                 .any(|a| a.value().name() == "label");
             by_for || wrapped
         };
-    Picked {
+    Some(Picked {
         node: node(&el),
         role: implicit_role(&el),
         name: name_of(doc, &el),
@@ -79,7 +165,7 @@ fn picked(doc: &Html) -> Picked {
             .map(|a| node(&a))
             .collect(),
         scopes: Vec::new(),
-    }
+    })
 }
 
 #[test]
@@ -90,16 +176,15 @@ fn fixtures() {
         .map(|e| e.unwrap().path())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 6);
+    assert!(cases.len() >= 8);
     let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let mut failures = Vec::new();
     for case in cases {
-        let doc = Html::parse_document(&std::fs::read_to_string(case.join("page.html")).unwrap());
-        let p = picked(&doc);
+        let p = picked(&case, "page.html").expect("no [data-picked] element");
         let all = suggest(&p);
         let counts: Vec<usize> = all
             .iter()
-            .map(|s| count(&doc, &parse_target(&s.target).unwrap()))
+            .map(|s| count_in(&case, &parse_target(&s.target).unwrap()))
             .collect();
         // Every suggestion finds the picked element (it is built from it).
         let mut got = String::new();
