@@ -12,6 +12,11 @@
 //   step_ms          from the click to the step shown counted in the
 //                    recorder card: the worker (suggestions, engine) and
 //                    the round trips, p50 / p90
+//   worker_ms        the worker's own part of a click: the engine (the same
+//                    wasm module, loaded in an extension page of the same
+//                    browser) handling `picked` (suggestions, the step, the
+//                    recorder card's view), p50 / p90 over recordings of
+//                    20 steps
 //
 //   node tests/bench/recorder.mjs [--clicks 40]
 import { clickLauncher, launch, overlayFrame, settled, startDemoApp, until } from '../e2e/harness.mjs';
@@ -66,6 +71,49 @@ try {
   const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   console.log(JSON.stringify({ bench: 'recorder', figure: 'main_thread_ms', page_elements: elements, clicks: CLICKS, value: +(on - off).toFixed(2), recording_on_ms: +on.toFixed(2), recording_off_ms: +off.toFixed(2), goal_ms: 16 }));
   console.log(JSON.stringify({ bench: 'recorder', figure: 'step_ms', clicks: CLICKS, p50: q(0.5), p90: q(0.9) }));
+
+  // The worker's part, on its own: the worker's wasm in an extension page.
+  const ext = await browser.context.newPage();
+  await ext.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  const worker = await ext.evaluate(async (n) => {
+    const m = await import(chrome.runtime.getURL('wasm/waymark_worker.js'));
+    await m.default();
+    const key = (await (await fetch(chrome.runtime.getURL('demo-public-key.txt'))).text()).trim();
+    const d = new m.Deployment(null, key);
+    const e = new m.WaymarkEngine();
+    e.load(d, new Uint8Array(await (await fetch(chrome.runtime.getURL('content.wmb'))).arrayBuffer()), 'built_in', undefined, Date.now(), false);
+    const url = 'http://127.0.0.1:8080/fixtures/bench.html';
+    e.handle(1, 'agent', { type: 'attached', url, viewport: { width: 1280, height: 800 }, locale: 'en' });
+    e.handle(1, 'storage', { type: 'restored', tour: null });
+    const node = (tag, extra = {}) => ({ tag, id: null, classes: [], test_ids: [], attrs: [], nth_of_type: 1, of_type: 1, ...extra });
+    // A recording of 20 steps, picked one after the other, timed as a
+    // whole (performance.now() is coarse outside cross-origin isolation):
+    // the mean pick of each recording is one sample.
+    const times = [];
+    let last = null;
+    for (let r = 0; r < n / 20; r++) {
+      e.handle(1, 'frame', { type: 'record_discard' });
+      e.handle(1, 'frame', { type: 'record_start' });
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) {
+        const facts = {
+          node: node('button', { classes: ['btn', 'btn-sm'], test_ids: [['data-testid', `open-${i}`]], nth_of_type: 1, of_type: 2 }),
+          role: 'button', name: `Open row ${i}`, labelled: false, text: 'Open',
+          ancestors: [node('td', { nth_of_type: 4, of_type: 5 }), node('tr', { nth_of_type: i + 1, of_type: 1000 }), node('tbody'), node('table', { classes: ['grid'] }), node('main', { id: 'bench' }), node('body'), node('html')],
+          scopes: [],
+        };
+        last = e.handle(1, 'recorder', { type: 'picked', facts, action: 'click', url });
+      }
+      times.push((performance.now() - t0) / 20);
+    }
+    // It did record: the card lists the 20 steps.
+    const card = last.find((c) => c.type === 'render');
+    if (card?.view?.kind !== 'recorder' || card.view.steps?.length !== 20) throw new Error(`the engine did not record: ${JSON.stringify(last).slice(0, 300)}`);
+    times.sort((a, b) => a - b);
+    const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+    return { p50: q(0.5), p90: q(0.9) };
+  }, 200);
+  console.log(JSON.stringify({ bench: 'recorder', figure: 'worker_ms', picks: 200, p50: +worker.p50.toFixed(3), p90: +worker.p90.toFixed(3) }));
 } finally {
   await browser.close();
   app.stop();
