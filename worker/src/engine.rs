@@ -302,6 +302,9 @@ impl WaymarkEngine {
                 user_from_page: p.user.from_page.clone(),
                 recorder: p.features.recorder,
                 user_id: p.user.id.clone(),
+                user_roles: p.user.roles.clone(),
+                user_region: p.user.region.clone(),
+                user_locale: p.user.locale.clone(),
             });
         }
     }

@@ -36,6 +36,51 @@ pub struct Audience {
     pub regulated: bool,
 }
 
+/// The user as far as audiences go: policy `user`, else what the host
+/// page shows (`user.from_page`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Viewer {
+    pub roles: Vec<String>,
+    pub region: Option<String>,
+    /// BCP 47 (`fr-CA`).
+    pub locale: Option<String>,
+}
+
+impl Audience {
+    /// Content for everyone: no roles, regions or locales named.
+    pub fn is_everyone(&self) -> bool {
+        self.roles.is_empty() && self.regions.is_empty() && self.locales.is_empty()
+    }
+
+    /// Whether content for this audience is for `viewer`. Each dimension
+    /// the audience names must match (any of its values; case does not
+    /// matter; a locale `fr` covers `fr-CA`). With nobody known (`None`),
+    /// only content for everyone is.
+    pub fn admits(&self, viewer: Option<&Viewer>) -> bool {
+        if self.is_everyone() {
+            return true;
+        }
+        let Some(v) = viewer else { return false };
+        let eq = |a: &String, b: &str| a.eq_ignore_ascii_case(b);
+        let covers = |a: &String, l: &str| {
+            eq(a, l)
+                || (l.len() > a.len()
+                    && l.is_char_boundary(a.len())
+                    && l[..a.len()].eq_ignore_ascii_case(a)
+                    && l[a.len()..].starts_with(['-', '_']))
+        };
+        (self.roles.is_empty() || v.roles.iter().any(|r| self.roles.iter().any(|a| eq(a, r))))
+            && (self.regions.is_empty()
+                || v.region
+                    .as_deref()
+                    .is_some_and(|r| self.regions.iter().any(|a| eq(a, r))))
+            && (self.locales.is_empty()
+                || v.locale
+                    .as_deref()
+                    .is_some_and(|l| self.locales.iter().any(|a| covers(a, l))))
+    }
+}
+
 /// Publishing state. Only `approved` ships to production; `retired` never ships.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {

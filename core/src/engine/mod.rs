@@ -46,8 +46,11 @@ use crate::analytics::{ContentKind, LaunchedFrom, Skipped, StepDone, What};
 use crate::bundle::{Bundle, Manifest};
 use crate::content::{
     Advance, Branch, Date, Library, Meta, Moment, Placement, Step, StepTexts, Target, Texts,
-    Trigger, Walkthrough,
+    Trigger, Viewer, Walkthrough,
 };
+
+/// Who a list is for: the session's locale and its viewer (audience).
+type Who<'a> = (&'a str, Option<&'a Viewer>);
 use crate::deploy::policy::{FromPage, Support};
 use crate::geometry::{self, Rect, Size};
 use crate::recorder::{Action as RecAction, Recording};
@@ -199,6 +202,50 @@ impl Engine {
             .into_iter()
             .filter_map(|l| t.get(l))
             .collect()
+    }
+
+    /// The user as audiences see them: policy `user` fields, else the
+    /// page's (`user.from_page`; roles split on commas and spaces). None
+    /// when neither says anything: only content for everyone shows.
+    pub(super) fn viewer(&self, s: &Session) -> Option<Viewer> {
+        let d = &self.deployment;
+        let page = s.user.as_ref();
+        let roles = d
+            .user_roles
+            .clone()
+            .or_else(|| {
+                page.and_then(|u| u.roles.as_ref()).map(|r| {
+                    r.split([',', ' '])
+                        .filter(|x| !x.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        let region = d
+            .user_region
+            .clone()
+            .or_else(|| page.and_then(|u| u.region.clone()));
+        let locale = d
+            .user_locale
+            .clone()
+            .or_else(|| page.and_then(|u| u.locale.clone()));
+        (!roles.is_empty() || region.is_some() || locale.is_some()).then_some(Viewer {
+            roles,
+            region,
+            locale,
+        })
+    }
+
+    /// Is content `id` (walkthrough or article) for this session's user?
+    /// Unknown ids are not.
+    pub(super) fn for_user(&self, s: &Session, id: &str) -> bool {
+        let meta = match (self.walkthrough(s, id), self.library.article(id)) {
+            (Some(w), _) => w.meta.clone(),
+            (None, Some(a)) => a.meta.clone(),
+            (None, None) => return false,
+        };
+        meta.audience.admits(self.viewer(s).as_ref())
     }
 
     pub fn search_error(&self) -> Option<&search::SearchError> {
@@ -354,6 +401,10 @@ impl Engine {
         if s.user.as_ref() != Some(&user) {
             out.push(Command::Identified { user: user.clone() });
             s.user = Some(user);
+            // What the panel lists depends on who the user is.
+            if let Some(p) = s.panel.as_mut() {
+                p.list = None;
+            }
         }
     }
 

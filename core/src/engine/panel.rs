@@ -10,12 +10,14 @@ impl Engine {
     }
 
     /// Ranked results for `query` on `url`, as panel items.
-    pub(super) fn results(&self, query: &str, url: &str, locale: &str) -> Vec<PanelItem> {
+    pub(super) fn results(&self, query: &str, url: &str, who: Who) -> Vec<PanelItem> {
         let Ok(index) = &self.search else {
             return Vec::new();
         };
+        // Content for other audiences is dropped after ranking: ask for
+        // more, keep the first that are for this user.
         let opts = SearchOptions {
-            limit: PANEL_ITEMS,
+            limit: PANEL_ITEMS * 4,
             url: Some(url.to_string()),
             ..Default::default()
         };
@@ -24,14 +26,16 @@ impl Engine {
             .into_iter()
             .filter_map(|h| {
                 let d = index.doc(h.doc)?;
-                self.item(locale, &d.id, &d.kind, &h.matched)
+                self.item(who, &d.id, &d.kind, &h.matched)
             })
+            .take(PANEL_ITEMS)
             .collect()
     }
 
+    /// Content `id` as a panel item, if it is for this user (audience).
     pub(super) fn item(
         &self,
-        locale: &str,
+        (locale, viewer): Who,
         id: &str,
         kind: &str,
         matched: &[String],
@@ -54,6 +58,9 @@ impl Engine {
                 (title, w.moment, text, &w.meta)
             }
         };
+        if !meta.audience.admits(viewer) {
+            return None;
+        }
         Some(PanelItem {
             id: id.to_string(),
             kind: if kind == "article" {
@@ -70,7 +77,7 @@ impl Engine {
 
     /// Content for the page the user is on: specific matches first, then
     /// content that applies everywhere.
-    pub(super) fn for_this_page(&self, url: &str, locale: &str) -> Vec<PanelItem> {
+    pub(super) fn for_this_page(&self, url: &str, who: Who) -> Vec<PanelItem> {
         let lib = &self.library;
         let all = lib
             .walkthroughs
@@ -87,14 +94,15 @@ impl Engine {
         specific
             .into_iter()
             .chain(general)
+            .filter_map(|(_, id, kind)| self.item(who, id, kind, &[]))
             .take(PANEL_ITEMS)
-            .filter_map(|(_, id, kind)| self.item(locale, id, kind, &[]))
             .collect()
     }
 
     /// The panel's list for its current query and the session's URL,
     /// recomputed only when one of them changed.
     pub(super) fn panel_list<'s>(&self, s: &'s mut Session) -> Option<&'s PanelView> {
+        let viewer = self.viewer(s);
         let url = s.url.as_str();
         let locale = s.locale.as_str();
         let p = s.panel.as_mut()?;
@@ -103,7 +111,7 @@ impl Engine {
             .as_ref()
             .is_some_and(|(q, u, _)| *q == p.query && u == url);
         if !fresh {
-            let view = self.list_for(&p.query, url, locale);
+            let view = self.list_for(&p.query, url, (locale, viewer.as_ref()));
             p.list = Some((p.query.clone(), url.to_string(), view));
         }
         p.list.as_ref().map(|(_, _, v)| v)
@@ -129,7 +137,7 @@ impl Engine {
         }
     }
 
-    pub(super) fn list_for(&self, query_text: &str, url: &str, locale: &str) -> PanelView {
+    pub(super) fn list_for(&self, query_text: &str, url: &str, who: Who) -> PanelView {
         let search_error = self
             .search
             .as_ref()
@@ -143,7 +151,7 @@ impl Engine {
             return PanelView {
                 query: query_text.to_string(),
                 heading: "For this page".into(),
-                items: self.for_this_page(url, locale),
+                items: self.for_this_page(url, who),
                 no_results: false,
                 search_error: search_error.filter(|_| search),
                 search,
@@ -151,12 +159,12 @@ impl Engine {
                 recorder,
             };
         }
-        let items = self.results(query, url, locale);
+        let items = self.results(query, url, who);
         if items.is_empty() {
             return PanelView {
                 query: query_text.to_string(),
                 heading: format!("No results for “{query}”. Related to this page:"),
-                items: self.for_this_page(url, locale),
+                items: self.for_this_page(url, who),
                 no_results: true,
                 search_error: None,
                 search,
@@ -247,6 +255,9 @@ impl Engine {
             .and_then(|(_, _, l)| l.items.iter().position(|i| i.id == id));
         if let Some(p) = position {
             self.note_search(s, Some((&id, p + 1)));
+        }
+        if !self.for_user(s, &id) {
+            return;
         }
         if self.library.article(&id).is_some() {
             if let Some(p) = s.panel.as_mut() {

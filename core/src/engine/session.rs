@@ -41,6 +41,11 @@ pub struct Deployment {
     pub recorder: bool,
     /// Policy `user.id`: the owner of what this user records.
     pub user_id: Option<String>,
+    /// Policy `user.roles`, `user.region`, `user.locale`: who content's
+    /// `audience` is matched against (given fields win over the page's).
+    pub user_roles: Option<Vec<String>>,
+    pub user_region: Option<String>,
+    pub user_locale: Option<String>,
 }
 
 impl Default for Deployment {
@@ -52,6 +57,9 @@ impl Default for Deployment {
             user_from_page: None,
             recorder: true,
             user_id: None,
+            user_roles: None,
+            user_region: None,
+            user_locale: None,
         }
     }
 }

@@ -46,7 +46,7 @@ impl Engine {
                 _ => Command::Unwatch,
             });
         }
-        let (ids, entries) = self.sentinels(&s.url);
+        let (ids, entries) = self.sentinels(&s.url, self.viewer(s).as_ref());
         if s.shown.sentinels.as_ref() != Some(&ids) {
             s.present.retain(|id| ids.contains(id));
             s.shown.sentinels = Some(ids);

@@ -212,7 +212,7 @@ impl Engine {
     }
 
     pub(super) fn start_asked(&self, s: &mut Session, id: String) {
-        if self.walkthrough(s, &id).is_some() {
+        if self.walkthrough(s, &id).is_some() && self.for_user(s, &id) {
             let offered = matches!(self.view(s), View::Offer { item } if item.id == id);
             if offered {
                 self.note(

@@ -11,15 +11,25 @@ impl Engine {
         s.present
             .iter()
             .filter(|id| !s.dismissed.contains(*id))
-            .find_map(|id| self.item(&s.locale, id, "walkthrough", &[]))
+            .find_map(|id| self.item((&s.locale, self.viewer(s).as_ref()), id, "walkthrough", &[]))
     }
 
     /// The triggers of the walkthroughs that apply to `url`, as the agent's
     /// watch list (keys: walkthrough ids).
-    pub(super) fn sentinels(&self, url: &str) -> (Vec<String>, Vec<Entry>) {
+    pub(super) fn sentinels(
+        &self,
+        url: &str,
+        viewer: Option<&Viewer>,
+    ) -> (Vec<String>, Vec<Entry>) {
         let mut ids = Vec::new();
         let mut entries = Vec::new();
-        for w in &self.library.walkthroughs {
+        // Not even watched for a user the walkthrough is not for.
+        for w in self
+            .library
+            .walkthroughs
+            .iter()
+            .filter(|w| w.meta.audience.admits(viewer))
+        {
             let (Trigger::OnElement { target, text } | Trigger::OnError { target, text }) =
                 &w.trigger
             else {

@@ -380,3 +380,93 @@ fn a_right_to_left_language_renders_mirrored_and_places_cards_on_the_left() {
         "card {frame:?} is left of {target:?}"
     );
 }
+
+/// Content for an audience: only for users it names; nobody known sees
+/// only content for everyone; policy's user fields win over the page's.
+#[test]
+fn content_outside_the_users_audience_is_neither_listed_found_nor_started() {
+    let mut lib = library();
+    lib.walkthroughs[0].meta.audience.roles = vec!["sales-rep".into()];
+    let e = Engine::new(lib.clone());
+    let ids = |c: &[Command]| -> Vec<String> {
+        match view_of(c) {
+            Some(View::Panel(p)) => p.items.iter().map(|i| i.id.clone()).collect(),
+            other => panic!("no panel: {other:?}"),
+        }
+    };
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    assert_eq!(
+        ids(&c),
+        ["deal-basics"],
+        "nobody known: the audience's walkthrough is not listed"
+    );
+    let c = e.handle(
+        &mut s,
+        Event::Search {
+            query: "create deal".into(),
+        },
+    );
+    assert!(!ids(&c).contains(&"create-deal".to_string()), "nor found");
+    e.handle(
+        &mut s,
+        Event::Start {
+            id: "create-deal".into(),
+        },
+    );
+    assert!(s.tour.is_none(), "nor started, even when asked by id");
+
+    // The page shows a sales rep (user.from_page): listed, found, started.
+    e.handle(
+        &mut s,
+        Event::Search {
+            query: String::new(),
+        },
+    );
+    let c = e.handle(
+        &mut s,
+        Event::User {
+            user: PageUser {
+                id: Some("u1".into()),
+                roles: Some("admin, Sales-Rep".into()),
+                ..PageUser::default()
+            },
+        },
+    );
+    assert_eq!(ids(&c), ["create-deal", "deal-basics"]);
+    let c = e.handle(
+        &mut s,
+        Event::Search {
+            query: "create deal".into(),
+        },
+    );
+    assert_eq!(ids(&c)[0], "create-deal");
+    e.handle(
+        &mut s,
+        Event::Start {
+            id: "create-deal".into(),
+        },
+    );
+    assert!(s.tour.is_some());
+
+    // Policy says cashier: it wins over the page.
+    let mut e = Engine::new(lib);
+    e.set_deployment(Deployment {
+        user_roles: Some(vec!["cashier".into()]),
+        ..Deployment::default()
+    });
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(
+        &mut s,
+        Event::User {
+            user: PageUser {
+                roles: Some("sales-rep".into()),
+                ..PageUser::default()
+            },
+        },
+    );
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    assert_eq!(ids(&c), ["deal-basics"]);
+}
