@@ -159,6 +159,58 @@ fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
+/// A deep link's parameter in `url` (`#waymark=create-deal`, a hash
+/// route's `#/deals?waymark=…`, or the query's `?waymark=…`): its value,
+/// and the URL without it (an emptied `?` or `#` goes too). The fragment
+/// is looked at first. Values longer than 100 characters are not links.
+pub fn take_param(url: &str, name: &str) -> Option<(String, String)> {
+    if name.is_empty() {
+        return None;
+    }
+    let parts = split(url);
+    let base = &url[..url.len() - parts.query.len() - parts.fragment.len()];
+    // In a part (`?…` or `#…`), the pair at a boundary: the part's start,
+    // or after `?`, `&` or `#`.
+    let find = |part: &str| -> Option<(String, String)> {
+        let key = format!("{name}=");
+        let mut from = 0;
+        while let Some(at) = part[from..].find(&key).map(|i| i + from) {
+            let boundary = at == 0 || matches!(part.as_bytes()[at - 1], b'?' | b'&' | b'#');
+            if boundary {
+                let start = at + key.len();
+                let end = part[start..].find('&').map_or(part.len(), |i| i + start);
+                let value = part[start..end].to_string();
+                if value.is_empty() || value.len() > 100 {
+                    return None;
+                }
+                // Drop the pair and one `&` beside it.
+                let (cut_from, cut_to) = if end < part.len() {
+                    (at, end + 1)
+                } else if at > 0 && part.as_bytes()[at - 1] == b'&' {
+                    (at - 1, end)
+                } else {
+                    (at, end)
+                };
+                let mut rest = format!("{}{}", &part[..cut_from], &part[cut_to..]);
+                if rest.ends_with('?') {
+                    rest.pop();
+                }
+                if rest == "#" || rest == "?" {
+                    rest.clear();
+                }
+                return Some((value, rest));
+            }
+            from = at + 1;
+        }
+        None
+    };
+    if let Some((v, frag)) = find(parts.fragment) {
+        return Some((v, format!("{base}{}{frag}", parts.query)));
+    }
+    let (v, query) = find(parts.query)?;
+    Some((v, format!("{base}{query}{}", parts.fragment)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +289,66 @@ mod tests {
             let pat = "*a".repeat(n) + "b";
             let text = "a".repeat(n * 2);
             prop_assert!(!glob(&pat, &text));
+        }
+    }
+
+    #[test]
+    fn deep_link_params_are_taken_out_of_fragment_or_query() {
+        let t = |u: &str| take_param(u, "waymark");
+        assert_eq!(
+            t("https://crm.example/deals#waymark=create-deal"),
+            Some(("create-deal".into(), "https://crm.example/deals".into()))
+        );
+        assert_eq!(
+            t("https://crm.example/deals?tab=2#waymark=create-deal&x=1"),
+            Some((
+                "create-deal".into(),
+                "https://crm.example/deals?tab=2#x=1".into()
+            ))
+        );
+        assert_eq!(
+            t("https://crm.example/#/deals?waymark=a1&b=2"),
+            Some(("a1".into(), "https://crm.example/#/deals?b=2".into()))
+        );
+        assert_eq!(
+            t("https://crm.example/#/deals?b=2&waymark=a1"),
+            Some(("a1".into(), "https://crm.example/#/deals?b=2".into()))
+        );
+        assert_eq!(
+            t("https://crm.example/#/deals?waymark=a1"),
+            Some(("a1".into(), "https://crm.example/#/deals".into()))
+        );
+        assert_eq!(
+            t("https://crm.example/deals?waymark=refund-policy&q=1#top"),
+            Some((
+                "refund-policy".into(),
+                "https://crm.example/deals?q=1#top".into()
+            ))
+        );
+        assert_eq!(
+            t("https://crm.example/deals?waymark=x"),
+            Some(("x".into(), "https://crm.example/deals".into()))
+        );
+        assert_eq!(t("https://crm.example/deals?notwaymark=x"), None);
+        assert_eq!(t("https://crm.example/deals#waymark="), None);
+        assert_eq!(t("https://crm.example/deals"), None);
+        assert_eq!(
+            take_param("https://crm.example/#help=x", "help").map(|p| p.0),
+            Some("x".into())
+        );
+        assert_eq!(take_param("https://crm.example/#help=x", ""), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever a page's URL holds: no panic, and what comes back is
+        /// the URL without the pair (shorter, the value inside it).
+        #[test]
+        fn take_param_is_total(url in "[a-z:/#?&=.é-]{0,40}", name in "[a-z]{0,3}") {
+            if let Some((v, rest)) = take_param(&url, &name) {
+                proptest::prop_assert!(rest.len() < url.len());
+                let pair = format!("{}={}", name, v);
+                proptest::prop_assert!(url.contains(&pair));
+            }
         }
     }
 }

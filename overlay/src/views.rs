@@ -229,6 +229,9 @@ impl App {
                         aria-autocomplete="list" aria-activedescendant={active} autocomplete="off" spellcheck="false"
                         {oninput} {onkeydown} />
                 }
+                if let Some(notice) = &p.notice {
+                    <p class="notice" role="status">{ notice }</p>
+                }
                 if let Some(err) = &p.search_error {
                     <p class="error" role="status">{ err }{ support_note(p.support.as_ref()) }</p>
                 }

@@ -307,6 +307,7 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         search: true,
         support: None,
         recorder: true,
+        notice: None,
     });
     m.overlay.render(js(&view));
     tick().await;
@@ -419,6 +420,7 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         search: false,
         support: Some(support),
         recorder: false,
+        notice: Some("The link you followed asks for “x”".into()),
     })));
     tick().await;
     assert!(
@@ -426,6 +428,15 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         "search is off"
     );
     assert!(m.root.query_selector("footer.support a").unwrap().is_some());
+    let notice = m
+        .root
+        .query_selector("p.notice[role=status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        notice.text_content().unwrap(),
+        "The link you followed asks for “x”"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -305,6 +305,7 @@ impl WaymarkEngine {
                 user_roles: p.user.roles.clone(),
                 user_region: p.user.region.clone(),
                 user_locale: p.user.locale.clone(),
+                deep_link: p.deep_link.clone(),
             });
         }
     }

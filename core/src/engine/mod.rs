@@ -62,6 +62,7 @@ use crate::targeting::{self, ElementFacts, Query};
 use crate::urlmatch;
 
 mod check;
+mod links;
 mod measure;
 mod panel;
 mod protocol;
@@ -376,6 +377,7 @@ impl Engine {
             ..Session::default()
         };
         self.record_visit(s);
+        self.take_link(s);
         let load = Some(Command::Load {
             key: storage_key(&s.url),
         });
@@ -420,6 +422,9 @@ impl Engine {
                 .walkthrough(&t.walkthrough)
                 .is_some_and(|w| t.step < w.steps.len())
         });
+        if let Some(id) = s.link.take() {
+            self.follow_link(s, &id);
+        }
     }
 
     /// Where a record happened: the origin of `url` and the `applies_to`

@@ -132,7 +132,10 @@ impl Engine {
             });
         }
         match &p.list {
-            Some((_, _, list)) => View::Panel(list.clone()),
+            Some((_, _, list)) => View::Panel(PanelView {
+                notice: p.notice.clone(),
+                ..list.clone()
+            }),
             None => View::Hidden,
         }
     }
@@ -157,6 +160,7 @@ impl Engine {
                 search,
                 support,
                 recorder,
+                notice: None,
             };
         }
         let items = self.results(query, url, who);
@@ -170,6 +174,7 @@ impl Engine {
                 search,
                 support,
                 recorder,
+                notice: None,
             };
         }
         PanelView {
@@ -181,6 +186,7 @@ impl Engine {
             search,
             support,
             recorder,
+            notice: None,
         }
     }
 }
@@ -238,6 +244,9 @@ impl Engine {
         if let Some(p) = s.panel.as_mut() {
             p.query = query.clone();
             p.article = None;
+            if !query.is_empty() {
+                p.notice = None;
+            }
         }
         let results = self
             .panel_list(s)

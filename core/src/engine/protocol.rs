@@ -335,6 +335,11 @@ pub enum Command {
     /// in the frame): Escape in a card, or the user closed the panel or
     /// ended the walkthrough.
     ReturnFocus,
+    /// Put `url` in the address bar in place of the page's (the same
+    /// page without a deep link's parameter), without navigating.
+    ReplaceUrl {
+        url: String,
+    },
     /// The answer to `Candidates`: watch the candidate at `index`.
     Select {
         watch: String,

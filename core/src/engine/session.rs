@@ -46,6 +46,8 @@ pub struct Deployment {
     pub user_roles: Option<Vec<String>>,
     pub user_region: Option<String>,
     pub user_locale: Option<String>,
+    /// Policy `deep_link`: the URL parameter that links into guidance.
+    pub deep_link: Option<String>,
 }
 
 impl Default for Deployment {
@@ -60,6 +62,7 @@ impl Default for Deployment {
             user_roles: None,
             user_region: None,
             user_locale: None,
+            deep_link: Some(crate::deploy::policy::DEFAULT_DEEP_LINK.to_string()),
         }
     }
 }
@@ -127,6 +130,12 @@ pub struct Session {
     /// while set, the tour plays it and the recorder stands by; it ends
     /// when the walkthrough does (`Engine::preview_over`).
     pub(super) preview: Option<Arc<Walkthrough>>,
+    /// A deep link's content id, followed once the saved progress is
+    /// read (a link wins over a walkthrough in progress).
+    pub(super) link: Option<String>,
+    /// The address without the link's parameter, to put in the address
+    /// bar (sent once by `sync`).
+    pub(super) strip: Option<String>,
     /// Why the author's `applies_to` patterns were not taken.
     pub(super) pages_error: Option<String>,
     pub(super) shown: Shown,
@@ -176,6 +185,8 @@ pub(super) struct Panel {
     /// The list for (query, url), computed once when either changes rather
     /// than on every event while the panel is open (scrolls, resizes, ...).
     pub(super) list: Option<(String, String, PanelView)>,
+    /// A message above the list (a link to content that is not here).
+    pub(super) notice: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

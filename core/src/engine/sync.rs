@@ -22,6 +22,9 @@ impl Engine {
                 tour: s.tour.clone(),
             });
         }
+        if let Some(url) = s.strip.take() {
+            out.push(Command::ReplaceUrl { url });
+        }
         let watch = self.watch_key(s);
         if s.shown.watch.as_ref() != Some(&watch) {
             s.shown.watch = Some(watch.clone());

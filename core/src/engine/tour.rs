@@ -203,6 +203,12 @@ impl Engine {
     pub(super) fn url_changed(&self, s: &mut Session, url: String) {
         s.url = url;
         self.record_visit(s);
+        self.take_link(s);
+        if s.restored {
+            if let Some(id) = s.link.take() {
+                self.follow_link(s, &id);
+            }
+        }
         let reached = self.current(s).is_some_and(
             |c| matches!(&c.step().advance, Advance::Url(p) if urlmatch::matches(p, &s.url)),
         );

@@ -118,6 +118,9 @@ pub struct PanelView {
     /// Policy `features.recorder`: the panel offers "Record a walkthrough".
     #[serde(default)]
     pub recorder: bool,
+    /// A message above the list, such as a link to content not here.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 pub(super) fn yes() -> bool {

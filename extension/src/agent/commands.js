@@ -68,6 +68,17 @@ export const commands = {
     if (S.frameLoaded) S.frame.contentWindow?.focus();
     else S.focusOnLoad = true;
   },
+  // A deep link was read: the same address without its parameter, so a
+  // reload or a copied URL does not start it again. Same origin only; the
+  // isolated world's history is not the page's patched one.
+  replace_url(c) {
+    try {
+      const u = new URL(c.url, location.href);
+      if (u.origin === location.origin && u.href !== location.href) history.replaceState(history.state, '', u.href);
+    } catch {
+      // a URL this history will not take: the address stays as it is
+    }
+  },
   // Policy or bundle changed in the worker: forget everything drawn and
   // attach afresh, so the new engine decides (maybe: nothing here).
   reset() {

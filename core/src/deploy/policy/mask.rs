@@ -96,6 +96,10 @@ impl Policy {
             ]),
         ));
         out.push((
+            "deep_link",
+            self.deep_link.as_deref().map_or(Json::Null, Json::str),
+        ));
+        out.push((
             "support",
             match &self.support {
                 Some(s) => Json::object([("name", Json::str(&s.name)), ("url", Json::str(&s.url))]),

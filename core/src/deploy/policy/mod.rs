@@ -28,7 +28,7 @@ pub use mask::*;
 pub use user::*;
 
 /// Every key the policy may hold, in the order the options page shows them.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 11] = [
     "allowed_origins",
     "bundle_url",
     "update_interval_minutes",
@@ -38,6 +38,7 @@ pub const KEYS: [&str; 10] = [
     "features",
     "support",
     "analytics",
+    "deep_link",
     "_keys",
 ];
 
@@ -54,6 +55,7 @@ pub fn expected(key: &str) -> &'static str {
         "features" => "an object of true/false values: search, recorder, auto_start",
         "support" => "an object: name and url strings",
         "analytics" => "an object: endpoint, auth and key strings, batch_size from 1 to 1000, identify and incognito true or false",
+        "deep_link" => "a parameter name (letters, digits, - and _), or \"\" for none",
         "_keys" => "an array of key names",
         _ => "a value this version does not know",
     }
@@ -97,8 +99,14 @@ pub struct Policy {
     /// windows. Off unless the admin turns it on (with or without an
     /// endpoint: records are queued locally either way).
     pub record_incognito: bool,
+    /// The URL parameter that links into guidance (`#waymark=create-deal`);
+    /// `None`: links are off.
+    pub deep_link: Option<String>,
     pub problems: Vec<Problem>,
 }
+
+/// The deep-link parameter without policy.
+pub const DEFAULT_DEEP_LINK: &str = "waymark";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -162,6 +170,7 @@ impl Default for Policy {
             support: None,
             analytics: None,
             record_incognito: false,
+            deep_link: Some(DEFAULT_DEEP_LINK.to_string()),
             problems: Vec::new(),
         }
     }
@@ -362,6 +371,25 @@ impl Policy {
                 p.record_incognito = c.boolean("analytics.incognito", b).unwrap_or(false);
             }
             p.analytics = analytics(&mut c, v);
+        }
+
+        if let Some(v) = map.get("deep_link") {
+            match v {
+                Json::String(s) if s.is_empty() => p.deep_link = None,
+                Json::String(s)
+                    if s.len() <= 32
+                        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+                {
+                    p.deep_link = Some(s.clone())
+                }
+                Json::String(s) => c.bad(
+                    "deep_link",
+                    format!(
+                        "`{s}` is not a parameter name (up to 32 letters, digits, - and _); using {DEFAULT_DEEP_LINK}"
+                    ),
+                ),
+                other => c.wrong_type("deep_link", "a parameter name string", other),
+            }
         }
 
         p.problems = c.problems;

@@ -199,3 +199,29 @@ fn incognito_recording_is_off_unless_the_admin_turns_it_on() {
     assert!(!bad.record_incognito);
     assert_eq!(bad.problems[0].key, "analytics.incognito");
 }
+
+#[test]
+fn deep_links_take_a_parameter_name_or_are_turned_off() {
+    assert_eq!(parse("{}").deep_link.as_deref(), Some("waymark"));
+    assert_eq!(
+        parse(r#"{"deep_link": "help"}"#).deep_link.as_deref(),
+        Some("help")
+    );
+    assert_eq!(parse(r#"{"deep_link": ""}"#).deep_link, None);
+    let bad = parse(r#"{"deep_link": "a b"}"#);
+    assert_eq!(bad.deep_link.as_deref(), Some("waymark"));
+    assert!(
+        bad.problems[0]
+            .message
+            .contains("`a b` is not a parameter name"),
+        "{:?}",
+        bad.problems
+    );
+    let wrong = parse(r#"{"deep_link": false}"#);
+    assert_eq!(wrong.deep_link.as_deref(), Some("waymark"));
+    assert_eq!(wrong.problems.len(), 1);
+    assert_eq!(
+        parse(r#"{"deep_link": "help"}"#).masked().get("deep_link"),
+        Some(&Json::str("help"))
+    );
+}

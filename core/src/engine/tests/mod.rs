@@ -8,6 +8,7 @@ use crate::richtext::{Block, Inline};
 
 mod check;
 mod deploy;
+mod links;
 mod measure;
 mod panel;
 mod protocol;
