@@ -519,6 +519,14 @@ async function run(tab, e, source, event, port) {
         if (cmd.tour) await chrome.storage.local.set({ [cmd.key]: cmd.tour });
         else await chrome.storage.local.remove(cmd.key);
         break;
+      case 'load_seen': {
+        const got = await chrome.storage.local.get(cmd.key);
+        await run(tab, e, 'storage', { type: 'seen_restored', seen: got[cmd.key] ?? null }, port);
+        break;
+      }
+      case 'save_seen':
+        await chrome.storage.local.set({ [cmd.key]: cmd.seen });
+        break;
       case 'record':
         await record(cmd, Boolean((port ?? agents.get(tab))?.sender?.tab?.incognito));
         break;

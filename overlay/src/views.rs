@@ -606,6 +606,12 @@ fn step_card(card: &CardView, send: &Callback<Event>) -> Html {
                     { if card.last { "Finish" } else { "Next" } }
                 </button>
             </footer>
+            if card.auto {
+                <p class="auto-actions">
+                    <button class="link not-now" onclick={intent(send, Event::NotNow)}>{ "Not now" }</button>
+                    <button class="link never" onclick={intent(send, Event::NeverAgain)}>{ "Don't show again" }</button>
+                </p>
+            }
         </section>
     }
 }

@@ -84,6 +84,7 @@ fn card() -> CardView {
         ambiguous: false,
         support: None,
         preview: false,
+        auto: false,
     }
 }
 
@@ -138,6 +139,25 @@ async fn a_preview_card_says_so_and_ends_the_preview() {
         .is_none());
     click(&m.root, "button[aria-label='End preview']");
     assert_eq!(*m.sent.borrow(), [r#"{"type":"close"}"#]);
+}
+
+#[wasm_bindgen_test]
+async fn a_card_that_started_by_itself_offers_not_now_and_never() {
+    let m = mount();
+    m.overlay.render(js(&View::Card(card())));
+    tick().await;
+    assert!(m.root.query_selector("button.not-now").unwrap().is_none());
+    m.overlay.render(js(&View::Card(CardView {
+        auto: true,
+        ..card()
+    })));
+    tick().await;
+    click(&m.root, "button.not-now");
+    click(&m.root, "button.never");
+    assert_eq!(
+        *m.sent.borrow(),
+        [r#"{"type":"not_now"}"#, r#"{"type":"never_again"}"#]
+    );
 }
 
 #[wasm_bindgen_test]

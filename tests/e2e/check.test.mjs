@@ -40,14 +40,14 @@ describe('waymark check', () => {
     const r = check(today.url, '--json');
     assert.equal(r.code, 0, r.err + r.out);
     const report = JSON.parse(r.out);
-    assert.deepEqual(report.walkthroughs.map((w) => w.id).sort(), ['create-deal', 'declined-card', 'refund-partial-order']);
+    assert.deepEqual(report.walkthroughs.map((w) => w.id).sort(), ['create-deal', 'declined-card', 'refund-partial-order', 'request-time-off']);
     for (const w of report.walkthroughs) {
       assert.equal(w.stopped, null, `${w.id}: ${w.stopped}`);
       for (const s of w.steps) assert.ok(['first', 'no_target'].includes(s.outcome), `${w.id}/${s.id}: ${JSON.stringify(s)}`);
     }
     const t = report.totals;
     assert.equal(t.first + t.no_target, t.steps);
-    assert.equal(t.steps, 11);
+    assert.equal(t.steps, 13);
     // It acted as an employee would: clicked, typed a value the field takes, ticked a row.
     assert.deepEqual(step(report, 'create-deal', 'open-form').notes, ['clicked']);
     assert.deepEqual(step(report, 'create-deal', 'name').notes, ['entered “Waymark check”']);
@@ -66,7 +66,7 @@ describe('waymark check', () => {
     assert.equal(report.totals.missing, 1);
     assert.equal(report.totals.fallback, 1);
     // The other walkthroughs are untouched by this release.
-    for (const id of ['declined-card', 'refund-partial-order']) {
+    for (const id of ['declined-card', 'refund-partial-order', 'request-time-off']) {
       assert.equal(report.walkthroughs.find((w) => w.id === id).stopped, null);
     }
 

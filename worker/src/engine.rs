@@ -306,6 +306,7 @@ impl WaymarkEngine {
                 user_region: p.user.region.clone(),
                 user_locale: p.user.locale.clone(),
                 deep_link: p.deep_link.clone(),
+                auto_start: p.features.auto_start,
             });
         }
     }

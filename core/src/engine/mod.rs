@@ -64,6 +64,7 @@ use crate::urlmatch;
 mod check;
 mod links;
 mod measure;
+mod onboarding;
 mod panel;
 mod protocol;
 mod recording;
@@ -75,6 +76,7 @@ mod triggers;
 mod view;
 
 pub use crate::content::ValueRule;
+pub use onboarding::{first_visit, seen_key, SNOOZE_MS};
 pub use protocol::*;
 pub use session::*;
 use target::*;
@@ -238,6 +240,11 @@ impl Engine {
         })
     }
 
+    /// Where this session's New-moment memory is kept.
+    pub(super) fn seen_key(&self, s: &Session) -> String {
+        onboarding::seen_key(&s.url, self.deployment.user_id.as_deref())
+    }
+
     /// Is content `id` (walkthrough or article) for this session's user?
     /// Unknown ids are not.
     pub(super) fn for_user(&self, s: &Session, id: &str) -> bool {
@@ -261,7 +268,7 @@ impl Engine {
         let mut out = Vec::new();
         // Requests to storage go last: the glue answers a `Load` at once, and
         // the answer's commands must not overtake the rest of this batch.
-        let mut load = None;
+        let mut load = Vec::new();
         match event {
             Event::Attached {
                 url,
@@ -270,6 +277,10 @@ impl Engine {
             } => load = self.attached(s, url, viewport, locale, &mut out),
             Event::User { user } => self.page_user(s, user, &mut out),
             Event::Restored { tour } => self.restored(s, tour),
+            Event::SeenRestored { seen } => self.seen_restored(s, seen),
+            Event::Busy { busy } => s.busy = busy,
+            Event::NotNow => self.not_now(s, &mut out),
+            Event::NeverAgain => self.never_again(s, &mut out),
             Event::Candidates { watch, candidates } => {
                 self.candidates(s, watch, candidates, &mut out)
             }
@@ -326,6 +337,7 @@ impl Engine {
             Event::Counted { step, counts } => self.counted(s, step, counts),
         }
         self.preview_over(s);
+        self.auto_start(s);
         // An author at work is not an employee learning: nothing they do
         // in record mode, previews included, is recorded.
         if s.recording.is_some() {
@@ -350,13 +362,13 @@ impl Engine {
         viewport: Size,
         locale: String,
         out: &mut Vec<Command>,
-    ) -> Option<Command> {
+    ) -> Vec<Command> {
         // A page outside the bundle's signed scope or the origins
         // policy allows gets nothing: no launcher, no storage, no
         // content.
         if !self.acts_on(&url) {
             *s = Session::default();
-            return None;
+            return Vec::new();
         }
         // A re-attach (reload, service-worker restart) starts afresh:
         // the agent has forgotten everything it was told.
@@ -369,6 +381,7 @@ impl Engine {
             url,
             viewport,
             locale,
+            now: s.now,
             attached: true,
             recording,
             exported,
@@ -378,9 +391,14 @@ impl Engine {
         };
         self.record_visit(s);
         self.take_link(s);
-        let load = Some(Command::Load {
-            key: storage_key(&s.url),
-        });
+        let load = vec![
+            Command::LoadSeen {
+                key: self.seen_key(s),
+            },
+            Command::Load {
+                key: storage_key(&s.url),
+            },
+        ];
         if let Some(fields) = &self.deployment.user_from_page {
             out.push(Command::ReadUser {
                 fields: fields.clone(),

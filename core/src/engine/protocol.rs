@@ -21,6 +21,20 @@ pub enum Event {
     Restored {
         tour: Option<Tour>,
     },
+    /// Storage answered `LoadSeen`.
+    SeenRestored {
+        seen: Option<Seen>,
+    },
+    /// The agent: the user is typing in the page, or a modal dialog of the
+    /// app is open (true), or neither any more (false).
+    Busy {
+        busy: bool,
+    },
+    /// The card of a walkthrough that started by itself: not now (again
+    /// in a while).
+    NotNow,
+    /// The same: never by itself again.
+    NeverAgain,
     /// SPA route change or hash change.
     UrlChanged {
         url: String,
@@ -231,6 +245,7 @@ impl Event {
             | Event::Present { .. }
             | Event::GaveUp { .. }
             | Event::User { .. }
+            | Event::Busy { .. }
             | Event::Candidates { .. } => Sender::Agent,
             Event::Hovered { .. } | Event::Picked { .. } | Event::Counted { .. } => {
                 Sender::Recorder
@@ -260,9 +275,11 @@ impl Event {
             | Event::RecordPreview
             | Event::RecordAdvance { .. }
             | Event::RecordPages { .. }
+            | Event::NotNow
+            | Event::NeverAgain
             | Event::CardResized { .. } => Sender::Frame,
             Event::OpenHelp => Sender::Browser,
-            Event::Restored { .. } => Sender::Storage,
+            Event::Restored { .. } | Event::SeenRestored { .. } => Sender::Storage,
         };
         expected == sender
     }
@@ -285,6 +302,15 @@ pub enum Command {
     Save {
         key: String,
         tour: Option<Tour>,
+    },
+    /// Read what the user has seen of self-starting walkthroughs (answered
+    /// with `SeenRestored`).
+    LoadSeen {
+        key: String,
+    },
+    SaveSeen {
+        key: String,
+        seen: Seen,
     },
     /// Find the first element matching any query, in order; report `Target`
     /// on find and move, `TargetLost` when it goes, `TargetClicked` if `click`.

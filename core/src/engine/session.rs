@@ -23,6 +23,27 @@ pub struct Tour {
     /// analytics, across reloads.
     #[serde(default)]
     pub started: u64,
+    /// Started by itself (`auto_first_visit`): its card offers Not now and
+    /// Don't show again.
+    #[serde(default)]
+    pub auto: bool,
+}
+
+/// What one user has seen of the walkthroughs that start by themselves,
+/// kept per origin (and per user when policy names one): the New moment's
+/// memory across reloads and restarts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// Walkthrough id → the version that started by itself: not again for
+    /// that version.
+    #[serde(default)]
+    pub auto: BTreeMap<String, String>,
+    /// "Don't show again": never by itself again, whatever the version.
+    #[serde(default)]
+    pub never: BTreeSet<String>,
+    /// "Not now": not by itself before this time (ms).
+    #[serde(default)]
+    pub snoozed: BTreeMap<String, u64>,
 }
 
 /// What admin policy sets for the engine (`deploy::policy`); the glue sets
@@ -48,6 +69,9 @@ pub struct Deployment {
     pub user_locale: Option<String>,
     /// Policy `deep_link`: the URL parameter that links into guidance.
     pub deep_link: Option<String>,
+    /// `features.auto_start`: `auto_first_visit` walkthroughs start by
+    /// themselves.
+    pub auto_start: bool,
 }
 
 impl Default for Deployment {
@@ -63,6 +87,7 @@ impl Default for Deployment {
             user_region: None,
             user_locale: None,
             deep_link: Some(crate::deploy::policy::DEFAULT_DEEP_LINK.to_string()),
+            auto_start: true,
         }
     }
 }
@@ -136,6 +161,11 @@ pub struct Session {
     /// The address without the link's parameter, to put in the address
     /// bar (sent once by `sync`).
     pub(super) strip: Option<String>,
+    /// The New moment's memory (`None` until storage answered).
+    pub(super) seen: Option<Seen>,
+    /// The user is typing in the page, or a modal dialog of the app is
+    /// open: nothing starts by itself meanwhile.
+    pub(super) busy: bool,
     /// Why the author's `applies_to` patterns were not taken.
     pub(super) pages_error: Option<String>,
     pub(super) shown: Shown,
@@ -220,6 +250,7 @@ pub(super) struct Shown {
     pub(super) frame: Option<Option<Rect>>,
     pub(super) spotlight: Option<Option<Rect>>,
     pub(super) saved: Option<Option<Tour>>,
+    pub(super) seen: Option<Seen>,
     /// The walkthroughs whose triggers the agent watches.
     pub(super) sentinels: Option<Vec<String>>,
     /// Whether the tab is in record mode.

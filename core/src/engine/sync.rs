@@ -22,6 +22,15 @@ impl Engine {
                 tour: s.tour.clone(),
             });
         }
+        if s.seen.is_some() && s.shown.seen != s.seen {
+            s.shown.seen = s.seen.clone();
+            if let Some(seen) = s.seen.clone() {
+                out.push(Command::SaveSeen {
+                    key: self.seen_key(s),
+                    seen,
+                });
+            }
+        }
         if let Some(url) = s.strip.take() {
             out.push(Command::ReplaceUrl { url });
         }

@@ -67,6 +67,7 @@ impl Engine {
                 history: Vec::new(),
                 bundle: self.bundle_version(),
                 started: s.now,
+                auto: false,
             });
             self.note_tour(s, What::Launched { from });
             self.note_step_shown(s);

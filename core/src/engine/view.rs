@@ -194,6 +194,9 @@ pub struct CardView {
     /// goes back to the recording.
     #[serde(default)]
     pub preview: bool,
+    /// It started by itself: the card offers Not now and Don't show again.
+    #[serde(default)]
+    pub auto: bool,
 }
 
 impl Engine {
@@ -273,6 +276,7 @@ impl Engine {
                     ambiguous: s.step.ambiguous,
                     support: self.deployment.support.clone(),
                     preview: s.preview.is_some(),
+                    auto: s.tour.as_ref().is_some_and(|t| t.auto),
                 })
             }
             None => self

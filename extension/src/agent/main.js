@@ -61,6 +61,18 @@ function start() {
     addEventListener('popstate', urlChanged);
     addEventListener('hashchange', urlChanged);
   }
+  // Nothing starts by itself while the user types or a modal dialog of the
+  // app is open: the engine waits for `busy: false`. showModal() moves
+  // focus into the dialog, and closing it moves focus out, so focus
+  // changes are enough to notice both.
+  let busy = false;
+  const checkBusy = () => {
+    const el = document.activeElement;
+    const now = !!(el?.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el?.tagName) || document.querySelector('dialog:modal, [aria-modal=true]:not([hidden])'));
+    if (now !== busy && S.port) send({ type: 'busy', busy: (busy = now) });
+  };
+  addEventListener('focusin', checkBusy, true);
+  addEventListener('focusout', () => setTimeout(checkBusy), true);
   addEventListener('resize', () => {
     if (S.frameShown && !S.watch) send({ type: 'resized', viewport: viewport() });
   }, { passive: true });

@@ -76,6 +76,7 @@ fn a_link_wins_over_saved_progress_and_works_on_a_route_change_too() {
         history: vec![0],
         bundle: 0,
         started: 1,
+        auto: false,
     };
     open_at(&e, &mut s, LINKED, Some(saved));
     assert_eq!(

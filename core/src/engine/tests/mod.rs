@@ -10,6 +10,7 @@ mod check;
 mod deploy;
 mod links;
 mod measure;
+mod onboarding;
 mod panel;
 mod protocol;
 mod recording;

@@ -23,6 +23,7 @@ fn full_walkthrough_by_clicks_and_next() {
             history: vec![],
             bundle: 0,
             started: 0,
+            auto: false,
         })
     }));
     let key = watch_of(&c).unwrap();
@@ -116,6 +117,7 @@ fn resumes_after_reload_and_ignores_unknown_saved_tours() {
         history: vec![],
         bundle: 0,
         started: 0,
+        auto: false,
     };
     let c = attach(&e, &mut s, Some(saved.clone()));
     assert_eq!(watch_of(&c).unwrap(), "create-deal/2/save");
@@ -130,6 +132,7 @@ fn resumes_after_reload_and_ignores_unknown_saved_tours() {
         history: vec![],
         bundle: 0,
         started: 0,
+        auto: false,
     };
     let c = attach(&e, &mut s, Some(gone));
     assert!(c

@@ -1,0 +1,146 @@
+//! The New moment: walkthroughs with `trigger = "auto_first_visit"` start
+//! by themselves the first time a user of their audience reaches one of
+//! their screens: once per user per content version, one at a time, never
+//! over anything else on screen, never while the user types or a modal
+//! dialog of the app is open (it waits), and not where policy turned
+//! `features.auto_start` off. The card of such a walkthrough offers **Not
+//! now** (not by itself again for [`SNOOZE_MS`]) and **Don't show again**.
+//! What the user has seen ([`Seen`]) is kept by the glue per origin and
+//! user (`LoadSeen` / `SaveSeen`).
+//!
+//! ```text
+//!   Attached ─▶ LoadSeen ─▶ SeenRestored ┐
+//!   Restored ────────────────────────────┼─▶ after every event: auto_start() ─▶ start (auto)
+//!   Busy { typing or modal } ────────────┘        └─▶ Seen.auto[id] = version ─▶ SaveSeen
+//!   NotNow ─▶ snoozed, Seen.auto forgotten     NeverAgain ─▶ Seen.never
+//! ```
+
+use super::*;
+
+/// How long **Not now** keeps a walkthrough from starting by itself: a
+/// working session.
+pub const SNOOZE_MS: u64 = 4 * 60 * 60 * 1000;
+
+/// Where the New moment's memory is kept: per origin, and per user when
+/// policy names one (a shared machine).
+pub fn seen_key(url: &str, user: Option<&str>) -> String {
+    match user {
+        Some(u) => format!("seen:{}:{u}", urlmatch::origin(url)),
+        None => format!("seen:{}", urlmatch::origin(url)),
+    }
+}
+
+/// Which walkthrough starts by itself on `url`, if any: the first in the
+/// library with `auto_first_visit`, for this screen and this viewer, not
+/// yet started by itself at its version, not turned down for good, not
+/// snoozed at `now`. The rules about what else is on screen are the
+/// engine's ([`Engine::auto_start`]); this is the choice alone.
+pub fn first_visit<'a>(
+    walkthroughs: &'a [Walkthrough],
+    url: &str,
+    viewer: Option<&Viewer>,
+    seen: &Seen,
+    now: u64,
+) -> Option<&'a Walkthrough> {
+    walkthroughs.iter().find(|w| {
+        w.trigger == Trigger::AutoFirstVisit
+            && !w.applies_to.is_empty()
+            && urlmatch::any_matches(&w.applies_to, url)
+            && w.meta.audience.admits(viewer)
+            && !seen.never.contains(&w.id)
+            && seen.auto.get(&w.id) != Some(&w.version)
+            && seen.snoozed.get(&w.id).is_none_or(|until| now >= *until)
+    })
+}
+
+impl Engine {
+    /// Starts a first-visit walkthrough if one is due and nothing is in
+    /// the way. Run after every event.
+    pub(super) fn auto_start(&self, s: &mut Session) {
+        let quiet = s.attached
+            && s.restored
+            && !s.busy
+            && s.tour.is_none()
+            && s.quiz.is_none()
+            && s.done.is_none()
+            && s.panel.is_none()
+            && s.recording.is_none()
+            && s.link.is_none();
+        if !self.deployment.auto_start || !quiet {
+            return;
+        }
+        let Some(seen) = s.seen.as_ref() else { return };
+        let viewer = self.viewer(s);
+        let Some(w) = first_visit(
+            &self.library.walkthroughs,
+            &s.url,
+            viewer.as_ref(),
+            seen,
+            s.now,
+        ) else {
+            return;
+        };
+        let (id, version) = (w.id.clone(), w.version.clone());
+        if let Some(seen) = s.seen.as_mut() {
+            seen.auto.insert(id.clone(), version);
+            seen.snoozed.remove(&id);
+        }
+        self.start(s, &id, LaunchedFrom::AutoStart);
+        if let Some(t) = s.tour.as_mut() {
+            t.auto = true;
+        }
+    }
+
+    pub(super) fn seen_restored(&self, s: &mut Session, seen: Option<Seen>) {
+        let seen = seen.unwrap_or_default();
+        s.shown.seen = Some(seen.clone());
+        s.seen = Some(seen);
+    }
+
+    /// Not now: closes it; it may start by itself again after a while.
+    pub(super) fn not_now(&self, s: &mut Session, out: &mut Vec<Command>) {
+        let Some(id) = s
+            .tour
+            .as_ref()
+            .filter(|t| t.auto)
+            .map(|t| t.walkthrough.clone())
+        else {
+            return;
+        };
+        let until = s.now.saturating_add(SNOOZE_MS);
+        if let Some(seen) = s.seen.as_mut() {
+            seen.auto.remove(&id);
+            seen.snoozed.insert(id.clone(), until);
+        }
+        self.note(
+            s,
+            What::TriggerDeclined,
+            Some((ContentKind::Walkthrough, &id)),
+            None,
+        );
+        self.close(s, out);
+    }
+
+    /// Don't show again: closes it, and it never starts by itself again.
+    pub(super) fn never_again(&self, s: &mut Session, out: &mut Vec<Command>) {
+        let Some(id) = s
+            .tour
+            .as_ref()
+            .filter(|t| t.auto)
+            .map(|t| t.walkthrough.clone())
+        else {
+            return;
+        };
+        if let Some(seen) = s.seen.as_mut() {
+            seen.never.insert(id.clone());
+            seen.snoozed.remove(&id);
+        }
+        self.note(
+            s,
+            What::TriggerDeclined,
+            Some((ContentKind::Walkthrough, &id)),
+            None,
+        );
+        self.close(s, out);
+    }
+}
