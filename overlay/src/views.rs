@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use waymark_core::content::Placement;
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
-    ArticleView, CardView, CheckOutcome, CheckView, Event, PanelItem, PanelView, RecorderView, View,
+    ArticleView, CardView, ChangeView, CheckOutcome, CheckView, Event, PanelItem, PanelView,
+    RecorderView, View,
 };
 use waymark_core::recorder::Moves;
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
@@ -168,6 +169,7 @@ impl Component for App {
             View::Done { title, result } => done(title, result.as_ref(), send),
             View::Offer { item } => offer(item, send),
             View::Recorder(r) => recorder(r, send),
+            View::Change(c) => change(c, send),
         }
     }
 }
@@ -731,6 +733,21 @@ fn offer(item: &PanelItem, send: &Callback<Event>) -> Html {
             <footer>
                 <button class="secondary" onclick={intent(send, Event::Dismiss)}>{ "Not now" }</button>
                 <button class="primary" onclick={intent(send, Event::Start { id: item.id.clone() })}>{ "Show me" }</button>
+            </footer>
+        </section>
+    }
+}
+
+/// Change moment: what changed in a walkthrough of this screen, once.
+fn change(c: &ChangeView, send: &Callback<Event>) -> Html {
+    html! {
+        <section class="panel offer change" role="status" aria-label="What changed">
+            <p class="offer-lead">{ "What changed" }</p>
+            <p class="offer-title"><strong>{ &c.title }</strong></p>
+            <p class="change-note">{ &c.note }</p>
+            <footer>
+                <button class="secondary" onclick={intent(send, Event::Dismiss)}>{ "Got it" }</button>
+                <button class="primary" onclick={intent(send, Event::Start { id: c.id.clone() })}>{ "Show me" }</button>
             </footer>
         </section>
     }

@@ -161,6 +161,32 @@ async fn a_card_that_started_by_itself_offers_not_now_and_never() {
 }
 
 #[wasm_bindgen_test]
+async fn a_change_card_says_what_changed_and_offers_the_walkthrough() {
+    use waymark_core::engine::ChangeView;
+    let m = mount();
+    m.overlay.render(js(&View::Change(ChangeView {
+        id: "create-deal".into(),
+        title: "Create a deal".into(),
+        note: "Deals now need a stage.".into(),
+    })));
+    tick().await;
+    let text = m.root.text_content().unwrap();
+    assert!(
+        text.contains("What changed") && text.contains("Deals now need a stage."),
+        "{text}"
+    );
+    click(&m.root, "button.primary");
+    click(&m.root, "button.secondary");
+    assert_eq!(
+        *m.sent.borrow(),
+        [
+            r#"{"type":"start","id":"create-deal"}"#,
+            r#"{"type":"dismiss"}"#
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
 async fn click_steps_disable_next_and_show_the_hint() {
     let m = mount();
     let c = CardView {

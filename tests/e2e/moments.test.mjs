@@ -2,6 +2,8 @@
 // strict CSP + Trusted Types, each with a clean host console:
 // - New: the sample "Your first time-off request" starts by itself on the
 //   first visit to Time off, and not again for that version;
+// - Change: the refund walkthrough's change note shows once as "What
+//   changed", and not again for that version;
 // - deep links: a link that names a walkthrough starts it, one that names
 //   an article opens it, one that names nothing here says so; the
 //   parameter leaves the address bar.
@@ -46,6 +48,30 @@ describe('moments of need', () => {
     await settled(f2, 'closing help');
     await f2.getByRole('button', { name: 'Close help' }).click();
     await until(async () => (await frameBox(f2)) === null, 'help to close, and nothing to start');
+    assert.deepEqual(problems, [], 'host console is clean');
+    await page.close();
+  });
+
+  test('a change note shows once as "What changed", and leads to the walkthrough', async () => {
+    const page = await browser.context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/pos/refunds`);
+    const frame = await overlayFrame(page);
+    const card = frame.getByRole('status', { name: 'What changed' });
+    await card.getByText('You now tick returned items in the order\'s table, then choose a reason.').waitFor();
+    await card.getByText('Refund a partial order').waitFor();
+    await settled(frame, 'got it');
+    await frame.getByRole('button', { name: 'Got it' }).click();
+    await until(async () => (await frameBox(frame)) === null, 'the card to close');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Refunds' }).waitFor();
+    await clickLauncher(page);
+    const f2 = await overlayFrame(page);
+    await f2.getByRole('heading', { name: 'Help' }).waitFor();
+    await settled(f2, 'closing help');
+    await f2.getByRole('button', { name: 'Close help' }).click();
+    await until(async () => (await frameBox(f2)) === null, 'help to close, and no change card again');
     assert.deepEqual(problems, [], 'host console is clean');
     await page.close();
   });

@@ -53,6 +53,27 @@ pub fn first_visit<'a>(
     })
 }
 
+/// Which walkthrough's "What changed" card shows on `url`, if any: the
+/// first with a `change_note`, for this screen and viewer, whose card was
+/// not shown at its version yet.
+pub fn change_due<'a>(
+    walkthroughs: &'a [Walkthrough],
+    url: &str,
+    viewer: Option<&Viewer>,
+    seen: &Seen,
+) -> Option<&'a Walkthrough> {
+    walkthroughs.iter().find(|w| {
+        w.meta
+            .change_note
+            .as_deref()
+            .is_some_and(|n| !n.trim().is_empty())
+            && !w.applies_to.is_empty()
+            && urlmatch::any_matches(&w.applies_to, url)
+            && w.meta.audience.admits(viewer)
+            && seen.changes.get(&w.id) != Some(&w.version)
+    })
+}
+
 impl Engine {
     /// Starts a first-visit walkthrough if one is due and nothing is in
     /// the way. Run after every event.
@@ -65,6 +86,7 @@ impl Engine {
             && s.done.is_none()
             && s.panel.is_none()
             && s.recording.is_none()
+            && s.change.is_none()
             && s.link.is_none();
         if !self.deployment.auto_start || !quiet {
             return;
@@ -78,6 +100,20 @@ impl Engine {
             seen,
             s.now,
         ) else {
+            // Nothing new to start: perhaps something changed here.
+            if let Some(w) = change_due(&self.library.walkthroughs, &s.url, viewer.as_ref(), seen) {
+                let (id, version) = (w.id.clone(), w.version.clone());
+                if let Some(seen) = s.seen.as_mut() {
+                    seen.changes.insert(id.clone(), version);
+                }
+                s.change = Some(id.clone());
+                self.note(
+                    s,
+                    What::TriggerOffered,
+                    Some((ContentKind::Walkthrough, &id)),
+                    None,
+                );
+            }
             return;
         };
         let (id, version) = (w.id.clone(), w.version.clone());

@@ -297,6 +297,14 @@ impl Engine {
             self.note(s, What::TriggerDeclined, about, None);
             s.dismissed.insert(item.id);
         }
+        if let Some(id) = s.change.take() {
+            self.note(
+                s,
+                What::TriggerDeclined,
+                Some((ContentKind::Walkthrough, &id)),
+                None,
+            );
+        }
         self.close_panel(s);
         s.done = None;
         // The user closed what had their keyboard: give it back to the page.

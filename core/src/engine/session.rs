@@ -44,6 +44,9 @@ pub struct Seen {
     /// "Not now": not by itself before this time (ms).
     #[serde(default)]
     pub snoozed: BTreeMap<String, u64>,
+    /// Walkthrough id → the version whose "What changed" card was shown.
+    #[serde(default)]
+    pub changes: BTreeMap<String, String>,
 }
 
 /// What admin policy sets for the engine (`deploy::policy`); the glue sets
@@ -166,6 +169,8 @@ pub struct Session {
     /// The user is typing in the page, or a modal dialog of the app is
     /// open: nothing starts by itself meanwhile.
     pub(super) busy: bool,
+    /// The walkthrough whose "What changed" card is showing.
+    pub(super) change: Option<String>,
     /// Why the author's `applies_to` patterns were not taken.
     pub(super) pages_error: Option<String>,
     pub(super) shown: Shown,

@@ -220,7 +220,9 @@ impl Engine {
 
     pub(super) fn start_asked(&self, s: &mut Session, id: String) {
         if self.walkthrough(s, &id).is_some() && self.for_user(s, &id) {
-            let offered = matches!(self.view(s), View::Offer { item } if item.id == id);
+            let offered = matches!(self.view(s), View::Offer { item } if item.id == id)
+                || s.change.as_deref() == Some(id.as_str());
+            s.change = None;
             if offered {
                 self.note(
                     s,

@@ -26,6 +26,16 @@ pub enum View {
     },
     /// Record mode: the steps captured so far, or the exported file.
     Recorder(RecorderView),
+    /// Change moment: a walkthrough of this screen has a new version with a
+    /// `change_note` (Start to take it, Dismiss for "Got it").
+    Change(ChangeView),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub id: String,
+    pub title: String,
+    pub note: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -207,6 +217,17 @@ impl Engine {
         if let Some(p) = &s.panel {
             return self.panel_view(s, p);
         }
+        if let Some(w) = s
+            .change
+            .as_deref()
+            .and_then(|id| self.library.walkthrough(id))
+        {
+            return View::Change(ChangeView {
+                id: w.id.clone(),
+                title: self.localised_title(&s.locale, &w.title, &w.translations),
+                note: w.meta.change_note.clone().unwrap_or_default(),
+            });
+        }
         if let Some(d) = &s.done {
             return View::Done {
                 title: d.title.clone(),
@@ -303,6 +324,7 @@ impl Engine {
             | View::Check(_)
             | View::Done { .. }
             | View::Recorder(_)
+            | View::Change(_)
             | View::Offer { .. } => Some(geometry::above_launcher(
                 card,
                 s.viewport,

@@ -271,3 +271,72 @@ proptest! {
         }
     }
 }
+
+fn change_library(version: &str) -> Library {
+    let mut lib = library();
+    lib.walkthroughs[0].version = version.into();
+    lib.walkthroughs[0].meta.change_note = Some("Deals now need a stage.".into());
+    lib
+}
+
+fn change_card(c: &[Command]) -> Option<ChangeView> {
+    c.iter().rev().find_map(|c| match c {
+        Command::Render {
+            view: View::Change(v),
+            ..
+        } => Some(v.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_change_note_shows_once_per_version_and_leads_to_the_walkthrough() {
+    let e = Engine::new(change_library("v2"));
+    let mut s = Session::default();
+    let c = visit(&e, &mut s, None, 1);
+    let card = change_card(&c).expect("what changed");
+    assert_eq!(
+        (card.id.as_str(), card.note.as_str()),
+        ("create-deal", "Deals now need a stage.")
+    );
+    assert!(c
+        .iter()
+        .any(|c| matches!(c, Command::Record { record } if record.what == What::TriggerOffered)));
+    let seen = saved_seen(&c).unwrap();
+    assert_eq!(
+        seen.changes.get("create-deal").map(String::as_str),
+        Some("v2")
+    );
+    // Got it: gone, and not shown again for this version.
+    let c = e.handle(&mut s, Event::Dismiss);
+    assert!(c
+        .iter()
+        .any(|c| matches!(c, Command::Record { record } if record.what == What::TriggerDeclined)));
+    assert_eq!(view_of(&c), Some(View::Hidden));
+    let mut s = Session::default();
+    assert!(change_card(&visit(&e, &mut s, Some(seen.clone()), 2)).is_none());
+    // The next version's note shows; Show me starts the walkthrough.
+    let e3 = Engine::new(change_library("v3"));
+    let mut s = Session::default();
+    assert!(change_card(&visit(&e3, &mut s, Some(seen), 3)).is_some());
+    let c = e3.handle(
+        &mut s,
+        Event::Start {
+            id: "create-deal".into(),
+        },
+    );
+    assert!(matches!(view_of(&c), Some(View::Card(_))));
+    assert!(c
+        .iter()
+        .any(|c| matches!(c, Command::Record { record } if record.what == What::TriggerTaken)));
+
+    // A first visit goes first; the change card waits for the next quiet moment.
+    let mut lib = welcome_library("v1");
+    lib.walkthroughs[0].meta.change_note = Some("New stage field.".into());
+    let e = Engine::new(lib);
+    let mut s = Session::default();
+    let c = visit(&e, &mut s, None, 1);
+    assert!(auto_card(&c).is_some() && change_card(&c).is_none());
+    let c = e.handle(&mut s, Event::Close);
+    assert!(change_card(&c).is_some());
+}
