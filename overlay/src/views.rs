@@ -166,7 +166,11 @@ impl Component for App {
             View::Article(a) => article(a, send, &self.back),
             View::Card(card) => step_card(card, send),
             View::Check(c) => check(c, send, &self.answers),
-            View::Done { title, result } => done(title, result.as_ref(), send),
+            View::Done {
+                title,
+                result,
+                related,
+            } => done(title, result.as_ref(), related, send),
             View::Offer { item } => offer(item, send),
             View::Recorder(r) => recorder(r, send),
             View::Change(c) => change(c, send),
@@ -703,7 +707,12 @@ fn missing_card(card: &CardView, send: &Callback<Event>) -> Html {
     }
 }
 
-fn done(title: &str, result: Option<&CheckOutcome>, send: &Callback<Event>) -> Html {
+fn done(
+    title: &str,
+    result: Option<&CheckOutcome>,
+    related: &[PanelItem],
+    send: &Callback<Event>,
+) -> Html {
     html! {
         <section class="panel done" role="status" onkeydown={escape_returns_focus(send)}>
             <h1 class="done-title">{ "✓ Done: " }<strong>{ title }</strong></h1>
@@ -713,6 +722,14 @@ fn done(title: &str, result: Option<&CheckOutcome>, send: &Callback<Event>) -> H
                     { format!("Check: {} of {} right. ", r.correct, r.total) }
                     { if r.passed { "Passed.".to_string() } else { format!("Not passed ({}% needed).", r.pass_percent) } }
                 </p>
+            }
+            if !related.is_empty() {
+                <h2 class="related-heading">{ "What next" }</h2>
+                <ul class="related">
+                    { for related.iter().map(|item| html! {
+                        <li><button class="link related-item" onclick={intent(send, Event::Open { id: item.id.clone() })}>{ &item.title }</button></li>
+                    }) }
+                </ul>
             }
             <footer>
                 <button class="primary" onclick={intent(send, Event::Dismiss)}>{ "Close" }</button>

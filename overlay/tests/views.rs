@@ -275,13 +275,18 @@ async fn a_check_question_submits_the_chosen_answers() {
             passed: false,
             pass_percent: 80,
         }),
+        related: vec![item("deal-stages", "article", "Deal stages explained")],
     }));
     tick().await;
-    assert!(m
-        .root
-        .text_content()
-        .unwrap()
-        .contains("1 of 2 right. Not passed (80% needed)."));
+    let text = m.root.text_content().unwrap();
+    assert!(text.contains("1 of 2 right. Not passed (80% needed)."));
+    // More: what next, opened from the card.
+    assert!(text.contains("What next"), "{text}");
+    click(&m.root, "button.related-item");
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"open","id":"deal-stages"}"#
+    );
 }
 
 #[wasm_bindgen_test]
@@ -431,6 +436,7 @@ async fn malformed_views_are_ignored() {
     m.overlay.render(js(&View::Done {
         result: None,
         title: "Create a deal".into(),
+        related: vec![],
     }));
     m.overlay.render(JsValue::from_str("not a view"));
     tick().await;

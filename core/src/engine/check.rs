@@ -45,8 +45,10 @@ impl Engine {
         let passed = score + 1e-6 >= check.pass_score;
         let (title, correct) = (q.title.clone(), q.correct);
         self.note_check(s, &about, What::CheckCompleted { score, passed });
+        let related = self.related(s, &about.0);
         s.done = Some(Done {
             title,
+            related,
             result: Some(CheckOutcome {
                 correct,
                 total,

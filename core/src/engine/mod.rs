@@ -113,6 +113,9 @@ pub struct Engine {
 /// Most items the panel lists.
 const PANEL_ITEMS: usize = 8;
 
+/// Most items the completion card suggests next.
+const RELATED_ITEMS: usize = 3;
+
 const SNIPPET_CHARS: usize = 140;
 
 /// Progress is kept per origin, so it survives reloads and route changes.

@@ -75,6 +75,33 @@ impl Engine {
         })
     }
 
+    /// What to read or do after walkthrough `id` (the More moment): the
+    /// best search matches for each of its tags on this page, then what
+    /// else is for this page, for this user, itself left out; at most
+    /// [`RELATED_ITEMS`].
+    pub(super) fn related(&self, s: &Session, id: &str) -> Vec<PanelItem> {
+        let viewer = self.viewer(s);
+        let who = (s.locale.as_str(), viewer.as_ref());
+        let Some(w) = self.library.walkthrough(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<PanelItem> = Vec::new();
+        let mut add = |item: PanelItem| {
+            if item.id != id && !out.iter().any(|o| o.id == item.id) && out.len() < RELATED_ITEMS {
+                out.push(item);
+            }
+        };
+        for tag in &w.tags {
+            for item in self.results(tag, &s.url, who) {
+                add(item);
+            }
+        }
+        for item in self.for_this_page(&s.url, who) {
+            add(item);
+        }
+        out
+    }
+
     /// Content for the page the user is on: specific matches first, then
     /// content that applies everywhere.
     pub(super) fn for_this_page(&self, url: &str, who: Who) -> Vec<PanelItem> {
@@ -255,6 +282,11 @@ impl Engine {
     }
 
     pub(super) fn open(&self, s: &mut Session, id: String) {
+        // From the completion card's "More" list: the panel opens for it.
+        if s.done.take().is_some() && s.panel.is_none() {
+            s.panel = Some(Panel::default());
+            s.focus = true;
+        }
         // Opened from search results: the search is recorded with it.
         let position = s
             .panel

@@ -266,6 +266,8 @@ pub(super) struct Shown {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Done {
     pub(super) title: String,
+    /// What to read or do next (the More moment).
+    pub(super) related: Vec<PanelItem>,
     /// The comprehension check's outcome, if it had one.
     pub(super) result: Option<CheckOutcome>,
 }

@@ -165,6 +165,7 @@ impl Engine {
                     s.done = Some(Done {
                         title,
                         result: None,
+                        related: self.related(s, &w.id),
                     });
                 }
             }

@@ -18,6 +18,9 @@ pub enum View {
         /// The check's outcome, if the walkthrough had one.
         #[serde(default)]
         result: Option<CheckOutcome>,
+        /// What to read or do next (the More moment).
+        #[serde(default)]
+        related: Vec<PanelItem>,
     },
     /// Solve moment: what is on screen matches a trigger; the fix is offered
     /// (Start, or Dismiss for this page load).
@@ -232,6 +235,7 @@ impl Engine {
             return View::Done {
                 title: d.title.clone(),
                 result: d.result.clone(),
+                related: d.related.clone(),
             };
         }
         if let Some(q) = &s.quiz {

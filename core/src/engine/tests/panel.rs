@@ -470,3 +470,28 @@ fn content_outside_the_users_audience_is_neither_listed_found_nor_started() {
     let c = e.handle(&mut s, Event::LauncherClicked);
     assert_eq!(ids(&c), ["deal-basics"]);
 }
+
+/// More: the completion card suggests what to read or do next, opened
+/// from there (an article in the panel).
+#[test]
+fn the_completion_card_suggests_what_next_and_opens_it() {
+    let mut lib = library();
+    lib.walkthroughs[0].steps.truncate(1);
+    lib.walkthroughs[0].steps[0].advance = Advance::Next;
+    lib.walkthroughs[0].steps[0].target.clear();
+    let e = Engine::new(lib);
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    e.handle(&mut s, Event::Start { id: "create-deal".into() });
+    let c = e.handle(&mut s, Event::Next);
+    let Some(View::Done { related, .. }) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(related[0].id, "deal-basics");
+    let c = e.handle(&mut s, Event::Open { id: "deal-basics".into() });
+    let Some(View::Article(a)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(a.id, "deal-basics");
+    assert!(s.done.is_none());
+}
