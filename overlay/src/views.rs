@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use waymark_core::content::Placement;
+use waymark_core::content::{Moment, Placement};
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
     ArticleView, CardView, ChangeView, CheckOutcome, CheckView, Event, PanelItem, PanelView,
@@ -235,6 +235,9 @@ impl App {
                         aria-autocomplete="list" aria-activedescendant={active} autocomplete="off" spellcheck="false"
                         {oninput} {onkeydown} />
                 }
+                if !p.moments.is_empty() {
+                    { moment_filter(p, &send) }
+                }
                 if let Some(notice) = &p.notice {
                     <p class="notice" role="status">{ notice }</p>
                 }
@@ -423,6 +426,37 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
                 <button class="primary rec-export" disabled={n == 0} onclick={intent(send, Event::RecordExport)}>{ format!("Finish ({n} steps)") }</button>
             </footer>
         </section>
+    }
+}
+
+/// The panel's filter: all content, or one moment of need.
+fn moment_filter(p: &PanelView, send: &Callback<Event>) -> Html {
+    let onchange = {
+        let send = send.clone();
+        Callback::from(move |e: web_sys::Event| {
+            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let v = sel.value();
+                let moment = Moment::ALL.into_iter().find(|m| m.as_str() == v);
+                send.emit(Event::FilterMoment { moment });
+            }
+        })
+    };
+    let label = |m: Moment| match m {
+        Moment::New => "New to this",
+        Moment::Apply => "How to",
+        Moment::Solve => "Fix a problem",
+        Moment::More => "Learn more",
+        Moment::Change => "What changed",
+    };
+    html! {
+        <label class="moment-filter">{ "Show " }
+            <select {onchange}>
+                <option value="" selected={p.moment.is_none()}>{ "Everything" }</option>
+                { for p.moments.iter().map(|m| html! {
+                    <option value={m.as_str()} selected={p.moment == Some(*m)}>{ label(*m) }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 

@@ -359,6 +359,8 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         support: None,
         recorder: true,
         notice: None,
+        moment: None,
+        moments: vec![Moment::Apply, Moment::More],
     });
     m.overlay.render(js(&view));
     tick().await;
@@ -400,6 +402,23 @@ async fn panel_lists_results_and_is_keyboard_driven() {
     assert_eq!(
         m.sent.borrow().last().unwrap(),
         r#"{"type":"open","id":"create-deal"}"#
+    );
+    // The moment filter offers the moments there are.
+    let filter = m
+        .root
+        .query_selector(".moment-filter select")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlSelectElement>()
+        .unwrap();
+    assert_eq!(filter.length(), 3);
+    filter.set_value("more");
+    filter
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"filter_moment","moment":"More"}"#
     );
 
     let article = View::Article(ArticleView {
@@ -473,6 +492,8 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         support: Some(support),
         recorder: false,
         notice: Some("The link you followed asks for “x”".into()),
+        moment: None,
+        moments: vec![],
     })));
     tick().await;
     assert!(

@@ -2,6 +2,8 @@
 // strict CSP + Trusted Types, each with a clean host console:
 // - New: the sample "Your first time-off request" starts by itself on the
 //   first visit to Time off, and not again for that version;
+// - More: a finished walkthrough's card suggests what next, and opens it;
+//   the panel filters by moment;
 // - Change: the refund walkthrough's change note shows once as "What
 //   changed", and not again for that version;
 // - deep links: a link that names a walkthrough starts it, one that names
@@ -48,6 +50,36 @@ describe('moments of need', () => {
     await settled(f2, 'closing help');
     await f2.getByRole('button', { name: 'Close help' }).click();
     await until(async () => (await frameBox(f2)) === null, 'help to close, and nothing to start');
+    assert.deepEqual(problems, [], 'host console is clean');
+    await page.close();
+  });
+
+  test('a finished walkthrough suggests what next; the panel filters by moment', async () => {
+    const page = await browser.context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/hr/time-off#waymark=request-time-off`);
+    const frame = await overlayFrame(page);
+    await frame.getByText('1 of 2').waitFor();
+    await page.getByRole('button', { name: 'Request time off' }).click();
+    await frame.getByText('2 of 2').waitFor();
+    await settled(frame, 'finishing');
+    await frame.getByRole('button', { name: 'Finish' }).click();
+    await frame.getByText('You completed this walkthrough.').waitFor();
+    const next = frame.getByRole('button', { name: 'How much time off you can take' });
+    await next.waitFor();
+    await settled(frame, 'what next');
+    await next.click();
+    await frame.getByRole('heading', { name: 'How much time off you can take' }).waitFor();
+
+    // The panel: everything for this page, then only "Learn more".
+    await settled(frame, 'back to the list');
+    await frame.getByRole('button', { name: 'Back to results' }).click();
+    const filter = frame.getByRole('combobox', { name: 'Show' });
+    await filter.waitFor();
+    await frame.locator('button.item', { hasText: 'Your first time-off request' }).waitFor();
+    await filter.selectOption('more');
+    await until(async () => !(await frame.locator('button.item', { hasText: 'Your first time-off request' }).count()), 'the filter to apply');
+    await frame.locator('button.item', { hasText: 'How much time off you can take' }).waitFor();
     assert.deepEqual(problems, [], 'host console is clean');
     await page.close();
   });

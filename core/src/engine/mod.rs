@@ -49,8 +49,9 @@ use crate::content::{
     Trigger, Viewer, Walkthrough,
 };
 
-/// Who a list is for: the session's locale and its viewer (audience).
-type Who<'a> = (&'a str, Option<&'a Viewer>);
+/// Who a list is for: the session's locale, its viewer (audience), and
+/// the panel's moment filter.
+type Who<'a> = (&'a str, Option<&'a Viewer>, Option<Moment>);
 use crate::deploy::policy::{FromPage, Support};
 use crate::geometry::{self, Rect, Size};
 use crate::recorder::{Action as RecAction, Recording};
@@ -283,6 +284,12 @@ impl Engine {
             Event::SeenRestored { seen } => self.seen_restored(s, seen),
             Event::Busy { busy } => s.busy = busy,
             Event::NotNow => self.not_now(s, &mut out),
+            Event::FilterMoment { moment } => {
+                if let Some(p) = s.panel.as_mut() {
+                    p.moment = moment;
+                    p.list = None;
+                }
+            }
             Event::NeverAgain => self.never_again(s, &mut out),
             Event::Candidates { watch, candidates } => {
                 self.candidates(s, watch, candidates, &mut out)

@@ -35,7 +35,7 @@ impl Engine {
     /// Content `id` as a panel item, if it is for this user (audience).
     pub(super) fn item(
         &self,
-        (locale, viewer): Who,
+        (locale, viewer, only): Who,
         id: &str,
         kind: &str,
         matched: &[String],
@@ -58,7 +58,7 @@ impl Engine {
                 (title, w.moment, text, &w.meta)
             }
         };
-        if !meta.audience.admits(viewer) {
+        if !meta.audience.admits(viewer) || only.is_some_and(|m| m != moment) {
             return None;
         }
         Some(PanelItem {
@@ -81,7 +81,7 @@ impl Engine {
     /// [`RELATED_ITEMS`].
     pub(super) fn related(&self, s: &Session, id: &str) -> Vec<PanelItem> {
         let viewer = self.viewer(s);
-        let who = (s.locale.as_str(), viewer.as_ref());
+        let who = (s.locale.as_str(), viewer.as_ref(), None);
         let Some(w) = self.library.walkthrough(id) else {
             return Vec::new();
         };
@@ -100,6 +100,34 @@ impl Engine {
             add(item);
         }
         out
+    }
+
+    /// The moments of the content this user may see, in the order the
+    /// filter offers them; none when there is only one (nothing to filter).
+    pub(super) fn moments(&self, viewer: Option<&Viewer>) -> Vec<Moment> {
+        let lib = &self.library;
+        let has = |m: Moment| {
+            lib.walkthroughs
+                .iter()
+                .map(|w| (w.moment, &w.meta))
+                .chain(lib.articles.iter().map(|a| (a.moment, &a.meta)))
+                .any(|(wm, meta)| wm == m && meta.audience.admits(viewer))
+        };
+        let out: Vec<Moment> = [
+            Moment::New,
+            Moment::Apply,
+            Moment::Solve,
+            Moment::More,
+            Moment::Change,
+        ]
+        .into_iter()
+        .filter(|m| has(*m))
+        .collect();
+        if out.len() > 1 {
+            out
+        } else {
+            Vec::new()
+        }
     }
 
     /// Content for the page the user is on: specific matches first, then
@@ -138,7 +166,9 @@ impl Engine {
             .as_ref()
             .is_some_and(|(q, u, _)| *q == p.query && u == url);
         if !fresh {
-            let view = self.list_for(&p.query, url, (locale, viewer.as_ref()));
+            let mut view = self.list_for(&p.query, url, (locale, viewer.as_ref(), p.moment));
+            view.moments = self.moments(viewer.as_ref());
+            view.moment = p.moment;
             p.list = Some((p.query.clone(), url.to_string(), view));
         }
         p.list.as_ref().map(|(_, _, v)| v)
@@ -188,6 +218,8 @@ impl Engine {
                 support,
                 recorder,
                 notice: None,
+                moment: None,
+                moments: Vec::new(),
             };
         }
         let items = self.results(query, url, who);
@@ -202,6 +234,8 @@ impl Engine {
                 support,
                 recorder,
                 notice: None,
+                moment: None,
+                moments: Vec::new(),
             };
         }
         PanelView {
@@ -214,6 +248,8 @@ impl Engine {
             support,
             recorder,
             notice: None,
+            moment: None,
+            moments: Vec::new(),
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum Event {
     Busy {
         busy: bool,
     },
+    /// The help panel's filter: only content of this moment (None: all).
+    FilterMoment {
+        moment: Option<crate::content::Moment>,
+    },
     /// The card of a walkthrough that started by itself: not now (again
     /// in a while).
     NotNow,
@@ -277,6 +281,7 @@ impl Event {
             | Event::RecordPages { .. }
             | Event::NotNow
             | Event::NeverAgain
+            | Event::FilterMoment { .. }
             | Event::CardResized { .. } => Sender::Frame,
             Event::OpenHelp => Sender::Browser,
             Event::Restored { .. } | Event::SeenRestored { .. } => Sender::Storage,

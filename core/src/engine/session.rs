@@ -222,6 +222,8 @@ pub(super) struct Panel {
     pub(super) list: Option<(String, String, PanelView)>,
     /// A message above the list (a link to content that is not here).
     pub(super) notice: Option<String>,
+    /// Only content of this moment (the panel's filter).
+    pub(super) moment: Option<Moment>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

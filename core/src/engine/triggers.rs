@@ -11,7 +11,14 @@ impl Engine {
         s.present
             .iter()
             .filter(|id| !s.dismissed.contains(*id))
-            .find_map(|id| self.item((&s.locale, self.viewer(s).as_ref()), id, "walkthrough", &[]))
+            .find_map(|id| {
+                self.item(
+                    (&s.locale, self.viewer(s).as_ref(), None),
+                    id,
+                    "walkthrough",
+                    &[],
+                )
+            })
     }
 
     /// The triggers of the walkthroughs that apply to `url`, as the agent's

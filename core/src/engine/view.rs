@@ -134,6 +134,12 @@ pub struct PanelView {
     /// A message above the list, such as a link to content not here.
     #[serde(default)]
     pub notice: Option<String>,
+    /// The moment the list is filtered to, and the moments the user's
+    /// content has (the filter's choices; none when there is one only).
+    #[serde(default)]
+    pub moment: Option<Moment>,
+    #[serde(default)]
+    pub moments: Vec<Moment>,
 }
 
 pub(super) fn yes() -> bool {

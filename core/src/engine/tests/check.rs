@@ -58,6 +58,7 @@ fn a_check_follows_the_walkthrough_is_scored_and_recorded() {
         Some(View::Done {
             title,
             result: Some(o),
+            ..
         }) => {
             assert_eq!(title, "Till");
             assert_eq!(

@@ -482,16 +482,75 @@ fn the_completion_card_suggests_what_next_and_opens_it() {
     let e = Engine::new(lib);
     let mut s = Session::default();
     attach(&e, &mut s, None);
-    e.handle(&mut s, Event::Start { id: "create-deal".into() });
+    e.handle(
+        &mut s,
+        Event::Start {
+            id: "create-deal".into(),
+        },
+    );
     let c = e.handle(&mut s, Event::Next);
     let Some(View::Done { related, .. }) = view_of(&c) else {
         panic!("{c:?}")
     };
     assert_eq!(related[0].id, "deal-basics");
-    let c = e.handle(&mut s, Event::Open { id: "deal-basics".into() });
+    let c = e.handle(
+        &mut s,
+        Event::Open {
+            id: "deal-basics".into(),
+        },
+    );
     let Some(View::Article(a)) = view_of(&c) else {
         panic!("{c:?}")
     };
     assert_eq!(a.id, "deal-basics");
     assert!(s.done.is_none());
+}
+
+/// The panel filters by moment, offering only the moments there are.
+#[test]
+fn the_panel_filters_by_moment() {
+    let e = engine();
+    let mut s = Session::default();
+    attach(&e, &mut s, None);
+    let c = e.handle(&mut s, Event::LauncherClicked);
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(p.moments, [Moment::Apply, Moment::More]);
+    assert_eq!(p.moment, None);
+    assert_eq!(p.items.len(), 2);
+    let c = e.handle(
+        &mut s,
+        Event::FilterMoment {
+            moment: Some(Moment::More),
+        },
+    );
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert_eq!(p.moment, Some(Moment::More));
+    assert_eq!(
+        p.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        ["deal-basics"]
+    );
+    // Searching keeps the filter.
+    let c = e.handle(
+        &mut s,
+        Event::Search {
+            query: "deal".into(),
+        },
+    );
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert!(
+        p.items.iter().all(|i| i.moment == Moment::More),
+        "{:?}",
+        p.items
+    );
+    let c = e.handle(&mut s, Event::FilterMoment { moment: None });
+    let Some(View::Panel(p)) = view_of(&c) else {
+        panic!("{c:?}")
+    };
+    assert!(p.items.len() >= 2);
 }

@@ -184,7 +184,7 @@ fn decisions_branch_and_back_retraces_them() {
     assert_eq!(c.title, "To the card");
     assert!(c.last, "branch = end makes it the last step");
     match view_of(&e.handle(&mut s, Event::Next)) {
-        Some(View::Done { title, result }) => {
+        Some(View::Done { title, result, .. }) => {
             assert_eq!(title, "Refund");
             assert_eq!(result, None);
         }
