@@ -135,30 +135,30 @@ impl Engine {
 
     /// Not now: closes it; it may start by itself again after a while.
     pub(super) fn not_now(&self, s: &mut Session, out: &mut Vec<Command>) {
-        let Some(id) = s
-            .tour
-            .as_ref()
-            .filter(|t| t.auto)
-            .map(|t| t.walkthrough.clone())
-        else {
-            return;
-        };
         let until = s.now.saturating_add(SNOOZE_MS);
-        if let Some(seen) = s.seen.as_mut() {
-            seen.auto.remove(&id);
-            seen.snoozed.insert(id.clone(), until);
-        }
-        self.note(
-            s,
-            What::TriggerDeclined,
-            Some((ContentKind::Walkthrough, &id)),
-            None,
-        );
-        self.close(s, out);
+        self.turn_down(s, out, |seen, id| {
+            seen.auto.remove(id);
+            seen.snoozed.insert(id.to_string(), until);
+        });
     }
 
     /// Don't show again: closes it, and it never starts by itself again.
     pub(super) fn never_again(&self, s: &mut Session, out: &mut Vec<Command>) {
+        self.turn_down(s, out, |seen, id| {
+            seen.never.insert(id.to_string());
+            seen.snoozed.remove(id);
+        });
+    }
+
+    /// A walkthrough that started by itself, turned down: `remember` how,
+    /// record the offer declined, close it. A walkthrough the user chose
+    /// is not turned down this way.
+    fn turn_down(
+        &self,
+        s: &mut Session,
+        out: &mut Vec<Command>,
+        remember: impl FnOnce(&mut Seen, &str),
+    ) {
         let Some(id) = s
             .tour
             .as_ref()
@@ -168,8 +168,7 @@ impl Engine {
             return;
         };
         if let Some(seen) = s.seen.as_mut() {
-            seen.never.insert(id.clone());
-            seen.snoozed.remove(&id);
+            remember(seen, &id);
         }
         self.note(
             s,

@@ -7,16 +7,7 @@ use super::*;
 const LINKED: &str = "http://127.0.0.1:4000/crm/deals?tab=2#waymark=create-deal";
 
 fn open_at(e: &Engine, s: &mut Session, url: &str, saved: Option<Tour>) -> Vec<Command> {
-    let mut c = e.handle(
-        s,
-        Event::Attached {
-            url: url.into(),
-            viewport: VP,
-            locale: String::new(),
-        },
-    );
-    c.extend(e.handle(s, Event::Restored { tour: saved }));
-    c
+    arrive(e, s, url, None, saved, 0)
 }
 
 /// The view last rendered (attaching renders nothing first).

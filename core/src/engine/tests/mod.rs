@@ -130,6 +130,30 @@ fn attach(e: &Engine, s: &mut Session, saved: Option<Tour>) -> Vec<Command> {
     c
 }
 
+/// A page load at `url` at time `now`, with storage answering `seen`
+/// (the New moment's memory) and `saved` (progress).
+fn arrive(
+    e: &Engine,
+    s: &mut Session,
+    url: &str,
+    seen: Option<Seen>,
+    saved: Option<Tour>,
+    now: u64,
+) -> Vec<Command> {
+    s.now = now;
+    let mut c = e.handle(
+        s,
+        Event::Attached {
+            url: url.into(),
+            viewport: VP,
+            locale: String::new(),
+        },
+    );
+    c.extend(e.handle(s, Event::SeenRestored { seen }));
+    c.extend(e.handle(s, Event::Restored { tour: saved }));
+    c
+}
+
 fn find<'a, T>(cmds: &'a [Command], f: impl Fn(&'a Command) -> Option<T>) -> Option<T> {
     cmds.iter().find_map(f)
 }

@@ -17,22 +17,13 @@ fn welcome_library(version: &str) -> Library {
     lib
 }
 
-/// Attach with `seen` as storage has it; returns the commands.
+/// A visit to the deals page with `seen` as storage has it; checks where
+/// the memory is kept.
 fn visit(e: &Engine, s: &mut Session, seen: Option<Seen>, now: u64) -> Vec<Command> {
-    s.now = now;
-    let mut c = e.handle(
-        s,
-        Event::Attached {
-            url: URL.into(),
-            viewport: VP,
-            locale: String::new(),
-        },
-    );
+    let c = arrive(e, s, URL, seen, None, now);
     assert!(c.contains(&Command::LoadSeen {
         key: "seen:http://127.0.0.1:4000".into()
     }));
-    c.extend(e.handle(s, Event::SeenRestored { seen }));
-    c.extend(e.handle(s, Event::Restored { tour: None }));
     c
 }
 
