@@ -6,12 +6,15 @@
 //   the panel filters by moment;
 // - Change: the refund walkthrough's change note shows once as "What
 //   changed", and not again for that version;
+// - audiences: content for a role is absent from the panel, search and
+//   links while nobody is known;
 // - deep links: a link that names a walkthrough starts it, one that names
 //   an article opens it, one that names nothing here says so; the
 //   parameter leaves the address bar.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clickLauncher, frameBox, launch, overlayFrame, settled, startDemoApp, until, watchConsole } from './harness.mjs';
+import { join } from 'node:path';
+import { clickLauncher, distWithContent, frameBox, launch, overlayFrame, settled, startDemoApp, until, watchConsole } from './harness.mjs';
 
 describe('moments of need', () => {
   let app;
@@ -106,6 +109,33 @@ describe('moments of need', () => {
     await until(async () => (await frameBox(f2)) === null, 'help to close, and no change card again');
     assert.deepEqual(problems, [], 'host console is clean');
     await page.close();
+  });
+
+  test('content for a role is absent from the panel, search and links while nobody is known', async () => {
+    const dist = distWithContent({
+      'articles/manager-overrides.md': '+++\nid = "manager-overrides"\ntitle = "Approving a discount override"\nmoment = "apply"\nowner = "sales-ops"\nstatus = "approved"\nreview_by = 2027-05-31\napplies_to = ["/crm/*"]\ntags = ["discount"]\n[audience]\nroles = ["sales-manager"]\n+++\n\nOnly managers approve discount overrides above 20 %.\n',
+    }, { library: join(import.meta.dirname, '../../walkthroughs/library') });
+    const other = await launch({ dist: dist.dir });
+    try {
+      const page = await other.context.newPage();
+      const problems = watchConsole(page);
+      await page.goto(`${app.url}/crm/deals`);
+      await page.getByTestId('new-deal').waitFor();
+      await clickLauncher(page);
+      const frame = await overlayFrame(page);
+      await frame.locator('button.item', { hasText: 'Create a deal' }).waitFor();
+      assert.equal(await frame.locator('button.item', { hasText: 'Approving a discount override' }).count(), 0, 'not listed');
+      await frame.getByRole('combobox', { name: 'Search help' }).fill('discount override');
+      await frame.getByRole('heading', { name: /No results|Results/ }).waitFor();
+      assert.equal(await frame.locator('button.item', { hasText: 'Approving a discount override' }).count(), 0, 'not found');
+      await page.goto(`${app.url}/crm/deals#waymark=manager-overrides`);
+      const f2 = await overlayFrame(page);
+      await f2.getByRole('status').filter({ hasText: '“manager-overrides”, which is not in the help available to you here' }).waitFor();
+      assert.deepEqual(problems, [], 'host console is clean');
+    } finally {
+      await other.close();
+      dist.remove();
+    }
   });
 
   test('a deep link starts its walkthrough and leaves the address bar', async () => {
