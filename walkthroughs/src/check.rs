@@ -309,24 +309,18 @@ fn play(
     })
 }
 
-/// The step after `at` on the path the check takes (a decision: its first
-/// answer, said in a note).
+/// The step after `at` on the path the check takes: the first of its
+/// successors (a decision: its first answer, said in a note).
 fn next(w: &Walkthrough, at: usize, st: &Step, notes: &mut Vec<String>) -> Option<usize> {
-    match &st.branch {
-        Branch::Next => Some(at + 1).filter(|&n| n < w.steps.len()),
-        Branch::Goto(id) => w.step_index(id),
-        Branch::End => None,
-        Branch::Choices(cs) => {
-            let c = cs.first()?;
-            if cs.len() > 1 {
-                notes.push(format!(
-                    "a decision: took the first answer, “{}” (the others are not checked)",
-                    c.label
-                ));
-            }
-            w.step_index(&c.goto)
+    if let Branch::Choices(cs) = &st.branch {
+        if let (Some(c), true) = (cs.first(), cs.len() > 1) {
+            notes.push(format!(
+                "a decision: took the first answer, “{}” (the others are not checked)",
+                c.label
+            ));
         }
     }
+    w.successors(at).first().copied()
 }
 
 /// Waits (up to `timeout`) for the step's page and its target. Returns the

@@ -48,10 +48,6 @@ use crate::content::{
     Advance, Branch, Date, Library, Meta, Moment, Placement, Step, StepTexts, Target, Texts,
     Trigger, Viewer, Walkthrough,
 };
-
-/// Who a list is for: the session's locale, its viewer (audience), and
-/// the panel's moment filter.
-type Who<'a> = (&'a str, Option<&'a Viewer>, Option<Moment>);
 use crate::deploy::policy::{FromPage, Support};
 use crate::geometry::{self, Rect, Size};
 use crate::recorder::{Action as RecAction, Recording};
@@ -61,6 +57,10 @@ use crate::targeting::suggest::Picked;
 use crate::targeting::watchlist::{Entry, WatchList};
 use crate::targeting::{self, ElementFacts, Query};
 use crate::urlmatch;
+
+/// Who a list is for: the session's locale, its viewer (audience), and
+/// the panel's moment filter.
+type Who<'a> = (&'a str, Option<&'a Viewer>, Option<Moment>);
 
 mod check;
 mod links;
@@ -252,12 +252,14 @@ impl Engine {
     /// Is content `id` (walkthrough or article) for this session's user?
     /// Unknown ids are not.
     pub(super) fn for_user(&self, s: &Session, id: &str) -> bool {
-        let meta = match (self.walkthrough(s, id), self.library.article(id)) {
-            (Some(w), _) => w.meta.clone(),
-            (None, Some(a)) => a.meta.clone(),
-            (None, None) => return false,
-        };
-        meta.audience.admits(self.viewer(s).as_ref())
+        let viewer = self.viewer(s);
+        match self.walkthrough(s, id) {
+            Some(w) => w.meta.audience.admits(viewer.as_ref()),
+            None => self
+                .library
+                .article(id)
+                .is_some_and(|a| a.meta.audience.admits(viewer.as_ref())),
+        }
     }
 
     pub fn search_error(&self) -> Option<&search::SearchError> {

@@ -44,9 +44,7 @@ pub fn first_visit<'a>(
 ) -> Option<&'a Walkthrough> {
     walkthroughs.iter().find(|w| {
         w.trigger == Trigger::AutoFirstVisit
-            && !w.applies_to.is_empty()
-            && urlmatch::any_matches(&w.applies_to, url)
-            && w.meta.audience.admits(viewer)
+            && here(w, url, viewer)
             && !seen.never.contains(&w.id)
             && seen.auto.get(&w.id) != Some(&w.version)
             && seen.snoozed.get(&w.id).is_none_or(|until| now >= *until)
@@ -67,16 +65,22 @@ pub fn change_due<'a>(
             .change_note
             .as_deref()
             .is_some_and(|n| !n.trim().is_empty())
-            && !w.applies_to.is_empty()
-            && urlmatch::any_matches(&w.applies_to, url)
-            && w.meta.audience.admits(viewer)
+            && here(w, url, viewer)
             && seen.changes.get(&w.id) != Some(&w.version)
     })
 }
 
+/// Named for this screen (content for every screen never comes by itself)
+/// and for this viewer.
+fn here(w: &Walkthrough, url: &str, viewer: Option<&Viewer>) -> bool {
+    !w.applies_to.is_empty()
+        && urlmatch::any_matches(&w.applies_to, url)
+        && w.meta.audience.admits(viewer)
+}
+
 impl Engine {
-    /// Starts a first-visit walkthrough if one is due and nothing is in
-    /// the way. Run after every event.
+    /// Starts a first-visit walkthrough, else shows a "What changed" card,
+    /// if one is due and nothing is in the way. Run after every event.
     pub(super) fn auto_start(&self, s: &mut Session) {
         let quiet = s.attached
             && s.restored

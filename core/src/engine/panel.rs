@@ -157,14 +157,17 @@ impl Engine {
     /// The panel's list for its current query and the session's URL,
     /// recomputed only when one of them changed.
     pub(super) fn panel_list<'s>(&self, s: &'s mut Session) -> Option<&'s PanelView> {
-        let viewer = self.viewer(s);
-        let url = s.url.as_str();
-        let locale = s.locale.as_str();
-        let p = s.panel.as_mut()?;
+        let p = s.panel.as_ref()?;
         let fresh = p
             .list
             .as_ref()
-            .is_some_and(|(q, u, _)| *q == p.query && u == url);
+            .is_some_and(|(q, u, _)| *q == p.query && *u == s.url);
+        // Who the user is, only when the list is made again: this runs
+        // after every event.
+        let viewer = if fresh { None } else { self.viewer(s) };
+        let url = s.url.as_str();
+        let locale = s.locale.as_str();
+        let p = s.panel.as_mut()?;
         if !fresh {
             let mut view = self.list_for(&p.query, url, (locale, viewer.as_ref(), p.moment));
             view.moments = self.moments(viewer.as_ref());
