@@ -38,7 +38,9 @@ use crate::content::{Date, Env, Library, Status};
 pub const MAGIC: &[u8; 8] = b"WAYMARK\0";
 /// 3: governance metadata, branches, checks, translations; the manifest.
 /// 4: the library's media hosts (enforced at render, not only at build).
-pub const FORMAT_VERSION: u16 = 4;
+/// 5: onboarding checklists, smart tips and beacons, article triggers,
+/// `related`, boxes to tick in articles (job aids).
+pub const FORMAT_VERSION: u16 = 5;
 const HEADER_LEN: usize = 16;
 const SECTION_HEADER_LEN: usize = 8;
 pub const TRAILER_LEN: usize = 72;

@@ -49,6 +49,9 @@ pub enum Inline {
         src: String,
         title: String,
     },
+    /// A box the reader ticks (`- [ ] ...`, a job aid): the n-th in its
+    /// text, counted from 0; what is ticked is the reader's, kept per user.
+    Task(u32),
 }
 
 /// Deepest tree a decoder accepts. The compiler refuses Markdown nested more
@@ -88,6 +91,32 @@ impl RichText {
         }
         out.trim_end().to_string()
     }
+
+    /// How many boxes to tick (`Inline::Task`) the text has.
+    pub fn tasks(&self) -> usize {
+        fn blocks(bs: &[Block]) -> usize {
+            bs.iter()
+                .map(|b| match b {
+                    Block::Paragraph(i) | Block::Heading(_, i) => inlines(i),
+                    Block::List { items, .. } => items.iter().map(|i| blocks(i)).sum(),
+                    Block::Quote(bs) => blocks(bs),
+                    Block::Code(_) => 0,
+                })
+                .sum()
+        }
+        fn inlines(is: &[Inline]) -> usize {
+            is.iter()
+                .map(|i| match i {
+                    Inline::Task(_) => 1,
+                    Inline::Strong(c) | Inline::Emphasis(c) | Inline::Link { children: c, .. } => {
+                        inlines(c)
+                    }
+                    _ => 0,
+                })
+                .sum()
+        }
+        blocks(&self.0)
+    }
 }
 
 fn block_text(b: &Block, out: &mut String) {
@@ -119,6 +148,7 @@ fn inlines_text(is: &[Inline], out: &mut String) {
                 inlines_text(c, out)
             }
             Inline::Break => out.push(' '),
+            Inline::Task(_) => {}
             Inline::Image { alt: t, .. } | Inline::Video { title: t, .. } => out.push_str(t),
         }
     }
@@ -166,7 +196,7 @@ impl RichText {
                             src.clear();
                         }
                     }
-                    Inline::Text(_) | Inline::Code(_) | Inline::Break => {}
+                    Inline::Text(_) | Inline::Code(_) | Inline::Break | Inline::Task(_) => {}
                 }
             }
         }
@@ -243,7 +273,9 @@ mod markdown {
         media_hosts: &[String],
     ) -> Result<RichText, MarkdownError> {
         let mut stack: Vec<Frame> = vec![Frame::Blocks(Vec::new())];
-        for (ev, range) in Parser::new(src).into_offset_iter() {
+        let mut tasks = 0u32;
+        let parser = Parser::new_ext(src, pulldown_cmark::Options::ENABLE_TASKLISTS);
+        for (ev, range) in parser.into_offset_iter() {
             let err = |message: String, hint: &str| MarkdownError {
                 offset: range.start,
                 message,
@@ -331,6 +363,12 @@ mod markdown {
                     ))
                 }
                 Event::Rule => {}
+                // `[x]` is ticked by the reader, not the author: every
+                // box starts empty.
+                Event::TaskListMarker(_) => {
+                    push_inline(&mut stack, Inline::Task(tasks));
+                    tasks += 1;
+                }
                 other => {
                     return Err(err(
                         format!("unsupported Markdown element {other:?}"),

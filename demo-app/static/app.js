@@ -227,15 +227,45 @@
           'aria-label': 'Help center',
           onclick: () => toast('The Acme help center is offline for maintenance'),
         }, icon('help')),
-        // Who is signed in, the way real apps expose it to their own
-        // scripts: an admin's policy can read it (user.from_page).
-        h('span', {
-          class: 'avatar', title: 'Jordan Diaz (Store manager)', 'aria-label': 'Signed in as Jordan Diaz', role: 'img', text: 'JD',
-          'data-testid': 'current-user', 'data-user-id': 'jordan.diaz', 'data-roles': 'store-manager, sales', 'data-region': 'emea',
-        })
+        userMenu()
       )
     );
     root.replaceChildren(topbar, h('div', { class: 'layout' }, sidebar, main), toasts);
+  }
+
+  // Who can sign in to the demo. Switching user (the menu on the avatar)
+  // reloads the app as that person, as real apps do.
+  const USERS = {
+    jordan: { id: 'jordan.diaz', name: 'Jordan Diaz', initials: 'JD', title: 'Store manager', roles: 'store-manager, sales', region: 'emea' },
+    sam: { id: 'sam.okafor', name: 'Sam Okafor', initials: 'SO', title: 'HR partner', roles: 'hr', region: 'emea' },
+  };
+
+  function userMenu() {
+    const me = USERS[load('acme:user', 'jordan')] || USERS.jordan;
+    const menu = h('div', { class: 'user-menu', role: 'menu', id: 'user-menu', 'aria-label': 'Switch user', hidden: true },
+      Object.entries(USERS).map(([key, u]) => h('button', {
+        type: 'button', class: 'user-menu-item', role: 'menuitemradio', 'aria-checked': String(u === me),
+        'data-testid': 'switch-user-' + key,
+        onclick: () => { save('acme:user', key); location.reload(); },
+      }, u.name + ' · ' + u.title)));
+    const toggle = h('button', {
+      type: 'button', class: 'avatar-btn', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'user-menu',
+      'aria-label': 'Signed in as ' + me.name + ' (' + me.title + ')',
+      onclick: () => {
+        menu.hidden = !menu.hidden;
+        toggle.setAttribute('aria-expanded', String(!menu.hidden));
+      },
+    },
+      // Who is signed in, the way real apps expose it to their own
+      // scripts: an admin's policy can read it (user.from_page).
+      h('span', {
+        class: 'avatar', title: me.name + ' (' + me.title + ')', 'aria-hidden': 'true', text: me.initials,
+        'data-testid': 'current-user', 'data-user-id': me.id, 'data-roles': me.roles, 'data-region': me.region,
+      }));
+    menu.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { menu.hidden = true; toggle.setAttribute('aria-expanded', 'false'); toggle.focus(); }
+    });
+    return h('div', { class: 'user' }, toggle, menu);
   }
 
   function updateChrome(moduleKey, path) {

@@ -9,8 +9,8 @@ use wasm_bindgen::prelude::*;
 use waymark_core::content::{Moment, Placement};
 use waymark_core::deploy::policy::Support;
 use waymark_core::engine::{
-    ArticleView, CardView, ChangeView, CheckOutcome, CheckView, Event, PanelItem, PanelView,
-    RecorderView, View,
+    ArticleView, CardView, ChangeView, CheckOutcome, CheckView, ChecklistView, Event, ItemKind,
+    PanelItem, PanelView, RecorderView, View,
 };
 use waymark_core::recorder::Moves;
 use waymark_core::richtext::{allowed_href, Block, Inline, RichText};
@@ -67,7 +67,7 @@ pub struct App {
 }
 
 pub enum Msg {
-    Show(View),
+    Show(Box<View>),
     Select(usize),
 }
 
@@ -77,7 +77,7 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let mut inbox = ctx.props().inbox.0.borrow_mut();
-        inbox.deliver = Some(ctx.link().callback(Msg::Show));
+        inbox.deliver = Some(ctx.link().callback(|v: View| Msg::Show(Box::new(v))));
         let view = inbox.pending.take().unwrap_or(View::Hidden);
         App {
             focus_next: true,
@@ -93,6 +93,7 @@ impl Component for App {
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Show(view) => {
+                let view = *view;
                 if self.view == view {
                     return false;
                 }
@@ -244,6 +245,7 @@ impl App {
                 if let Some(err) = &p.search_error {
                     <p class="error" role="status">{ err }{ support_note(p.support.as_ref()) }</p>
                 }
+                { for p.checklists.iter().map(|c| checklist(c, &send)) }
                 <h2 class={classes!("heading", p.no_results.then_some("none"))} aria-live="polite">{ &p.heading }</h2>
                 <ul id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
                     { for p.items.iter().enumerate().map(|(i, item)| html! {
@@ -430,6 +432,33 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
 }
 
 /// The panel's filter: all content, or one moment of need.
+/// An onboarding checklist: its progress, then its items in order, each
+/// opening its walkthrough or article.
+fn checklist(c: &ChecklistView, send: &Callback<Event>) -> Html {
+    let total = c.items.len();
+    html! {
+        <section class="checklist" aria-label={c.title.clone()} data-id={c.id.clone()}>
+            <h2 class="checklist-title">{ &c.title }</h2>
+            <p class="checklist-progress">
+                <progress max={total.to_string()} value={c.done.to_string()} aria-hidden="true"></progress>
+                { format!(" {} of {total} done", c.done) }
+            </p>
+            <ol class="checklist-items">
+                { for c.items.iter().map(|i| html! {
+                    <li class={classes!(i.done.then_some("done"))}>
+                        <button class="link checklist-item" data-id={i.id.clone()} data-done={i.done.to_string()}
+                            onclick={intent(send, Event::Open { id: i.id.clone() })}>
+                            <span class="mark" aria-hidden="true">{ if i.done { "✓" } else { "○" } }</span>
+                            { &i.title }
+                            if i.done { <span class="sr">{ " (done)" }</span> }
+                        </button>
+                    </li>
+                }) }
+            </ol>
+        </section>
+    }
+}
+
 fn moment_filter(p: &PanelView, send: &Callback<Event>) -> Html {
     let onchange = {
         let send = send.clone();
@@ -532,6 +561,7 @@ fn support_note(s: Option<&Support>) -> Html {
 }
 
 fn article(a: &ArticleView, send: &Callback<Event>, back: &NodeRef) -> Html {
+    let tasks = a.body.tasks();
     let onkeydown = {
         let send = send.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -553,7 +583,14 @@ fn article(a: &ArticleView, send: &Callback<Event>, back: &NodeRef) -> Html {
                 <button class="icon" aria-label="Close help" onclick={intent(send, Event::Dismiss)}>{ "×" }</button>
             </header>
             <h1>{ &a.title }</h1>
-            <div class="body">{ rich_text(&a.body) }</div>
+            <div class="body">{ rich_text_with(&a.body, Some(&Tasks { article: &a.id, ticked: &a.ticked, send })) }</div>
+            if tasks > 0 {
+                <footer class="tasks">
+                    <span class="tasks-done" role="status">{ format!("{} of {tasks} done", a.ticked.len()) }</span>
+                    <button class="secondary tasks-reset" disabled={a.ticked.is_empty()}
+                        onclick={intent(send, Event::ResetTicks { article: a.id.clone() })}>{ "Clear ticks" }</button>
+                </footer>
+            }
         </section>
     }
 }
@@ -783,7 +820,11 @@ fn offer(item: &PanelItem, send: &Callback<Event>) -> Html {
             </p>
             <footer>
                 <button class="secondary" onclick={intent(send, Event::Dismiss)}>{ "Not now" }</button>
-                <button class="primary" onclick={intent(send, Event::Start { id: item.id.clone() })}>{ "Show me" }</button>
+                if item.kind == ItemKind::Article {
+                    <button class="primary" onclick={intent(send, Event::Open { id: item.id.clone() })}>{ "Read it" }</button>
+                } else {
+                    <button class="primary" onclick={intent(send, Event::Start { id: item.id.clone() })}>{ "Show me" }</button>
+                }
             </footer>
         </section>
     }
@@ -807,28 +848,72 @@ fn change(c: &ChangeView, send: &Callback<Event>) -> Html {
 /// Renders the compiled rich-text tree node by node. No author string is ever
 /// parsed as HTML.
 pub fn rich_text(t: &RichText) -> Html {
-    html! { for b in t.0.iter() { { block(b) } } }
+    rich_text_with(t, None)
 }
 
-fn block(b: &Block) -> Html {
+/// A job aid's boxes: which article, what this user ticked, and where a
+/// tick goes. Without it (a step card), boxes show but do nothing.
+pub struct Tasks<'a> {
+    pub article: &'a str,
+    pub ticked: &'a [u32],
+    pub send: &'a Callback<Event>,
+}
+
+pub fn rich_text_with(t: &RichText, tasks: Option<&Tasks>) -> Html {
+    html! { for b in t.0.iter() { { block(b, tasks) } } }
+}
+
+fn block(b: &Block, tasks: Option<&Tasks>) -> Html {
     match b {
         Block::Paragraph(i) => html! { <p>{ inlines(i) }</p> },
         Block::Heading(_, i) => html! { <h3>{ inlines(i) }</h3> },
         Block::List {
             ordered: true,
             items,
-        } => html! { <ol>{ for items.iter().map(|i| list_item(i)) }</ol> },
+        } => html! { <ol>{ for items.iter().map(|i| list_item(i, tasks)) }</ol> },
         Block::List {
             ordered: false,
             items,
-        } => html! { <ul>{ for items.iter().map(|i| list_item(i)) }</ul> },
+        } => html! { <ul>{ for items.iter().map(|i| list_item(i, tasks)) }</ul> },
         Block::Code(c) => html! { <pre><code>{ c }</code></pre> },
-        Block::Quote(bs) => html! { <blockquote>{ for bs.iter().map(block) }</blockquote> },
+        Block::Quote(bs) => {
+            html! { <blockquote>{ for bs.iter().map(|b| block(b, tasks)) }</blockquote> }
+        }
     }
 }
 
-fn list_item(blocks: &[Block]) -> Html {
-    html! { <li>{ for blocks.iter().map(block) }</li> }
+fn list_item(blocks: &[Block], tasks: Option<&Tasks>) -> Html {
+    // `- [ ] text`: the box and its text are one label, so the box is
+    // named by what it ticks.
+    if let Some((Block::Paragraph(is), rest)) = blocks.split_first() {
+        if let Some((Inline::Task(n), text)) = is.split_first() {
+            let n = *n;
+            let checked = tasks.is_some_and(|t| t.ticked.contains(&n));
+            let onchange = tasks.map(|t| {
+                let (send, article) = (t.send.clone(), t.article.to_string());
+                Callback::from(move |e: yew::Event| {
+                    if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                        send.emit(Event::Tick {
+                            article: article.clone(),
+                            index: n,
+                            on: input.checked(),
+                        });
+                    }
+                })
+            });
+            return html! {
+                <li class={classes!("task", checked.then_some("ticked"))}>
+                    <label>
+                        <input type="checkbox" class="task-box" data-task={n.to_string()} {checked}
+                            disabled={tasks.is_none()} {onchange} />
+                        { inlines(text) }
+                    </label>
+                    { for rest.iter().map(|b| block(b, tasks)) }
+                </li>
+            };
+        }
+    }
+    html! { <li>{ for blocks.iter().map(|b| block(b, tasks)) }</li> }
 }
 
 fn inlines(is: &[Inline]) -> Html {
@@ -842,6 +927,8 @@ fn inline(i: &Inline) -> Html {
         Inline::Emphasis(c) => html! { <em>{ inlines(c) }</em> },
         Inline::Code(c) => html! { <code>{ c }</code> },
         Inline::Break => html! { <br /> },
+        // A box not at the start of a list item: nothing to tick it with.
+        Inline::Task(_) => html! {},
         // App-relative links would resolve against the extension origin inside
         // this frame, so only absolute ones are live links here.
         Inline::Link { href, children } if allowed_href(href) && !href.starts_with('/') => html! {

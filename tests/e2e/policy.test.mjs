@@ -186,6 +186,41 @@ describe('admin policy', { skip: Boolean(skip) }, () => {
       await options.shows([/Id\s+jordan\.diaz/, /Roles\s+store-manager, sales/, /Region\s+emea/, /From\s+page \(http:\/\/crm\.acme\.test:\d+\)/]);
     });
 
+    test("each role sees its own onboarding checklist (the demo app's user switch)", async () => {
+      const page = await browser.context.newPage();
+      const problems = watchConsole(page);
+      await page.goto(`${crm}/crm/deals`);
+      await page.getByTestId('new-deal').waitFor();
+      await clickLauncher(page);
+      let frame = await overlayFrame(page);
+      const sales = frame.getByRole('region', { name: 'Your first week in sales' });
+      await sales.getByText('0 of 4 done').waitFor();
+      assert.equal(await frame.getByText('Your first week in the people team').count(), 0);
+
+      // Sam, of the people team, signs in: the app reloads as Sam.
+      await settled(frame, 'closing help');
+      await frame.getByRole('button', { name: 'Close help' }).click();
+      await until(async () => !(await frame.frameElement().then((e) => e.isVisible())), 'help to close');
+      await page.getByRole('button', { name: /Signed in as Jordan Diaz/ }).click();
+      await page.getByTestId('switch-user-sam').click();
+      await page.getByRole('button', { name: /Signed in as Sam Okafor/ }).waitFor();
+      await clickLauncher(page);
+      frame = await overlayFrame(page);
+      const people = frame.getByRole('region', { name: 'Your first week in the people team' });
+      await people.getByText('0 of 3 done').waitFor();
+      assert.equal(await frame.getByText('Your first week in sales').count(), 0);
+      // Reading an item ticks it.
+      await settled(frame, 'opening a checklist item');
+      await people.getByRole('button', { name: 'How much time off you can take' }).click();
+      await frame.getByRole('heading', { name: 'How much time off you can take' }).waitFor();
+      await settled(frame, 'going back');
+      await frame.getByRole('button', { name: 'Back to results' }).click();
+      await people.getByText('1 of 3 done').waitFor();
+      await people.getByRole('button', { name: /How much time off you can take \(done\)/ }).waitFor();
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+
     test('Check now: an unchanged bundle is a 304 with no body; a newer one is used', async () => {
       const before = server.stats(BUNDLE);
       await options.checkNow();

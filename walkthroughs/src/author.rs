@@ -600,8 +600,16 @@ include = ["synonyms.toml"]
 schema = { path = "./.waymark/synonyms.schema.json" }
 
 [[rule]]
+include = ["**/*.checklist.toml"]
+schema = { path = "./.waymark/checklist.schema.json" }
+
+[[rule]]
+include = ["**/*.tips.toml"]
+schema = { path = "./.waymark/tips.schema.json" }
+
+[[rule]]
 include = ["**/*.toml"]
-exclude = ["waymark.toml", "synonyms.toml", ".taplo.toml"]
+exclude = ["waymark.toml", "synonyms.toml", ".taplo.toml", "**/*.checklist.toml", "**/*.tips.toml"]
 schema = { path = "./.waymark/walkthrough.schema.json" }
 "#;
 

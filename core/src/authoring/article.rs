@@ -52,6 +52,23 @@ pub(super) fn compile_article(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<Ar
     };
     let common = src.common();
     let (moment, meta) = compile_common(cx, &common, diags);
+    let trigger = match src
+        .trigger
+        .as_ref()
+        .map(|t| (t, compile_trigger(cx, t, diags)))
+    {
+        Some((t, Trigger::AutoFirstVisit)) => {
+            cx.err(
+                diags,
+                t.span(),
+                "an article cannot start by itself".into(),
+                "use `auto_first_visit` on a walkthrough; an article can be offered `on_element` or `on_error`",
+            );
+            Trigger::Manual
+        }
+        Some((_, t)) => t,
+        None => Trigger::Manual,
+    };
     let body = match compile_markdown_with(&text[body_start..], &cx.config.media_hosts) {
         Ok(b) => b,
         Err(e) => {
@@ -82,6 +99,7 @@ pub(super) fn compile_article(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<Ar
         body,
         meta,
         translations,
+        trigger,
     };
     check_complete(
         cx,

@@ -42,6 +42,43 @@ pub(super) fn compile_common(cx: &Cx, c: &Common, diags: &mut Vec<Diagnostic>) -
             );
         }
     }
+    let needs_review = matches!(moment, Some(Moment::Apply | Moment::Solve));
+    let gov = Governance {
+        id: c.id,
+        owner: c.owner,
+        status: c.status,
+        review_by: c.review_by,
+        audience: c.audience,
+        compliance_signoff: c.compliance_signoff,
+    };
+    let review_span = c.moment.span();
+    let why = format!("`review_by` is required for {} content", c.moment.get_ref());
+    let mut meta = compile_governance(cx, &gov, needs_review.then_some((review_span, why)), diags);
+    meta.product_version = c.product_version.cloned();
+    meta.change_note = c.change_note.map(|s| s.trim().to_string());
+    meta.related = trimmed(c.related);
+    (moment.unwrap_or(Moment::Apply), meta)
+}
+
+/// Who owns a piece of content and who sees it: what every kind of
+/// content file carries.
+pub(super) struct Governance<'a> {
+    pub(super) id: &'a Spanned<String>,
+    pub(super) owner: Option<&'a Spanned<String>>,
+    pub(super) status: Option<&'a Spanned<String>>,
+    pub(super) review_by: Option<&'a Spanned<toml::Value>>,
+    pub(super) audience: Option<&'a Spanned<AudienceSrc>>,
+    pub(super) compliance_signoff: Option<&'a Spanned<String>>,
+}
+
+/// Checks owner, status, review date, audience and sign-off. `review`:
+/// the review date is required (where to point, and why) unless retired.
+pub(super) fn compile_governance(
+    cx: &Cx,
+    c: &Governance,
+    review: Option<(Range<usize>, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Meta {
     let owner = match c.owner {
         Some(o) if !o.get_ref().trim().is_empty() => o.get_ref().trim().to_string(),
         Some(o) => {
@@ -93,17 +130,15 @@ pub(super) fn compile_common(cx: &Cx, c: &Common, diags: &mut Vec<Diagnostic>) -
         }
         date
     });
-    if review_by.is_none()
-        && c.review_by.is_none()
-        && matches!(moment, Some(Moment::Apply | Moment::Solve))
-        && status != Status::Retired
-    {
-        cx.err(
-            diags,
-            c.moment.span(),
-            format!("`review_by` is required for {} content", c.moment.get_ref()),
-            "apply and solve content goes wrong when the app changes: add `review_by = 2027-03-01`",
-        );
+    if let Some((span, why)) = review {
+        if c.review_by.is_none() && status != Status::Retired {
+            cx.err(
+                diags,
+                span,
+                why,
+                "content on the app's own screens goes wrong when the app changes: add `review_by = 2027-03-01`",
+            );
+        }
     }
     let audience = c.audience.map(|a| a.get_ref());
     let regulated = audience.is_some_and(|a| a.regulated);
@@ -120,7 +155,7 @@ pub(super) fn compile_common(cx: &Cx, c: &Common, diags: &mut Vec<Diagnostic>) -
             "add `compliance_signoff = \"Name, YYYY-MM-DD\"` once compliance has approved it",
         );
     }
-    let meta = Meta {
+    Meta {
         owner,
         status,
         review_by,
@@ -131,10 +166,10 @@ pub(super) fn compile_common(cx: &Cx, c: &Common, diags: &mut Vec<Diagnostic>) -
             regulated: a.regulated,
         }),
         compliance_signoff: signoff,
-        product_version: c.product_version.cloned(),
-        change_note: c.change_note.map(|s| s.trim().to_string()),
-    };
-    (moment.unwrap_or(Moment::Apply), meta)
+        product_version: None,
+        change_note: None,
+        related: Vec::new(),
+    }
 }
 
 /// One of the five moments, or a diagnostic at `span`.

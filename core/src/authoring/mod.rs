@@ -26,6 +26,7 @@ use crate::content::{
 use crate::richtext::{compile_markdown_with, RichText};
 pub use diagnostics::Diagnostic;
 
+mod aids;
 mod article;
 mod branches;
 mod config;
@@ -37,6 +38,8 @@ mod step;
 mod translations;
 mod walkthrough;
 
+use aids::*;
+pub use aids::{CHECKLIST_SUFFIX, MAX_CHECKLIST_ITEMS, TIPS_SUFFIX};
 use article::*;
 use branches::*;
 pub use config::*;
@@ -111,7 +114,17 @@ pub fn compile_project(sources: &[(String, String)]) -> Result<Project, Vec<Diag
             text,
             config: &config,
         };
-        let (id, item) = if file.ends_with(".md") {
+        let (id, item) = if file.ends_with(CHECKLIST_SUFFIX) {
+            match compile_checklist(&cx, &mut diags) {
+                Some(c) => (c.id.clone(), Item::Checklist(c)),
+                None => continue,
+            }
+        } else if file.ends_with(TIPS_SUFFIX) {
+            match compile_tips(&cx, &mut diags) {
+                Some(t) => (t.id.clone(), Item::Tips(t)),
+                None => continue,
+            }
+        } else if file.ends_with(".md") {
             match compile_article(&cx, &mut diags) {
                 Some(a) => (a.id.clone(), Item::Article(a)),
                 None => continue,
@@ -136,8 +149,13 @@ pub fn compile_project(sources: &[(String, String)]) -> Result<Project, Vec<Diag
             match item {
                 Item::Walkthrough(w) => library.walkthroughs.push(w),
                 Item::Article(a) => library.articles.push(a),
+                Item::Checklist(c) => library.checklists.push(c),
+                Item::Tips(t) => library.tips.push(t),
             }
         }
+    }
+    if diags.is_empty() {
+        check_links(&library, &files, sources, &mut diags);
     }
     if diags.is_empty() {
         Ok(Project {
@@ -153,6 +171,8 @@ pub fn compile_project(sources: &[(String, String)]) -> Result<Project, Vec<Diag
 enum Item {
     Walkthrough(Walkthrough),
     Article(Article),
+    Checklist(crate::content::Checklist),
+    Tips(crate::content::TipSet),
 }
 
 /// The file being compiled, and the settings it is compiled under.

@@ -274,6 +274,11 @@ macro_rules! content_src {
             #[serde(default)]
             #[schemars(with = "BTreeMap<String, TextsSrc>")]
             pub(super) translations: BTreeMap<String, Spanned<TextsSrc>>,
+            /// What to offer next, in order (walkthrough or article ids):
+            /// the completion card lists these before any search match.
+            #[serde(default)]
+            #[schemars(with = "Vec<String>")]
+            pub(super) related: Vec<Spanned<String>>,
             $($body)*
         }
 
@@ -291,6 +296,7 @@ macro_rules! content_src {
                     product_version: self.product_version.as_ref(),
                     change_note: self.change_note.as_ref(),
                     applies_to: &self.applies_to,
+                    related: &self.related,
                 }
             }
         }
@@ -315,7 +321,98 @@ content_src! {
 
 content_src! {
     /// An article's `+++` front matter; the Markdown body follows it.
-    struct ArticleSrc {}
+    struct ArticleSrc {
+        /// Offer the article when an element is on screen (Solve):
+        /// { type = "on_error", target = ["[role=alert]"], text = "declined" }.
+        /// Default: from the help panel only.
+        #[serde(default)]
+        #[schemars(with = "Option<TriggerSchema>")]
+        pub(super) trigger: Option<Spanned<toml::Value>>,
+    }
+}
+
+/// `*.checklist.toml`: an onboarding checklist, shown at the top of the
+/// help panel to its audience with each user's progress.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistSrc {
+    #[schemars(with = "String")]
+    pub(super) id: Spanned<String>,
+    /// "Your first week in sales".
+    #[schemars(with = "String")]
+    pub(super) title: Spanned<String>,
+    #[serde(default)]
+    #[schemars(with = "String")]
+    pub(super) owner: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<StatusSchema>")]
+    pub(super) status: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<DateSchema>")]
+    pub(super) review_by: Option<Spanned<toml::Value>>,
+    /// Who it is for: usually a role, `{ roles = ["sales-rep"] }`.
+    #[serde(default)]
+    #[schemars(with = "Option<AudienceSrc>")]
+    pub(super) audience: Option<Spanned<AudienceSrc>>,
+    /// Walkthrough and article ids, in the order to work through them. A
+    /// walkthrough is ticked when the user completes it, an article when
+    /// they open it.
+    #[schemars(with = "Vec<String>")]
+    pub(super) items: Spanned<Vec<Spanned<String>>>,
+}
+
+/// `*.tips.toml`: smart tips and beacons for one screen.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TipsSrc {
+    #[schemars(with = "String")]
+    pub(super) id: Spanned<String>,
+    /// What the tips are about: "New deal form".
+    #[schemars(with = "String")]
+    pub(super) title: Spanned<String>,
+    #[serde(default)]
+    #[schemars(with = "String")]
+    pub(super) owner: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Option<StatusSchema>")]
+    pub(super) status: Option<Spanned<String>>,
+    /// Required: tips sit on the app's own fields, which change.
+    #[serde(default)]
+    #[schemars(with = "Option<DateSchema>")]
+    pub(super) review_by: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    #[schemars(with = "Option<AudienceSrc>")]
+    pub(super) audience: Option<Spanned<AudienceSrc>>,
+    /// URL patterns of the screen: "/crm/deals/new*". Required.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(super) applies_to: Vec<Spanned<String>>,
+    #[schemars(with = "Vec<TipSrc>")]
+    pub(super) tips: Spanned<Vec<TipSrc>>,
+}
+
+/// One smart tip (a marker beside a field; its card shows on focus and
+/// hover) or beacon (a pulsing dot; its card opens on click).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TipSrc {
+    /// Unique within the file.
+    #[schemars(with = "String")]
+    pub(super) id: Spanned<String>,
+    /// The field or element, most robust first, as a step's `target`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub(super) target: Vec<Spanned<String>>,
+    #[schemars(with = "String")]
+    pub(super) title: Spanned<String>,
+    /// Markdown.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub(super) body: Option<Spanned<String>>,
+    /// A pulsing dot that draws the eye and opens on click (default: a
+    /// quiet marker whose tip shows on focus and hover).
+    #[serde(default)]
+    pub(super) beacon: bool,
 }
 
 pub(super) struct Common<'a> {
@@ -330,6 +427,7 @@ pub(super) struct Common<'a> {
     pub(super) product_version: Option<&'a String>,
     pub(super) change_note: Option<&'a String>,
     pub(super) applies_to: &'a [Spanned<String>],
+    pub(super) related: &'a [Spanned<String>],
 }
 
 /// One step of a walkthrough.
@@ -451,6 +549,8 @@ pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
             schemars::schema_for!(WalkthroughSrc),
         ),
         ("article.schema.json", schemars::schema_for!(ArticleSrc)),
+        ("checklist.schema.json", schemars::schema_for!(ChecklistSrc)),
+        ("tips.schema.json", schemars::schema_for!(TipsSrc)),
         ("waymark.schema.json", schemars::schema_for!(ConfigSrc)),
         ("synonyms.schema.json", schemars::schema_for!(SynonymsSrc)),
     ]

@@ -392,7 +392,7 @@ fn hostile_inputs_are_errors_not_panics() {
 #[test]
 fn every_schema_generates() {
     let s = schemas();
-    assert_eq!(s.len(), 4);
+    assert_eq!(s.len(), 6);
     let w = serde_json::to_string(&s[0].1).unwrap();
     assert!(w.contains("\"owner\"") && w.contains("review_by"), "{w}");
 }
@@ -477,4 +477,81 @@ mod round_trip {
             prop_assert_eq!(index.len(), lib.walkthroughs.len());
         }
     }
+}
+
+fn files(fs: &[(&str, &str)]) -> Result<Library, Vec<Diagnostic>> {
+    let sources: Vec<(String, String)> = fs
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.to_string()))
+        .collect();
+    compile(&sources)
+}
+
+#[test]
+fn checklists_tips_and_related_compile_and_name_what_exists() {
+    let list = "id = \"week-one\"\ntitle = \"Week one\"\nowner = \"ops\"\naudience = { roles = [\"sales\"] }\nitems = [\"create-deal\"]\n";
+    let tips = "id = \"deal-form\"\ntitle = \"Deal form\"\nowner = \"crm\"\nreview_by = 2027-01-31\napplies_to = [\"/crm/deals/new*\"]\n\n[[tips]]\nid = \"amount\"\ntarget = [\"#amount\"]\ntitle = \"Amount\"\nbody = \"Before tax, in **euros**.\"\n\n[[tips]]\nid = \"stage\"\ntarget = [\"#stage\"]\ntitle = \"Stage\"\nbeacon = true\n";
+    let lib = files(&[
+        ("a.toml", GOOD),
+        ("week.checklist.toml", list),
+        ("form.tips.toml", tips),
+    ])
+    .unwrap();
+    assert_eq!(lib.checklists[0].items, ["create-deal"]);
+    assert_eq!(lib.checklists[0].meta.audience.roles, ["sales"]);
+    let t = &lib.tips[0];
+    assert_eq!((t.tips.len(), t.tips[1].beacon), (2, true));
+    assert_eq!(t.tips[0].body.plain_text(), "Before tax, in euros.");
+
+    // An item that does not exist, said where it is.
+    let bad = list.replace("[\"create-deal\"]", "[\"create-dael\"]");
+    let e = files(&[("a.toml", GOOD), ("week.checklist.toml", &bad)]).unwrap_err();
+    assert_eq!(e[0].file, "week.checklist.toml");
+    assert!(
+        e[0].message.contains("`create-dael` in `items`"),
+        "{}",
+        e[0].message
+    );
+    assert_eq!((e[0].line, e[0].col), (5, 10));
+    // So for `related`, and content listing itself.
+    let rel = GOOD.replace("applies_to", "related = [\"nope\"]\napplies_to");
+    let m = messages(files(&[("a.toml", &rel)]));
+    assert!(m[0].contains("`nope` in `related`"), "{m:?}");
+    let me = GOOD.replace("applies_to", "related = [\"create-deal\"]\napplies_to");
+    let m = messages(files(&[("a.toml", &me)]));
+    assert!(m[0].contains("lists itself"), "{m:?}");
+    // Empty lists, tips without a screen or a target.
+    let m = messages(files(&[(
+        "w.checklist.toml",
+        &list.replace("[\"create-deal\"]", "[]"),
+    )]));
+    assert!(m[0].contains("1 to 20 items"), "{m:?}");
+    let m = messages(files(&[(
+        "f.tips.toml",
+        &tips
+            .replace("applies_to = [\"/crm/deals/new*\"]\n", "")
+            .replace("target = [\"#stage\"]\n", ""),
+    )]));
+    assert!(m.iter().any(|m| m.contains("screen they are on")), "{m:?}");
+    assert!(m.iter().any(|m| m.contains("needs `target")), "{m:?}");
+    let m = messages(files(&[(
+        "f.tips.toml",
+        &tips.replace("review_by = 2027-01-31\n", ""),
+    )]));
+    assert_eq!(m, ["`review_by` is required for tips"]);
+}
+
+#[test]
+fn articles_can_be_triggered_and_carry_boxes_to_tick() {
+    let art = "+++\nid = \"limit\"\ntitle = \"Over the limit\"\nmoment = \"solve\"\nowner = \"crm\"\nreview_by = 2027-01-31\ntrigger = { type = \"on_error\", target = [\"[role=alert]\"], text = \"limit\" }\n+++\n\n- [ ] one\n- [x] two\n";
+    let lib = files(&[("l.md", art)]).unwrap();
+    let a = &lib.articles[0];
+    assert!(matches!(&a.trigger, Trigger::OnError { text: Some(t), .. } if t == "limit"));
+    assert_eq!(a.tasks(), 2);
+    let bad = art.replace(
+        "{ type = \"on_error\", target = [\"[role=alert]\"], text = \"limit\" }",
+        "\"auto_first_visit\"",
+    );
+    let m = messages(files(&[("l.md", &bad)]));
+    assert_eq!(m, ["an article cannot start by itself"]);
 }

@@ -17,6 +17,9 @@ pub struct Meta {
     pub product_version: Option<String>,
     /// What changed in this version, shown once to users of the screen.
     pub change_note: Option<String>,
+    /// Content to offer next (walkthrough or article ids, in order): the
+    /// completion card's "What next" before any search match.
+    pub related: Vec<String>,
 }
 
 impl Meta {

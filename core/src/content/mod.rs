@@ -38,6 +38,10 @@ pub struct Library {
     /// takes the library (`Library::keep_media_to_its_hosts`), so a bundle
     /// whose body names another host still loads nothing from it.
     pub media_hosts: Vec<String>,
+    /// Onboarding checklists (`*.checklist.toml`), by audience.
+    pub checklists: Vec<Checklist>,
+    /// Smart tips and beacons (`*.tips.toml`), a set per screen.
+    pub tips: Vec<TipSet>,
 }
 
 impl Library {
@@ -58,6 +62,11 @@ impl Library {
                 }
             }
         }
+        for set in &mut self.tips {
+            for t in &mut set.tips {
+                keep(&mut t.body);
+            }
+        }
         for a in &mut self.articles {
             keep(&mut a.body);
             for t in a.translations.values_mut() {
@@ -72,6 +81,10 @@ impl Library {
 
     pub fn article(&self, id: &str) -> Option<&Article> {
         self.articles.iter().find(|a| a.id == id)
+    }
+
+    pub fn checklist(&self, id: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.id == id)
     }
 
     /// The search index over this library, with its synonym groups.
@@ -159,6 +172,38 @@ impl Library {
             }
             ok
         });
+        out.checklists.retain(|c| {
+            let ok = c.meta.status.ships_to(env);
+            if !ok {
+                left.push((c.id.clone(), c.meta.status));
+            }
+            ok
+        });
+        out.tips.retain(|t| {
+            let ok = t.meta.status.ships_to(env);
+            if !ok {
+                left.push((t.id.clone(), t.meta.status));
+            }
+            ok
+        });
+        // What no longer ships is not linked to: a checklist item or a
+        // "related" entry would otherwise point at nothing.
+        let ids: std::collections::BTreeSet<String> = out
+            .walkthroughs
+            .iter()
+            .map(|w| w.id.clone())
+            .chain(out.articles.iter().map(|a| a.id.clone()))
+            .collect();
+        for c in &mut out.checklists {
+            c.items.retain(|i| ids.contains(i));
+        }
+        out.checklists.retain(|c| !c.items.is_empty());
+        for w in &mut out.walkthroughs {
+            w.meta.related.retain(|i| ids.contains(i));
+        }
+        for a in &mut out.articles {
+            a.meta.related.retain(|i| ids.contains(i));
+        }
         (out, left)
     }
 
@@ -183,6 +228,22 @@ impl Library {
                 moment: a.moment,
                 version: &a.version,
                 meta: &a.meta,
+            }))
+            .chain(self.checklists.iter().map(|c| ItemRef {
+                kind: "checklist",
+                id: &c.id,
+                title: &c.title,
+                moment: Moment::New,
+                version: &c.version,
+                meta: &c.meta,
+            }))
+            .chain(self.tips.iter().map(|t| ItemRef {
+                kind: "tips",
+                id: &t.id,
+                title: &t.title,
+                moment: Moment::Apply,
+                version: &t.version,
+                meta: &t.meta,
             }))
             .collect();
         v.sort_by(|a, b| a.id.cmp(b.id));
@@ -215,6 +276,54 @@ pub struct Article {
     pub meta: Meta,
     /// By locale.
     pub translations: BTreeMap<String, Texts>,
+    /// `on_element` / `on_error`: offered (with a beacon beside the
+    /// element) when it is on screen. `Manual` otherwise.
+    pub trigger: Trigger,
+}
+
+impl Article {
+    /// How many checklist boxes (`- [ ]` items) the body has: a job aid
+    /// when more than none.
+    pub fn tasks(&self) -> usize {
+        self.body.tasks()
+    }
+}
+
+/// An onboarding checklist: walkthroughs and articles a role works
+/// through, in order, shown at the top of the help panel with the user's
+/// progress (New moment).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub id: String,
+    pub title: String,
+    /// Walkthrough and article ids, in order.
+    pub items: Vec<String>,
+    pub version: String,
+    pub meta: Meta,
+}
+
+/// Smart tips and beacons for one screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TipSet {
+    pub id: String,
+    /// What the set is about (reports, `waymark stale`).
+    pub title: String,
+    pub applies_to: Vec<String>,
+    pub tips: Vec<Tip>,
+    pub version: String,
+    pub meta: Meta,
+}
+
+/// One tip: a small marker beside a field whose card shows on focus or
+/// hover, or (`beacon`) a pulsing dot whose card opens on click.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tip {
+    /// Unique within its set.
+    pub id: String,
+    pub target: Vec<Target>,
+    pub title: String,
+    pub body: RichText,
+    pub beacon: bool,
 }
 
 #[cfg(test)]

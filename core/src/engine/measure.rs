@@ -119,7 +119,7 @@ impl Engine {
                 self.note(
                     s,
                     What::TriggerOffered,
-                    Some((ContentKind::Walkthrough, &item.id)),
+                    Some((item.kind.content(), &item.id)),
                     None,
                 );
             }

@@ -286,6 +286,8 @@ impl Engine {
             Event::SeenRestored { seen } => self.seen_restored(s, seen),
             Event::Busy { busy } => s.busy = busy,
             Event::NotNow => self.not_now(s, &mut out),
+            Event::Tick { article, index, on } => self.tick(s, &article, index, on),
+            Event::ResetTicks { article } => self.reset_ticks(s, &article),
             Event::FilterMoment { moment } => {
                 if let Some(p) = s.panel.as_mut() {
                     p.moment = moment;
@@ -437,6 +439,35 @@ impl Engine {
             if let Some(p) = s.panel.as_mut() {
                 p.list = None;
             }
+        }
+    }
+
+    /// A job aid's box, ticked or not, for the article's current version.
+    fn tick(&self, s: &mut Session, article: &str, index: u32, on: bool) {
+        let Some(a) = self.library.article(article) else {
+            return;
+        };
+        if index as usize >= a.tasks() || !self.for_user(s, article) {
+            return;
+        }
+        let Some(seen) = s.seen.as_mut() else { return };
+        let t = seen.ticks.entry(a.id.clone()).or_default();
+        if t.version != a.version {
+            *t = Ticks {
+                version: a.version.clone(),
+                on: BTreeSet::new(),
+            };
+        }
+        if on {
+            t.on.insert(index);
+        } else {
+            t.on.remove(&index);
+        }
+    }
+
+    fn reset_ticks(&self, s: &mut Session, article: &str) {
+        if let Some(seen) = s.seen.as_mut() {
+            seen.ticks.remove(article);
         }
     }
 

@@ -135,6 +135,10 @@ impl Engine {
         let seen = seen.unwrap_or_default();
         s.shown.seen = Some(seen.clone());
         s.seen = Some(seen);
+        // The panel's checklists show what it says is done.
+        if let Some(p) = s.panel.as_mut() {
+            p.list = None;
+        }
     }
 
     /// Not now: closes it; it may start by itself again after a while.

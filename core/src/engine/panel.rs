@@ -91,6 +91,12 @@ impl Engine {
                 out.push(item);
             }
         };
+        // What the author named comes first, wherever it applies.
+        for r in &w.meta.related {
+            if let Some(item) = self.item(who, r, self.kind_of(r), &[]) {
+                add(item);
+            }
+        }
         for tag in &w.tags {
             for item in self.results(tag, &s.url, who) {
                 add(item);
@@ -100,6 +106,48 @@ impl Engine {
             add(item);
         }
         out
+    }
+
+    /// `article` or `walkthrough`, for an id of either.
+    pub(super) fn kind_of(&self, id: &str) -> &'static str {
+        if self.library.article(id).is_some() {
+            "article"
+        } else {
+            "walkthrough"
+        }
+    }
+
+    /// The onboarding checklists for this viewer, with what `seen` says
+    /// is done. Items the viewer may not see are left out; so is a list
+    /// left empty by that.
+    pub(super) fn checklists(&self, who: Who, seen: Option<&Seen>) -> Vec<ChecklistView> {
+        let (_, viewer, _) = who;
+        self.library
+            .checklists
+            .iter()
+            .filter(|c| c.meta.audience.admits(viewer))
+            .filter_map(|c| {
+                let items: Vec<ChecklistItem> = c
+                    .items
+                    .iter()
+                    .filter_map(|id| {
+                        let item = self.item((who.0, who.1, None), id, self.kind_of(id), &[])?;
+                        Some(ChecklistItem {
+                            done: seen.is_some_and(|s| s.done.contains(id)),
+                            id: item.id,
+                            kind: item.kind,
+                            title: item.title,
+                        })
+                    })
+                    .collect();
+                (!items.is_empty()).then(|| ChecklistView {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    done: items.iter().filter(|i| i.done).count(),
+                    items,
+                })
+            })
+            .collect()
     }
 
     /// The moments of the content this user may see, in the order the
@@ -168,10 +216,15 @@ impl Engine {
         let url = s.url.as_str();
         let locale = s.locale.as_str();
         let p = s.panel.as_mut()?;
+        let seen = s.seen.as_ref();
         if !fresh {
-            let mut view = self.list_for(&p.query, url, (locale, viewer.as_ref(), p.moment));
+            let who = (locale, viewer.as_ref(), p.moment);
+            let mut view = self.list_for(&p.query, url, who);
             view.moments = self.moments(viewer.as_ref());
             view.moment = p.moment;
+            if p.query.trim().is_empty() {
+                view.checklists = self.checklists(who, seen);
+            }
             p.list = Some((p.query.clone(), url.to_string(), view));
         }
         p.list.as_ref().map(|(_, _, v)| v)
@@ -189,6 +242,13 @@ impl Engine {
                     .find_map(|t| t.body.clone())
                     .unwrap_or_else(|| a.body.clone()),
                 under_review: self.under_review(&a.meta),
+                ticked: s
+                    .seen
+                    .as_ref()
+                    .and_then(|seen| seen.ticks.get(&a.id))
+                    .filter(|t| t.version == a.version)
+                    .map(|t| t.on.iter().copied().collect())
+                    .unwrap_or_default(),
             });
         }
         match &p.list {
@@ -223,6 +283,7 @@ impl Engine {
                 notice: None,
                 moment: None,
                 moments: Vec::new(),
+                checklists: Vec::new(),
             };
         }
         let items = self.results(query, url, who);
@@ -239,6 +300,7 @@ impl Engine {
                 notice: None,
                 moment: None,
                 moments: Vec::new(),
+                checklists: Vec::new(),
             };
         }
         PanelView {
@@ -253,6 +315,7 @@ impl Engine {
             notice: None,
             moment: None,
             moments: Vec::new(),
+            checklists: Vec::new(),
         }
     }
 }
@@ -340,6 +403,22 @@ impl Engine {
             return;
         }
         if self.library.article(&id).is_some() {
+            // Offered beside what is on screen (Solve): the panel opens
+            // on it.
+            let offered =
+                s.panel.is_none() && matches!(self.view(s), View::Offer { item } if item.id == id);
+            if offered {
+                self.note(
+                    s,
+                    What::TriggerTaken,
+                    Some((ContentKind::Article, &id)),
+                    None,
+                );
+                // Taken up: not offered again on this page load.
+                s.dismissed.insert(id.clone());
+                s.panel = Some(Panel::default());
+                s.focus = true;
+            }
             if let Some(p) = s.panel.as_mut() {
                 p.article = Some(id.clone());
                 self.note(
@@ -348,6 +427,15 @@ impl Engine {
                     Some((ContentKind::Article, &id)),
                     None,
                 );
+                // Ticked in a checklist: its list is made again.
+                if s.seen
+                    .as_mut()
+                    .is_some_and(|seen| seen.done.insert(id.clone()))
+                {
+                    if let Some(p) = s.panel.as_mut() {
+                        p.list = None;
+                    }
+                }
             }
         } else if self.library.walkthrough(&id).is_some() {
             self.close_panel(s);
@@ -364,7 +452,7 @@ impl Engine {
 
     pub(super) fn dismiss(&self, s: &mut Session, out: &mut Vec<Command>) {
         if let View::Offer { item } = self.view(s) {
-            let about = Some((ContentKind::Walkthrough, item.id.as_str()));
+            let about = Some((item.kind.content(), item.id.as_str()));
             self.note(s, What::TriggerDeclined, about, None);
             s.dismissed.insert(item.id);
         }

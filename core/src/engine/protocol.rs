@@ -34,6 +34,16 @@ pub enum Event {
     FilterMoment {
         moment: Option<crate::content::Moment>,
     },
+    /// A job aid's box `index` in article `article`, ticked (`on`) or not.
+    Tick {
+        article: String,
+        index: u32,
+        on: bool,
+    },
+    /// A job aid: untick every box of `article`.
+    ResetTicks {
+        article: String,
+    },
     /// The card of a walkthrough that started by itself: not now (again
     /// in a while).
     NotNow,
@@ -280,6 +290,8 @@ impl Event {
             | Event::RecordAdvance { .. }
             | Event::RecordPages { .. }
             | Event::NotNow
+            | Event::Tick { .. }
+            | Event::ResetTicks { .. }
             | Event::NeverAgain
             | Event::FilterMoment { .. }
             | Event::CardResized { .. } => Sender::Frame,

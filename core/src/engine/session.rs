@@ -47,6 +47,21 @@ pub struct Seen {
     /// Walkthrough id → the version whose "What changed" card was shown.
     #[serde(default)]
     pub changes: BTreeMap<String, String>,
+    /// Walkthroughs completed and articles opened: what onboarding
+    /// checklists tick.
+    #[serde(default)]
+    pub done: BTreeSet<String>,
+    /// Job aids: article id → the boxes ticked, for the article's version
+    /// (a new version starts empty: its boxes may be others).
+    #[serde(default)]
+    pub ticks: BTreeMap<String, Ticks>,
+}
+
+/// The boxes one user ticked in one article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticks {
+    pub version: String,
+    pub on: BTreeSet<u32>,
 }
 
 /// What admin policy sets for the engine (`deploy::policy`); the glue sets

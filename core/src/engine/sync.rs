@@ -39,6 +39,26 @@ impl Engine {
             s.shown.watch = Some(watch.clone());
             let cur = self.current(s);
             out.push(match (&watch, cur.as_ref().map(Current::step)) {
+                (Some(key), None) => match self.offer_watch(s) {
+                    Some((_, queries)) => Command::Watch {
+                        watch: key.clone(),
+                        list: WatchList::compile(
+                            queries
+                                .iter()
+                                .map(|q| Entry {
+                                    key: "target".into(),
+                                    query: q.clone(),
+                                })
+                                .collect(),
+                        ),
+                        queries,
+                        click: false,
+                        timeout_ms: 0,
+                        input: None,
+                        appear: Vec::new(),
+                    },
+                    None => Command::Unwatch,
+                },
                 (Some(key), Some(st)) => Command::Watch {
                     watch: key.clone(),
                     list: watch_list(st),

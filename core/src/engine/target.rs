@@ -23,7 +23,9 @@ impl Engine {
     /// Deterministic, so a click reported across a service-worker restart
     /// still refers to the same step.
     pub(super) fn watch_key(&self, s: &Session) -> Option<String> {
-        let cur = self.current(s)?;
+        let Some(cur) = self.current(s) else {
+            return self.offer_watch(s).map(|(key, _)| key);
+        };
         let (w, st, i) = (&cur.w, cur.step(), cur.i);
         let looks = !st.target.is_empty() || matches!(st.advance, Advance::Appear(_));
         if !looks || s.step.missing || !self.on_step_page(s, st) {

@@ -152,6 +152,13 @@ impl Engine {
                 self.note_tour(s, What::Completed { steps });
                 let attempt = s.tour.as_ref().map_or(0, |t| t.started);
                 s.tour = None;
+                // An onboarding checklist ticks it (a preview is the
+                // author's, not a completion).
+                if s.preview.is_none() {
+                    if let Some(seen) = s.seen.as_mut() {
+                        seen.done.insert(w.id.clone());
+                    }
+                }
                 if w.check.as_ref().is_some_and(|c| !c.questions.is_empty()) {
                     s.quiz = Some(Quiz {
                         walkthrough: w.id.clone(),

@@ -15,14 +15,14 @@ impl Engine {
                 self.item(
                     (&s.locale, self.viewer(s).as_ref(), None),
                     id,
-                    "walkthrough",
+                    self.kind_of(id),
                     &[],
                 )
             })
     }
 
-    /// The triggers of the walkthroughs that apply to `url`, as the agent's
-    /// watch list (keys: walkthrough ids).
+    /// The triggers of the walkthroughs and articles that apply to `url`,
+    /// as the agent's watch list (keys: their ids).
     pub(super) fn sentinels(
         &self,
         url: &str,
@@ -31,24 +31,28 @@ impl Engine {
         let mut ids = Vec::new();
         let mut entries = Vec::new();
         // Not even watched for a user the walkthrough is not for.
-        for w in self
-            .library
+        let lib = &self.library;
+        let all = lib
             .walkthroughs
             .iter()
-            .filter(|w| w.meta.audience.admits(viewer))
-        {
-            let (Trigger::OnElement { target, text } | Trigger::OnError { target, text }) =
-                &w.trigger
+            .map(|w| (&w.id, &w.trigger, &w.applies_to, &w.meta))
+            .chain(
+                lib.articles
+                    .iter()
+                    .map(|a| (&a.id, &a.trigger, &a.applies_to, &a.meta)),
+            );
+        for (id, trigger, applies_to, meta) in all {
+            let (Trigger::OnElement { target, text } | Trigger::OnError { target, text }) = trigger
             else {
                 continue;
             };
-            if !urlmatch::any_matches(&w.applies_to, url) {
+            if !meta.audience.admits(viewer) || !urlmatch::any_matches(applies_to, url) {
                 continue;
             }
-            ids.push(w.id.clone());
+            ids.push(id.clone());
             for t in target {
                 entries.push(Entry {
-                    key: w.id.clone(),
+                    key: id.clone(),
                     query: Query {
                         contains: text.as_ref().map(|t| t.to_lowercase()),
                         ..Query::from_target(t)
@@ -57,6 +61,37 @@ impl Engine {
             }
         }
         (ids, entries)
+    }
+}
+
+impl Engine {
+    /// While an offer shows, the element that triggered it is watched
+    /// (key `offer/<id>`), so the offer sits beside it rather than in a
+    /// corner: the help is where the problem is.
+    pub(super) fn offer_watch(&self, s: &Session) -> Option<(String, Vec<Query>)> {
+        if s.tour.is_some() || s.quiz.is_some() {
+            return None;
+        }
+        let View::Offer { item } = self.view(s) else {
+            return None;
+        };
+        let lib = &self.library;
+        let trigger = lib
+            .walkthrough(&item.id)
+            .map(|w| &w.trigger)
+            .or_else(|| lib.article(&item.id).map(|a| &a.trigger))?;
+        let (Trigger::OnElement { target, text } | Trigger::OnError { target, text }) = trigger
+        else {
+            return None;
+        };
+        let queries = target
+            .iter()
+            .map(|t| Query {
+                contains: text.as_ref().map(|t| t.to_lowercase()),
+                ..Query::from_target(t)
+            })
+            .collect();
+        Some((format!("offer/{}", item.id), queries))
     }
 }
 

@@ -140,6 +140,28 @@ pub struct PanelView {
     pub moment: Option<Moment>,
     #[serde(default)]
     pub moments: Vec<Moment>,
+    /// Onboarding checklists for this user, with their progress (before
+    /// any search only).
+    #[serde(default)]
+    pub checklists: Vec<ChecklistView>,
+}
+
+/// An onboarding checklist in the panel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistView {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<ChecklistItem>,
+    /// How many items are done.
+    pub done: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub kind: ItemKind,
+    pub title: String,
+    pub done: bool,
 }
 
 pub(super) fn yes() -> bool {
@@ -155,6 +177,14 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// As analytics names it.
+    pub fn content(self) -> ContentKind {
+        match self {
+            ItemKind::Walkthrough => ContentKind::Walkthrough,
+            ItemKind::Article => ContentKind::Article,
+        }
+    }
+
     /// The JSON name (`walkthrough`, `article`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -183,6 +213,9 @@ pub struct ArticleView {
     pub moment: Moment,
     pub body: RichText,
     pub under_review: bool,
+    /// A job aid: the boxes (`Inline::Task` indexes) this user ticked.
+    #[serde(default)]
+    pub ticked: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -329,6 +362,11 @@ impl Engine {
         let card = s.card.unwrap_or(DEFAULT_CARD);
         match view {
             View::Hidden => None,
+            // Beside what triggered it, once the agent found it.
+            View::Offer { .. } if s.target.is_some() && self.offer_watch(s).is_some() => {
+                let t = s.target?;
+                Some(geometry::place_card(t, card, s.viewport, Placement::Auto).0)
+            }
             View::Panel(_)
             | View::Article(_)
             | View::Check(_)

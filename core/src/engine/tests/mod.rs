@@ -6,6 +6,7 @@ use crate::analytics::ContentRef;
 use crate::content::{Placement, Walkthrough};
 use crate::richtext::{Block, Inline};
 
+mod aids;
 mod check;
 mod deploy;
 mod links;
@@ -95,6 +96,7 @@ fn library() -> Library {
             version: "a1".into(),
             meta: meta(),
             translations: Default::default(),
+            trigger: Trigger::Manual,
             body: RichText(vec![Block::Paragraph(vec![Inline::Text(
                 "Every deal moves through stages.".into(),
             )])]),
