@@ -11,7 +11,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use waymark_core::content::Moment;
-use waymark_core::engine::{ArticleView, CardView, ItemKind, PanelItem, PanelView, View};
+use waymark_core::engine::{
+    ArticleView, CardView, ChecklistItem, ChecklistView, ItemKind, PanelItem, PanelView, View,
+};
 use waymark_core::richtext::{Block, Inline, RichText};
 use waymark_overlay::views::mount_overlay;
 
@@ -361,6 +363,25 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         notice: None,
         moment: None,
         moments: vec![Moment::Apply, Moment::More],
+        checklists: vec![ChecklistView {
+            id: "week".into(),
+            title: "Your first week".into(),
+            items: vec![
+                ChecklistItem {
+                    id: "create-deal".into(),
+                    kind: ItemKind::Walkthrough,
+                    title: "Create a deal".into(),
+                    done: true,
+                },
+                ChecklistItem {
+                    id: "vpn".into(),
+                    kind: ItemKind::Article,
+                    title: "Fix a VPN timeout error".into(),
+                    done: false,
+                },
+            ],
+            done: 1,
+        }],
     });
     m.overlay.render(js(&view));
     tick().await;
@@ -368,6 +389,13 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         m.root.query_selector_all("button.item").unwrap().length(),
         2
     );
+    // The checklist: its progress and its items, each opening its content.
+    let list = m.root.query_selector(".checklist").unwrap().unwrap();
+    assert!(list.text_content().unwrap().contains("1 of 2 done"));
+    assert!(list
+        .query_selector("button[data-id=create-deal][data-done=true]")
+        .unwrap()
+        .is_some());
     // Policy allows recording: the panel offers it.
     assert!(m
         .root
@@ -425,10 +453,24 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         id: "vpn".into(),
         title: "Fix a VPN timeout error".into(),
         moment: Moment::Solve,
-        body: RichText(vec![Block::Paragraph(vec![Inline::Text(
-            "Renew the token.".into(),
-        )])]),
+        body: RichText(vec![
+            Block::Paragraph(vec![Inline::Text("Renew the token.".into())]),
+            Block::List {
+                ordered: false,
+                items: vec![
+                    vec![Block::Paragraph(vec![
+                        Inline::Task(0),
+                        Inline::Text("Log out".into()),
+                    ])],
+                    vec![Block::Paragraph(vec![
+                        Inline::Task(1),
+                        Inline::Text("Log in".into()),
+                    ])],
+                ],
+            },
+        ]),
         under_review: true,
+        ticked: vec![1],
     });
     m.overlay.render(js(&article));
     tick().await;
@@ -438,6 +480,28 @@ async fn panel_lists_results_and_is_keyboard_driven() {
         .query_selector(".badge.under-review")
         .unwrap()
         .is_some());
+    // A job aid: boxes named by their text, this user's ticks, a tick sent.
+    let boxes = m.root.query_selector_all("input.task-box").unwrap();
+    assert_eq!(boxes.length(), 2);
+    let ticked = m
+        .root
+        .query_selector("input.task-box[data-task='1']")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    assert!(ticked.checked());
+    assert!(m.root.text_content().unwrap().contains("1 of 2 done"));
+    click(&m.root, "input.task-box[data-task='0']");
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"tick","article":"vpn","index":0,"on":true}"#
+    );
+    click(&m.root, "button.tasks-reset");
+    assert_eq!(
+        m.sent.borrow().last().unwrap(),
+        r#"{"type":"reset_ticks","article":"vpn"}"#
+    );
     click(&m.root, "button.back");
     assert_eq!(
         m.sent.borrow().last().unwrap(),
@@ -494,6 +558,7 @@ async fn policy_support_shows_beside_problems_and_search_can_be_off() {
         notice: Some("The link you followed asks for “x”".into()),
         moment: None,
         moments: vec![],
+        checklists: vec![],
     })));
     tick().await;
     assert!(
