@@ -103,7 +103,8 @@ pub(super) fn compile_tips(cx: &Cx, diags: &mut Vec<Diagnostic>) -> Option<TipSe
         compliance_signoff: None,
     };
     let why = "`review_by` is required for tips".to_string();
-    let meta = compile_governance(cx, &gov, Some((src.id.span(), why)), diags);
+    let hint = "tips sit on the app's own fields, which change: add `review_by = 2027-03-01`";
+    let meta = compile_governance(cx, &gov, Some((src.id.span(), why, hint)), diags);
     if src.applies_to.is_empty() || src.applies_to.iter().any(|p| p.get_ref().trim().is_empty()) {
         let span = src.applies_to.first().map_or(src.id.span(), |p| p.span());
         cx.err(

@@ -53,7 +53,9 @@ pub(super) fn compile_common(cx: &Cx, c: &Common, diags: &mut Vec<Diagnostic>) -
     };
     let review_span = c.moment.span();
     let why = format!("`review_by` is required for {} content", c.moment.get_ref());
-    let mut meta = compile_governance(cx, &gov, needs_review.then_some((review_span, why)), diags);
+    let hint = "apply and solve content goes wrong when the app changes: add `review_by = 2027-03-01`";
+    let review = needs_review.then_some((review_span, why, hint));
+    let mut meta = compile_governance(cx, &gov, review, diags);
     meta.product_version = c.product_version.cloned();
     meta.change_note = c.change_note.map(|s| s.trim().to_string());
     meta.related = trimmed(c.related);
@@ -76,7 +78,7 @@ pub(super) struct Governance<'a> {
 pub(super) fn compile_governance(
     cx: &Cx,
     c: &Governance,
-    review: Option<(Range<usize>, String)>,
+    review: Option<(Range<usize>, String, &str)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Meta {
     let owner = match c.owner {
@@ -130,14 +132,9 @@ pub(super) fn compile_governance(
         }
         date
     });
-    if let Some((span, why)) = review {
+    if let Some((span, why, hint)) = review {
         if c.review_by.is_none() && status != Status::Retired {
-            cx.err(
-                diags,
-                span,
-                why,
-                "content on the app's own screens goes wrong when the app changes: add `review_by = 2027-03-01`",
-            );
+            cx.err(diags, span, why, hint);
         }
     }
     let audience = c.audience.map(|a| a.get_ref());
