@@ -23,13 +23,16 @@ fn tags<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> BTreeSet<String> 
         .collect()
 }
 
-/// The agent's modules and the recorder's (both send engine events).
+/// The agent's modules, the recorder's and the tips script's (all send
+/// engine events).
 fn agent_sources() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/agent");
     let recorder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/recorder");
+    let tips = Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/tips");
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
         .chain(std::fs::read_dir(&recorder).unwrap())
+        .chain(std::fs::read_dir(&tips).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "js"))
         .map(|p| {

@@ -533,6 +533,15 @@ async function run(tab, e, source, event, port) {
       case 'recording':
         await recordMode(tab, cmd);
         break;
+      case 'tips':
+        agents.get(tab)?.postMessage(cmd);
+        // The tips script, into pages that have tips (it runs once per
+        // document, and takes the list from the agent when it starts).
+        if (cmd.marks.length) {
+          chrome.scripting.executeScript({ target: { tabId: tab }, files: ['tips.js'] })
+            .catch((err) => console.warn('waymark: cannot show tips in this tab:', err?.message ?? err));
+        }
+        break;
       case 'count_targets':
         recorders.get(tab)?.postMessage(cmd);
         break;

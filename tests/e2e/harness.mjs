@@ -268,6 +268,24 @@ export async function shadowBox(page, selector) {
   }
 }
 
+/** Text of an element inside Waymark's closed shadow root (null if none). */
+export async function shadowText(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const host = find(root, (n) => n.shadowRoots?.some((s) => s.shadowRootType === 'closed' && find(s, (k) => k.attributes?.includes('launcher'))));
+    const shadow = host?.shadowRoots?.[0];
+    if (!shadow) return null;
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: shadow.nodeId, selector });
+    if (!nodeId) return null;
+    const { object } = await cdp.send('DOM.resolveNode', { nodeId });
+    const { result } = await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: 'function () { return this.textContent; }', returnByValue: true });
+    return result.value;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 function find(node, pred) {
   if (pred(node)) return node;
   for (const kids of [node.children, node.shadowRoots, node.contentDocument ? [node.contentDocument] : null]) {

@@ -6,6 +6,7 @@
 //! extension/src/* ──copied──────────────────────────────────────────────────────────────────────▶ sw.js, overlay.*, options.*
 //! extension/src/agent/*.js ──esbuild --bundle --minify (budget 8 KiB gzip)─────────────────────▶ agent.js
 //! extension/src/recorder/main.js ──esbuild (injected only while recording)────────────────────▶ recorder.js
+//! extension/src/tips/main.js ──esbuild (injected only where the engine has tips)─────────────────▶ tips.js
 //! extension/src/checker/main.js ──esbuild (for `waymark check`, never injected)────────────────▶ checker.js
 //! extension/manifest.json ──rewritten for Chrome (adds the key that fixes the extension id)───▶ manifest.json
 //! target/dist/chrome ──chromium --pack-extension (RSA key)──▶ target/dist/waymark.crx + updates.xml
@@ -101,6 +102,8 @@ pub fn dist() -> Result<PathBuf> {
     bundle_agent(&src.join("agent/main.js"), &out.join("agent.js"))?;
     // Injected only while an author records: no budget of the agent's.
     esbuild(&src.join("recorder/main.js"), &out.join("recorder.js"))?;
+    // Injected only into pages the engine has tips for.
+    esbuild(&src.join("tips/main.js"), &out.join("tips.js"))?;
     // Never injected by the extension: `waymark check` runs it through
     // WebDriver, so a check finds targets with the agent's own code.
     esbuild(&src.join("checker/main.js"), &out.join("checker.js"))?;
@@ -364,6 +367,7 @@ fn report_sizes(out: &Path) -> Result {
     for rel in [
         "agent.js",
         "recorder.js",
+        "tips.js",
         "wasm/waymark_overlay_bg.wasm",
         "wasm/waymark_overlay.js",
         "wasm/waymark_worker_bg.wasm",

@@ -53,7 +53,8 @@ pub(super) fn compile_common(cx: &Cx, c: &Common, diags: &mut Vec<Diagnostic>) -
     };
     let review_span = c.moment.span();
     let why = format!("`review_by` is required for {} content", c.moment.get_ref());
-    let hint = "apply and solve content goes wrong when the app changes: add `review_by = 2027-03-01`";
+    let hint =
+        "apply and solve content goes wrong when the app changes: add `review_by = 2027-03-01`";
     let review = needs_review.then_some((review_span, why, hint));
     let mut meta = compile_governance(cx, &gov, review, diags);
     meta.product_version = c.product_version.cloned();

@@ -30,6 +30,7 @@
 //!   tour      start, next, back, branches, decisions, skip
 //!   target    the watch key and list for the current step
 //!   triggers  on_element / on_error sentinels and the offer
+//!   tips      smart tips and beacons: what the tips script draws
 //!   panel     what applies here, search results, zero-result records
 //!   check     comprehension checks
 //!   recording record mode: the author's picks become steps (core::recorder)
@@ -72,6 +73,7 @@ mod recording;
 mod session;
 mod sync;
 mod target;
+mod tips;
 mod tour;
 mod triggers;
 mod view;
@@ -320,6 +322,7 @@ impl Engine {
             Event::TargetMissing { watch } => self.target_missing(s, watch),
             Event::TargetInput { watch } => self.target_input(s, watch),
             Event::Present { key, present } => self.present(s, key, present),
+            Event::BeaconDone { key } => self.beacon_done(s, &key),
             Event::Appeared { watch } => self.appeared(s, watch),
             Event::Close => self.close(s, &mut out),
             Event::Dismiss => self.dismiss(s, &mut out),

@@ -134,6 +134,11 @@ pub enum Event {
     GaveUp {
         reason: String,
     },
+    /// The tips script: the user closed beacon `key` (`set/tip`) with
+    /// "Got it".
+    BeaconDone {
+        key: String,
+    },
     /// An element of a trigger's watch-list entry `key` (a walkthrough id)
     /// is now on screen (`present`), or no longer is.
     Present {
@@ -257,6 +262,7 @@ impl Event {
             | Event::TargetInput { .. }
             | Event::Appeared { .. }
             | Event::Present { .. }
+            | Event::BeaconDone { .. }
             | Event::GaveUp { .. }
             | Event::User { .. }
             | Event::Busy { .. }
@@ -300,6 +306,23 @@ impl Event {
         };
         expected == sender
     }
+}
+
+/// One marker the tips script draws beside an element.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TipMark {
+    /// `set/tip`, or `offer/<id>` for the dot beside an offered error.
+    pub key: String,
+    /// Find the element: the first query that matches, in order.
+    pub queries: Vec<Query>,
+    /// A pulsing dot whose card opens on click (else a quiet marker whose
+    /// card shows on focus and hover).
+    pub beacon: bool,
+    /// The dot beside an offer: clicking it takes the keyboard to the
+    /// offer (no card of its own).
+    pub pointer: bool,
+    pub title: String,
+    pub body: RichText,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -355,6 +378,11 @@ pub enum Command {
     },
     Spotlight {
         rect: Option<Rect>,
+    },
+    /// Smart tips and beacons to draw on this page (the worker injects the
+    /// tips script for them; an empty list removes them).
+    Tips {
+        marks: Vec<TipMark>,
     },
     /// Place the overlay frame (None hides it).
     Frame {

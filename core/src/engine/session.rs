@@ -55,6 +55,10 @@ pub struct Seen {
     /// (a new version starts empty: its boxes may be others).
     #[serde(default)]
     pub ticks: BTreeMap<String, Ticks>,
+    /// Beacons the user opened and closed with "Got it": `set/tip` → the
+    /// tips file's version (a new version pulses again).
+    #[serde(default)]
+    pub beacons: BTreeMap<String, String>,
 }
 
 /// The boxes one user ticked in one article.
@@ -211,6 +215,7 @@ impl Session {
         }
         self.shown.view = None;
         self.shown.sentinels = None;
+        self.shown.tips = None;
         self.shown.watch = None;
     }
 }
@@ -275,6 +280,8 @@ pub(super) struct Shown {
     pub(super) seen: Option<Seen>,
     /// The walkthroughs whose triggers the agent watches.
     pub(super) sentinels: Option<Vec<String>>,
+    /// The tips and beacons drawn (their keys).
+    pub(super) tips: Option<Vec<String>>,
     /// Whether the tab is in record mode.
     pub(super) recording: Option<bool>,
 }

@@ -86,6 +86,16 @@ impl Engine {
                 list: WatchList::compile(entries),
             });
         }
+        let (keys, marks) = self.tip_marks(s);
+        let changed = s.shown.tips.as_ref() != Some(&keys);
+        // Nothing to take away from a page that never had any.
+        let send = changed && (!keys.is_empty() || s.shown.tips.is_some());
+        if let Some(marks) = send.then(marks) {
+            out.push(Command::Tips { marks });
+        }
+        if changed {
+            s.shown.tips = Some(keys);
+        }
         let view = self.view(s);
         // Frame before Render when hiding, Render before Frame when showing,
         // so nothing stale flashes in a visible frame.

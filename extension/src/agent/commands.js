@@ -52,6 +52,12 @@ export const commands = {
     ensureHost();
     place(S.spot, c.rect);
   },
+  // Smart tips and beacons: drawn by the tips script (the worker injects
+  // it), which reads the latest list from here when it starts.
+  tips(c) {
+    S.tips = c;
+    globalThis.__waymarkTips?.(c);
+  },
   // Escape in a card, or the user closed what had their keyboard: back to
   // where they were in the page (only if the keyboard is in our frame).
   return_focus() {

@@ -26,6 +26,7 @@
  * "Stacking"), and moves back when the dialog closes.
  */
 
+import { ensureHost } from './host.js';
 import { connect, send } from './port.js';
 import { S, viewport } from './state.js';
 
@@ -49,7 +50,9 @@ function start() {
   // the agent was registered for their origin. (This global lives in the
   // content scripts' isolated world; the page cannot see or set it.)
   if (globalThis.__waymarkAgent) return;
-  globalThis.__waymarkAgent = true;
+  // Also the handle the tips script draws and reports through (the
+  // isolated world's global: the page cannot reach it).
+  globalThis.__waymarkAgent = { root: () => (ensureHost(), S.root), send, tips: () => S.tips };
 
   const urlChanged = () => {
     if (S.port || S.watch || S.frameShown) send({ type: 'url_changed', url: location.href });

@@ -32,6 +32,8 @@ export const S = {
   // intranet apps are not (https://w3c.github.io/webcrypto/#Crypto-method-randomUUID).
   frameToken: Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''),
   dead: false,
+  // The latest Command::Tips, for the tips script (extension/src/tips/).
+  tips: null,
   // The step's target (see target.js newWatch) and the page's triggers.
   watch: null,
   sentinels: null, // { m, present: Map<key, {el, idx}>, hidden: [{el, idx}] }

@@ -6,7 +6,6 @@
 // see it), and reports through the agent's port.
 //
 //   engine ──Command::Tips {marks}──▶ agent (keeps the latest) ──▶ tips: draw them
-//   tips ──{type: tip_shown, key}───▶ agent port ──▶ engine (recorded once per page)
 //   tips ──{type: beacon_done, key}─▶ agent port ──▶ engine (remembered; not drawn again)
 //   tips ──{type: open_help}────────▶ (the dot beside an error: its offer takes the keyboard)
 //
@@ -72,7 +71,6 @@ function start(agent) {
   let scheduled = false;
   let lastRetry = 0;
   let retryTimer = 0;
-  const shown = new Set();
 
   const send = (msg) => agent.send(msg);
 
@@ -210,13 +208,23 @@ function start(agent) {
     if (open) place(open.mark, at[marks.indexOf(open.mark)]);
   }
 
+  // Beside the marker, right of the field, where it covers the least of
+  // the form; else below it, else above.
   function place(m, r) {
     if (!r) return close();
     const w = card.offsetWidth;
     const h = card.offsetHeight;
-    const x = Math.max(8, Math.min(r.x, innerWidth - w - 8));
-    const below = r.y + r.height + 8;
-    const y = below + h <= innerHeight - 8 ? below : Math.max(8, r.y - h - 8);
+    const right = r.x + r.width + 28;
+    let x;
+    let y;
+    if (right + w <= innerWidth - 8) {
+      x = right;
+      y = Math.max(8, Math.min(r.y + r.height / 2 - h / 2, innerHeight - h - 8));
+    } else {
+      x = Math.max(8, Math.min(r.x, innerWidth - w - 8));
+      const below = r.y + r.height + 8;
+      y = below + h <= innerHeight - 8 ? below : Math.max(8, r.y - h - 8);
+    }
     card.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
   }
 
@@ -238,10 +246,6 @@ function start(agent) {
       }
       card.hidden = false;
       m.dot.setAttribute('aria-expanded', 'true');
-      if (!shown.has(m.key)) {
-        shown.add(m.key);
-        send({ type: 'tip_shown', key: m.key });
-      }
     }
     open = { mark: m, why: open?.mark === m && open.why === 'click' ? 'click' : why };
     place(m, m.el?.isConnected ? rectOf(m.el) : null);
@@ -297,8 +301,9 @@ function start(agent) {
     if (open?.mark === m && open.why === 'hover') later();
   }, { capture: true, passive: true });
   addEventListener('pointerdown', (e) => {
-    // A click elsewhere closes a beacon's card.
-    if (open?.why === 'click' && !e.composedPath().includes(card) && !e.composedPath().includes(open.mark.dot)) close();
+    // A click elsewhere in the page closes a beacon's card. (One in our
+    // closed shadow root reaches this window retargeted to its host.)
+    if (open?.why === 'click' && e.target !== layer?.getRootNode().host) close();
   }, { capture: true, passive: true });
   // Escape closes the card, with neither focus nor pointer moved; the app
   // gets the key as well (nothing is prevented).

@@ -231,3 +231,103 @@ fn the_completion_card_offers_what_the_author_named_first() {
         other => panic!("{other:?}"),
     }
 }
+
+const TIPS: &str = "id = \"form\"\ntitle = \"Deal form\"\nowner = \"crm\"\nreview_by = 2027-05-31\napplies_to = [\"/crm/deals*\"]\n\n[[tips]]\nid = \"amount\"\ntarget = [\"input[name=amount]\"]\ntitle = \"Amount\"\nbody = \"Before **tax**.\"\n\n[[tips]]\nid = \"stage\"\ntarget = [\"select[name=stage]\"]\ntitle = \"Stage\"\nbeacon = true\n";
+
+fn tips_of(c: &[Command]) -> Option<Vec<String>> {
+    find(c, |c| match c {
+        Command::Tips { marks } => Some(marks.iter().map(|m| m.key.clone()).collect()),
+        _ => None,
+    })
+}
+
+#[test]
+fn tips_are_drawn_on_their_screen_and_a_closed_beacon_stays_closed() {
+    let e = source_engine(&[
+        ("make.toml", MAKE),
+        ("read.md", READ),
+        ("form.tips.toml", TIPS),
+    ]);
+    // Not before the user's memory is read (a closed beacon must not flash).
+    let mut s = Session {
+        now: 1,
+        ..Session::default()
+    };
+    let c = e.handle(
+        &mut s,
+        Event::Attached {
+            url: URL.into(),
+            viewport: VP,
+            locale: String::new(),
+        },
+    );
+    assert_eq!(tips_of(&c), None);
+    let mut c = e.handle(&mut s, Event::SeenRestored { seen: None });
+    c.extend(e.handle(&mut s, Event::Restored { tour: None }));
+    assert_eq!(tips_of(&c).unwrap(), ["form/amount", "form/stage"]);
+    let mark = find(&c, |c| match c {
+        Command::Tips { marks } => Some(marks[0].clone()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(mark.queries[0].css, "input[name=amount]");
+    assert_eq!(mark.body.plain_text(), "Before tax.");
+    // A walkthrough has the screen: no tips meanwhile; back after it.
+    let c = e.handle(&mut s, Event::Start { id: "make".into() });
+    assert_eq!(tips_of(&c).unwrap(), Vec::<String>::new());
+    let c = e.handle(&mut s, Event::Close);
+    assert_eq!(tips_of(&c).unwrap(), ["form/amount", "form/stage"]);
+    // Got it: the beacon goes, and is remembered.
+    let c = e.handle(
+        &mut s,
+        Event::BeaconDone {
+            key: "form/stage".into(),
+        },
+    );
+    assert_eq!(tips_of(&c).unwrap(), ["form/amount"]);
+    let seen = saved(&c).unwrap();
+    // A tip is not a beacon, and unknown keys change nothing.
+    for key in ["form/amount", "nope/x", "garbage"] {
+        let c = e.handle(&mut s, Event::BeaconDone { key: key.into() });
+        assert_eq!(tips_of(&c), None, "{key}");
+    }
+    let mut s2 = Session::default();
+    let c = arrive(&e, &mut s2, URL, Some(seen), None, 2);
+    assert_eq!(tips_of(&c).unwrap(), ["form/amount"]);
+    // Another screen: none (and they are taken away).
+    let c = e.handle(
+        &mut s2,
+        Event::UrlChanged {
+            url: "http://127.0.0.1:4000/hr/time-off".into(),
+        },
+    );
+    assert_eq!(tips_of(&c).unwrap(), Vec::<String>::new());
+    // The tips script may report only what the agent may.
+    assert!(Event::BeaconDone { key: "x".into() }.allowed_from(Sender::Agent));
+    assert!(!Event::BeaconDone { key: "x".into() }.allowed_from(Sender::Frame));
+}
+
+#[test]
+fn an_offered_error_gets_a_dot_beside_it() {
+    let e = aids_engine(&[]);
+    let mut s = Session::default();
+    arrive(&e, &mut s, URL, None, None, 1);
+    let c = e.handle(
+        &mut s,
+        Event::Present {
+            key: "read".into(),
+            present: true,
+        },
+    );
+    let marks = find(&c, |c| match c {
+        Command::Tips { marks } => Some(marks.clone()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(marks.len(), 1);
+    assert!(marks[0].pointer && marks[0].beacon);
+    assert_eq!(marks[0].key, "offer/read");
+    assert_eq!(marks[0].title, "Before you call");
+    let c = e.handle(&mut s, Event::Dismiss);
+    assert_eq!(tips_of(&c).unwrap(), Vec::<String>::new());
+}
