@@ -224,6 +224,14 @@ impl App {
             })
         };
         let active = (!ids.is_empty()).then(|| format!("result-{selected}"));
+        let split = if p.query.trim().is_empty() {
+            p.items
+                .iter()
+                .position(|i| i.moment == Moment::More)
+                .unwrap_or(p.items.len())
+        } else {
+            p.items.len()
+        };
         html! {
             <section class="panel help" aria-label="Waymark help">
                 <header>
@@ -247,8 +255,11 @@ impl App {
                 }
                 { for p.checklists.iter().map(|c| checklist(c, &send)) }
                 <h2 class={classes!("heading", p.no_results.then_some("none"))} aria-live="polite">{ &p.heading }</h2>
-                <ul id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
-                    { for p.items.iter().enumerate().map(|(i, item)| html! {
+                // Before a search, "learn more" content (the More moment,
+                // put last by the engine) is its own group.
+                <div id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
+                    <ul role="group" class="group" aria-label={p.heading.clone()}>
+                        { for p.items.iter().enumerate().take(split).map(|(i, item)| html! {
                         // The button is the option (an option holding a button
                         // nests interactive controls: axe nested-interactive).
                         <li key={item.id.clone()} role="none">
@@ -276,7 +287,40 @@ impl App {
                             </button>
                         </li>
                     }) }
-                </ul>
+                    </ul>
+                    if split < p.items.len() {
+                        <ul role="group" class="group more" aria-label="Learn more">
+                            { for p.items.iter().enumerate().skip(split).map(|(i, item)| html! {
+                        // The button is the option (an option holding a button
+                        // nests interactive controls: axe nested-interactive).
+                        <li key={item.id.clone()} role="none">
+                            <button class={classes!("item", (i == selected).then_some("selected"))} tabindex="-1"
+                                id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}
+                                data-id={item.id.clone()} data-kind={item.kind.as_str()}
+                                onclick={intent(&send, Event::Open { id: item.id.clone() })}>
+                                <span class="item-title">{ &item.title }</span>
+                                <span class="meta">
+                                    <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
+                                    { item.kind.as_str() }
+                                    if item.under_review {
+                                        { under_review() }
+                                    }
+                                </span>
+                                if !item.snippet.is_empty() {
+                                    <span class="snippet">
+                                        { for item.snippet.iter().map(|(text, hit)| if *hit {
+                                            html! { <mark>{ text }</mark> }
+                                        } else {
+                                            html! { { text } }
+                                        }) }
+                                    </span>
+                                }
+                            </button>
+                        </li>
+                    }) }
+                        </ul>
+                    }
+                </div>
                 if p.recorder {
                     <footer class="record">
                         <button class="secondary record-start" onclick={intent(&send, Event::RecordStart)}>{ "Record a walkthrough" }</button>

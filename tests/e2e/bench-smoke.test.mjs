@@ -21,3 +21,20 @@ test('the matching benchmark runs end to end', () => {
   }
   assert.equal(waymark.host_console_problems, 0);
 });
+
+// Keeps `cargo xtask bench tips` working the same way.
+test('the tips benchmark runs end to end', () => {
+  const out = execFileSync('node', [join(import.meta.dirname, '../bench/tips.mjs'), '--frames', '5', '--batches', '5'], {
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.system), ['baseline', 'one layout read', 'waymark', 'floating-ui', 'ratio (floating-ui / waymark)']);
+  const [, , waymark, floating] = lines;
+  for (const l of [waymark, floating]) {
+    assert.equal(l.scroll_frames, 5);
+    assert.equal(l.batches, 5);
+    assert.ok(l.page_elements >= 5000, 'a 5,000-element page');
+  }
+  assert.equal(waymark.host_console_problems, 0);
+});

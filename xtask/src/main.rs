@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("matching") => {
             bench_matching(&args[2..])
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("tips") => bench_tips(&args[2..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("fleet") => {
             fleet::bench_fleet(&args[2..])
         }
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
         }
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench tips|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };
@@ -282,6 +283,24 @@ fn bench_matching(extra: &[String]) -> Result {
             .arg("tests/bench/matching.mjs")
             .arg("--json-out")
             .arg(out.join("matching.json"))
+            .args(extra),
+    ))
+}
+
+/// Smart tips and beacons against @floating-ui/dom's autoUpdate, in
+/// headless Chromium (tests/bench/tips.mjs); writes `target/bench/tips.json`.
+/// Extra arguments (`--frames N`, `--batches N`) go to the script.
+fn bench_tips(extra: &[String]) -> Result {
+    tools::ensure_all()?;
+    dist::dist()?;
+    run(cargo().args(["build", "-q", "-p", "demo-app", "-p", "waymark"]))?;
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    run(node_env(
+        Command::new("node")
+            .arg("tests/bench/tips.mjs")
+            .arg("--json-out")
+            .arg(out.join("tips.json"))
             .args(extra),
     ))
 }

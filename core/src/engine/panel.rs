@@ -179,7 +179,8 @@ impl Engine {
     }
 
     /// Content for the page the user is on: specific matches first, then
-    /// content that applies everywhere.
+    /// content that applies everywhere; "learn more" content (the More
+    /// moment) after the rest, where the panel shows it as its own group.
     pub(super) fn for_this_page(&self, url: &str, who: Who) -> Vec<PanelItem> {
         let lib = &self.library;
         let all = lib
@@ -194,12 +195,16 @@ impl Engine {
         let (specific, general): (Vec<_>, Vec<_>) = all
             .filter(|(applies, _, _)| urlmatch::any_matches(applies, url))
             .partition(|(applies, _, _)| !applies.is_empty());
-        specific
+        let items: Vec<PanelItem> = specific
             .into_iter()
             .chain(general)
             .filter_map(|(_, id, kind)| self.item(who, id, kind, &[]))
             .take(PANEL_ITEMS)
-            .collect()
+            .collect();
+        let (mut out, more): (Vec<_>, Vec<_>) =
+            items.into_iter().partition(|i| i.moment != Moment::More);
+        out.extend(more);
+        out
     }
 
     /// The panel's list for its current query and the session's URL,

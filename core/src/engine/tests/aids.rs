@@ -331,3 +331,14 @@ fn an_offered_error_gets_a_dot_beside_it() {
     let c = e.handle(&mut s, Event::Dismiss);
     assert_eq!(tips_of(&c).unwrap(), Vec::<String>::new());
 }
+
+#[test]
+fn learn_more_content_comes_last_in_the_panel_as_its_own_group() {
+    let more = "+++\nid = \"about\"\ntitle = \"About deals\"\nmoment = \"more\"\nowner = \"crm\"\napplies_to = [\"/crm/*\"]\n+++\n\nDeals.\n";
+    let e = source_engine(&[("about.md", more), ("make.toml", MAKE), ("read.md", READ)]);
+    let mut s = Session::default();
+    arrive(&e, &mut s, URL, None, None, 1);
+    let p = panel_of(&e.handle(&mut s, Event::LauncherClicked)).unwrap();
+    let ids: Vec<_> = p.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["make", "read", "about"]);
+}
