@@ -15,10 +15,11 @@
 // hovered (WCAG 2.2 SC 1.4.13: the card can be hovered, stays until the
 // pointer or focus leaves, and Escape closes it without moving either).
 //
-// Cost per frame: one MutationObserver for every tip, batched per
-// animation frame; positions are read for every marker, then written,
-// once per frame with a change (scroll, resize, mutations), and only
-// transforms that moved are written (cargo xtask bench tips).
+// Cost per frame: one MutationObserver and one IntersectionObserver for
+// every tip. The intersection observer keeps the set of elements within a
+// screen of the viewport; once per frame with a change (scroll, resize,
+// mutations) only those positions are read, then only moved markers are
+// written (cargo xtask bench tips). Far ones cost nothing until they near.
 import { rectOf, resolve } from '../agent/dom.js';
 
 const CSS = `
@@ -71,6 +72,16 @@ function start(agent) {
   let scheduled = false;
   let lastRetry = 0;
   let retryTimer = 0;
+  // Elements within a screen of the viewport (read every frame); the rest
+  // are not read until they come near.
+  const near = new Set();
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) near.add(e.target);
+      else near.delete(e.target);
+    }
+    schedule();
+  }, { rootMargin: '100% 0px 100% 0px' });
 
   const send = (msg) => agent.send(msg);
 
@@ -101,6 +112,8 @@ function start(agent) {
     close();
     for (const m of marks) m.dot.remove();
     byEl.clear();
+    io.disconnect();
+    near.clear();
     marks = (c?.marks ?? []).map((t) => ({ ...t, el: null, dot: dot(t), x: NaN, y: NaN }));
     if (!marks.length) {
       observer?.disconnect();
@@ -145,9 +158,16 @@ function start(agent) {
   function find() {
     for (const m of marks) {
       if (m.el?.isConnected) continue;
-      if (m.el) byEl.delete(m.el);
+      if (m.el) {
+        byEl.delete(m.el);
+        io.unobserve(m.el);
+        near.delete(m.el);
+      }
       m.el = resolve(m.queries);
-      if (m.el) byEl.set(m.el, m);
+      if (m.el) {
+        byEl.set(m.el, m);
+        io.observe(m.el);
+      }
     }
   }
 
@@ -186,7 +206,7 @@ function start(agent) {
   function layout() {
     const vw = innerWidth;
     const vh = innerHeight;
-    const at = marks.map((m) => (m.el?.isConnected ? rectOf(m.el) : null));
+    const at = marks.map((m) => (m.el?.isConnected && near.has(m.el) ? rectOf(m.el) : null));
     marks.forEach((m, i) => {
       const r = at[i];
       const on = r && (r.width || r.height) && r.y + r.height > 0 && r.y < vh && r.x + r.width > 0 && r.x < vw;
@@ -205,7 +225,7 @@ function start(agent) {
       }
       if (m.dot.hidden) m.dot.hidden = false;
     });
-    if (open) place(open.mark, at[marks.indexOf(open.mark)]);
+    if (open) place(open.mark, at[marks.indexOf(open.mark)] ?? (open.mark.el?.isConnected ? rectOf(open.mark.el) : null));
   }
 
   // Beside the marker, right of the field, where it covers the least of
