@@ -259,65 +259,11 @@ impl App {
                 // put last by the engine) is its own group.
                 <div id="results" class="items" role="listbox" aria-label={p.heading.clone()}>
                     <ul role="group" class="group" aria-label={p.heading.clone()}>
-                        { for p.items.iter().enumerate().take(split).map(|(i, item)| html! {
-                        // The button is the option (an option holding a button
-                        // nests interactive controls: axe nested-interactive).
-                        <li key={item.id.clone()} role="none">
-                            <button class={classes!("item", (i == selected).then_some("selected"))} tabindex="-1"
-                                id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}
-                                data-id={item.id.clone()} data-kind={item.kind.as_str()}
-                                onclick={intent(&send, Event::Open { id: item.id.clone() })}>
-                                <span class="item-title">{ &item.title }</span>
-                                <span class="meta">
-                                    <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
-                                    { item.kind.as_str() }
-                                    if item.under_review {
-                                        { under_review() }
-                                    }
-                                </span>
-                                if !item.snippet.is_empty() {
-                                    <span class="snippet">
-                                        { for item.snippet.iter().map(|(text, hit)| if *hit {
-                                            html! { <mark>{ text }</mark> }
-                                        } else {
-                                            html! { { text } }
-                                        }) }
-                                    </span>
-                                }
-                            </button>
-                        </li>
-                    }) }
+                        { for p.items.iter().enumerate().take(split).map(|(i, item)| result(i, item, i == selected, &send)) }
                     </ul>
                     if split < p.items.len() {
                         <ul role="group" class="group more" aria-label="Learn more">
-                            { for p.items.iter().enumerate().skip(split).map(|(i, item)| html! {
-                        // The button is the option (an option holding a button
-                        // nests interactive controls: axe nested-interactive).
-                        <li key={item.id.clone()} role="none">
-                            <button class={classes!("item", (i == selected).then_some("selected"))} tabindex="-1"
-                                id={format!("result-{i}")} role="option" aria-selected={(i == selected).to_string()}
-                                data-id={item.id.clone()} data-kind={item.kind.as_str()}
-                                onclick={intent(&send, Event::Open { id: item.id.clone() })}>
-                                <span class="item-title">{ &item.title }</span>
-                                <span class="meta">
-                                    <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
-                                    { item.kind.as_str() }
-                                    if item.under_review {
-                                        { under_review() }
-                                    }
-                                </span>
-                                if !item.snippet.is_empty() {
-                                    <span class="snippet">
-                                        { for item.snippet.iter().map(|(text, hit)| if *hit {
-                                            html! { <mark>{ text }</mark> }
-                                        } else {
-                                            html! { { text } }
-                                        }) }
-                                    </span>
-                                }
-                            </button>
-                        </li>
-                    }) }
+                            { for p.items.iter().enumerate().skip(split).map(|(i, item)| result(i, item, i == selected, &send)) }
                         </ul>
                     }
                 </div>
@@ -476,6 +422,37 @@ fn recorder(r: &RecorderView, send: &Callback<Event>) -> Html {
 }
 
 /// The panel's filter: all content, or one moment of need.
+/// One panel result: the button is the option (an option holding a button
+/// nests interactive controls: axe nested-interactive).
+fn result(i: usize, item: &PanelItem, selected: bool, send: &Callback<Event>) -> Html {
+    html! {
+        <li key={item.id.clone()} role="none">
+            <button class={classes!("item", selected.then_some("selected"))} tabindex="-1"
+                id={format!("result-{i}")} role="option" aria-selected={selected.to_string()}
+                data-id={item.id.clone()} data-kind={item.kind.as_str()}
+                onclick={intent(send, Event::Open { id: item.id.clone() })}>
+                <span class="item-title">{ &item.title }</span>
+                <span class="meta">
+                    <span class={classes!("badge", format!("moment-{}", item.moment.as_str()))}>{ item.moment.as_str() }</span>
+                    { item.kind.as_str() }
+                    if item.under_review {
+                        { under_review() }
+                    }
+                </span>
+                if !item.snippet.is_empty() {
+                    <span class="snippet">
+                        { for item.snippet.iter().map(|(text, hit)| if *hit {
+                            html! { <mark>{ text }</mark> }
+                        } else {
+                            html! { { text } }
+                        }) }
+                    </span>
+                }
+            </button>
+        </li>
+    }
+}
+
 /// An onboarding checklist: its progress, then its items in order, each
 /// opening its walkthrough or article.
 fn checklist(c: &ChecklistView, send: &Callback<Event>) -> Html {

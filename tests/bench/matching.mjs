@@ -22,19 +22,14 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { arg, pct, plainBrowser, r3 } from './common.mjs';
 import { DIST, launch, startDemoApp } from '../e2e/harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
 const DEMO_KEY = join(ROOT, 'extension/keys/demo-signing-key.txt');
 const SHEPHERD = join(ROOT, 'node_modules/shepherd.js/dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const TARGETS = 1000;
 const BATCHES = Number(arg('batches', 200));
 const TRIALS = Number(arg('trials', 20));
@@ -74,11 +69,6 @@ function distWithBundle() {
 
 // ---- measuring ------------------------------------------------------------
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.round((s.length - 1) * p))] : null;
-};
-const r3 = (v) => (v == null ? null : Math.round(v * 1000) / 1000);
 
 async function batches(page) {
   const out = [];
@@ -111,18 +101,6 @@ function summary(system, page, times, latencies, extra = {}) {
     latency_missed: latencies.filter((l) => !l).length,
     ...extra,
   };
-}
-
-async function plainBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'waymark-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1280, height: 800 },
-  });
-  return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 
 async function baseline(app) {

@@ -27,19 +27,14 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { arg, pct, plainBrowser, r3 } from './common.mjs';
 import { DIST, launch, shadowBox, startDemoApp, until } from '../e2e/harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
 const DEMO_KEY = join(ROOT, 'extension/keys/demo-signing-key.txt');
 const FLOATING = join(ROOT, 'node_modules/@floating-ui');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-};
 const TIPS = 100;
 const BEACONS = 200;
 const FRAMES = Number(arg('frames', 300));
@@ -76,11 +71,6 @@ function distWithBundle() {
   return { dir, dist };
 }
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.round((s.length - 1) * p))] : null;
-};
-const r3 = (v) => (v == null ? null : Math.round(v * 1000) / 1000);
 
 async function measure(page) {
   await page.evaluate(() => {
@@ -128,18 +118,6 @@ function summary(system, size, { scroll, batch, onScreen }, extra = {}) {
     anchors_on_screen_at_top: onScreen,
     ...extra,
   };
-}
-
-async function plainBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'waymark-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1280, height: 800 },
-  });
-  return { context, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
 }
 
 async function baseline(app) {

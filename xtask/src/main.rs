@@ -273,6 +273,12 @@ fn bench_search() -> Result {
 /// writes them to `target/bench/matching.json`. Extra arguments
 /// (`--batches N`, `--trials N`) go to the script.
 fn bench_matching(extra: &[String]) -> Result {
+    bench_json("matching", extra)
+}
+
+/// Runs `tests/bench/<name>.mjs` against a fresh dist, writing its JSON
+/// lines to `target/bench/<name>.json`.
+fn bench_json(name: &str, extra: &[String]) -> Result {
     tools::ensure_all()?;
     dist::dist()?;
     run(cargo().args(["build", "-q", "-p", "demo-app", "-p", "waymark"]))?;
@@ -280,9 +286,9 @@ fn bench_matching(extra: &[String]) -> Result {
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     run(node_env(
         Command::new("node")
-            .arg("tests/bench/matching.mjs")
+            .arg(format!("tests/bench/{name}.mjs"))
             .arg("--json-out")
-            .arg(out.join("matching.json"))
+            .arg(out.join(format!("{name}.json")))
             .args(extra),
     ))
 }
@@ -291,18 +297,7 @@ fn bench_matching(extra: &[String]) -> Result {
 /// headless Chromium (tests/bench/tips.mjs); writes `target/bench/tips.json`.
 /// Extra arguments (`--frames N`, `--batches N`) go to the script.
 fn bench_tips(extra: &[String]) -> Result {
-    tools::ensure_all()?;
-    dist::dist()?;
-    run(cargo().args(["build", "-q", "-p", "demo-app", "-p", "waymark"]))?;
-    let out = root().join("target/bench");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    run(node_env(
-        Command::new("node")
-            .arg("tests/bench/tips.mjs")
-            .arg("--json-out")
-            .arg(out.join("tips.json"))
-            .args(extra),
-    ))
+    bench_json("tips", extra)
 }
 
 /// A benchmark run in headless Chromium with the packed extension:
