@@ -246,9 +246,13 @@ impl Engine {
         })
     }
 
-    /// Where this session's New-moment memory is kept.
+    /// Where this session's memory (first visits, checklist progress,
+    /// ticks, closed beacons) is kept: per origin and user, the user
+    /// being policy's `user.id`, else the page's (`user.from_page`), so
+    /// two people who share a browser profile do not share progress.
     pub(super) fn seen_key(&self, s: &Session) -> String {
-        onboarding::seen_key(&s.url, self.deployment.user_id.as_deref())
+        let page = s.user.as_ref().and_then(|u| u.id.as_deref());
+        onboarding::seen_key(&s.url, self.deployment.user_id.as_deref().or(page))
     }
 
     /// Is content `id` (walkthrough or article) for this session's user?
@@ -283,7 +287,7 @@ impl Engine {
                 viewport,
                 locale,
             } => load = self.attached(s, url, viewport, locale, &mut out),
-            Event::User { user } => self.page_user(s, user, &mut out),
+            Event::User { user } => load = self.page_user(s, user, &mut out),
             Event::Restored { tour } => self.restored(s, tour),
             Event::SeenRestored { seen } => self.seen_restored(s, seen),
             Event::Busy { busy } => s.busy = busy,
@@ -408,23 +412,25 @@ impl Engine {
         };
         self.record_visit(s);
         self.take_link(s);
-        let load = vec![
-            Command::LoadSeen {
-                key: self.seen_key(s),
-            },
-            Command::Load {
-                key: storage_key(&s.url),
-            },
-        ];
+        let mut load = Vec::new();
+        // Whose memory to read depends on who the page says the user is:
+        // then it is read once the page has answered (`page_user`).
         if let Some(fields) = &self.deployment.user_from_page {
             out.push(Command::ReadUser {
                 fields: fields.clone(),
             });
+        } else {
+            let key = self.seen_key(s);
+            s.seen_for = Some(key.clone());
+            load.push(Command::LoadSeen { key });
         }
+        load.push(Command::Load {
+            key: storage_key(&s.url),
+        });
         load
     }
 
-    fn page_user(&self, s: &mut Session, user: PageUser, out: &mut Vec<Command>) {
+    fn page_user(&self, s: &mut Session, user: PageUser, out: &mut Vec<Command>) -> Vec<Command> {
         let clean = |v: Option<String>| {
             v.map(|x| x.trim().chars().take(200).collect::<String>())
                 .filter(|x| !x.is_empty())
@@ -443,6 +449,15 @@ impl Engine {
                 p.list = None;
             }
         }
+        // This user's memory, if it is not the one read.
+        let key = self.seen_key(s);
+        if s.seen_for.as_deref() == Some(key.as_str()) {
+            return Vec::new();
+        }
+        s.seen = None;
+        s.shown.seen = None;
+        s.seen_for = Some(key.clone());
+        vec![Command::LoadSeen { key }]
     }
 
     /// A job aid's box, ticked or not, for the article's current version.

@@ -344,7 +344,11 @@ impl Engine {
     pub(super) fn open_help(&self, s: &mut Session) {
         let card = matches!(
             self.view(s),
-            View::Card(_) | View::Check(_) | View::Done { .. }
+            View::Card(_)
+                | View::Check(_)
+                | View::Done { .. }
+                | View::Offer { .. }
+                | View::Change(_)
         );
         if card {
             s.focus = true;
@@ -421,6 +425,7 @@ impl Engine {
                 );
                 // Taken up: not offered again on this page load.
                 s.dismissed.insert(id.clone());
+                s.target = None;
                 s.panel = Some(Panel::default());
                 s.focus = true;
             }
@@ -460,6 +465,8 @@ impl Engine {
             let about = Some((item.kind.content(), item.id.as_str()));
             self.note(s, What::TriggerDeclined, about, None);
             s.dismissed.insert(item.id);
+            // Where that error was is not where the next one will be.
+            s.target = None;
         }
         if let Some(id) = s.change.take() {
             self.note(

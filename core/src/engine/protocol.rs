@@ -369,6 +369,11 @@ pub enum Command {
         /// `queries` (keys `target`) and `appear` (keys `appear`), bucketed:
         /// each mutation batch is checked against these buckets only.
         list: WatchList,
+        /// Bring the target into view once found (a step's), or leave the
+        /// page where the user has it (an offer's error element: it is
+        /// only looked at to place the offer beside it).
+        #[serde(default = "super::view::yes")]
+        reveal: bool,
     },
     Unwatch,
     /// Watch these triggers (keys: walkthrough ids) on this page, and report

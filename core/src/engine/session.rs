@@ -185,6 +185,8 @@ pub struct Session {
     pub(super) strip: Option<String>,
     /// The New moment's memory (`None` until storage answered).
     pub(super) seen: Option<Seen>,
+    /// The storage key `seen` was (or is being) read from.
+    pub(super) seen_for: Option<String>,
     /// The user is typing in the page, or a modal dialog of the app is
     /// open: nothing starts by itself meanwhile.
     pub(super) busy: bool,

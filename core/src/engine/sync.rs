@@ -24,11 +24,8 @@ impl Engine {
         }
         if s.seen.is_some() && s.shown.seen != s.seen {
             s.shown.seen = s.seen.clone();
-            if let Some(seen) = s.seen.clone() {
-                out.push(Command::SaveSeen {
-                    key: self.seen_key(s),
-                    seen,
-                });
+            if let (Some(seen), Some(key)) = (s.seen.clone(), s.seen_for.clone()) {
+                out.push(Command::SaveSeen { key, seen });
             }
         }
         if let Some(url) = s.strip.take() {
@@ -56,6 +53,7 @@ impl Engine {
                         timeout_ms: 0,
                         input: None,
                         appear: Vec::new(),
+                        reveal: false,
                     },
                     None => Command::Unwatch,
                 },
@@ -74,6 +72,7 @@ impl Engine {
                         Advance::Appear(ts) => ts.iter().map(Query::from_target).collect(),
                         _ => Vec::new(),
                     },
+                    reveal: true,
                 },
                 _ => Command::Unwatch,
             });
@@ -87,13 +86,11 @@ impl Engine {
             });
         }
         let (keys, marks) = self.tip_marks(s);
+        // Sent once per attach even when empty: an agent that kept marks
+        // from before (a reset, a worker restart) takes them away.
         let changed = s.shown.tips.as_ref() != Some(&keys);
-        // Nothing to take away from a page that never had any.
-        let send = changed && (!keys.is_empty() || s.shown.tips.is_some());
-        if let Some(marks) = send.then(marks) {
+        if let Some(marks) = changed.then(marks) {
             out.push(Command::Tips { marks });
-        }
-        if changed {
             s.shown.tips = Some(keys);
         }
         let view = self.view(s);

@@ -49,6 +49,13 @@ impl Engine {
         candidates: Vec<ElementFacts>,
         out: &mut Vec<Command>,
     ) {
+        // An offer's element: any of them will do to sit beside.
+        if self.current(s).is_none() && self.is_current(s, &watch) {
+            if !candidates.is_empty() {
+                out.push(Command::Select { watch, index: 0 });
+            }
+            return;
+        }
         if let (true, Some(cur)) = (self.is_current(s, &watch), self.current(s)) {
             let (st, i) = (cur.step(), cur.i);
             match targeting::pick(st.target.len(), &candidates, None) {

@@ -69,7 +69,15 @@ impl Engine {
     /// (key `offer/<id>`), so the offer sits beside it rather than in a
     /// corner: the help is where the problem is.
     pub(super) fn offer_watch(&self, s: &Session) -> Option<(String, Vec<Query>)> {
-        if s.tour.is_some() || s.quiz.is_some() {
+        // What would show instead of an offer, checked before the view is
+        // derived (this runs several times per event).
+        let busy = s.tour.is_some()
+            || s.quiz.is_some()
+            || s.panel.is_some()
+            || s.done.is_some()
+            || s.change.is_some()
+            || s.recording.is_some();
+        if busy || s.present.is_empty() {
             return None;
         }
         let View::Offer { item } = self.view(s) else {

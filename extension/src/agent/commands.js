@@ -11,6 +11,9 @@ import { readUser } from './user.js';
 
 const FOCUS_BACK_MS = 1000;
 
+// The tips script, if it runs in this page (an own property it defines).
+export const tipsTo = (c) => Object.hasOwn(globalThis, '__waymarkTips') && globalThis.__waymarkTips(c);
+
 // Focus leaves the frame for the page element it came from (or the page
 // itself, if that element is gone).
 function giveFocusBack() {
@@ -56,7 +59,7 @@ export const commands = {
   // it), which reads the latest list from here when it starts.
   tips(c) {
     S.tips = c;
-    globalThis.__waymarkTips?.(c);
+    tipsTo(c);
   },
   // Escape in a card, or the user closed what had their keyboard: back to
   // where they were in the page (only if the keyboard is in our frame).
@@ -88,6 +91,7 @@ export const commands = {
   // Policy or bundle changed in the worker: forget everything drawn and
   // attach afresh, so the new engine decides (maybe: nothing here).
   reset() {
+    tipsTo((S.tips = null));
     S.sentinels = null;
     stopWatch();
     resetHost();

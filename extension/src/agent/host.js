@@ -143,6 +143,7 @@ export function resetHost() {
 /** The extension went away, or the page won: stop for good. */
 export function teardown() {
   S.dead = true;
+  if (Object.hasOwn(globalThis, '__waymarkTips')) globalThis.__waymarkTips(null);
   unwatchDialogs();
   S.sentinels = null;
   stopWatch();

@@ -49,7 +49,9 @@ function start() {
   // Once per page: the worker also injects into tabs that were open before
   // the agent was registered for their origin. (This global lives in the
   // content scripts' isolated world; the page cannot see or set it.)
-  if (globalThis.__waymarkAgent) return;
+  // Own property: a page element with that id is a named property of the
+  // window in this world too, and must not stop the agent.
+  if (Object.hasOwn(globalThis, '__waymarkAgent')) return;
   // Also the handle the tips script draws and reports through (the
   // isolated world's global: the page cannot reach it).
   globalThis.__waymarkAgent = { root: () => (ensureHost(), S.root), send, tips: () => S.tips };

@@ -22,7 +22,7 @@ function newWatch(c) {
     appear: c.appear ?? [],
     el: null, // the target found
     rect: null, // its last reported box
-    revealed: false, // scrolled into view once
+    revealed: c.reveal === false, // scrolled into view once (not an offer's)
     timer: null, // "not found in time"
     appeared: false,
     fresh: true, // look now, whatever the batch touched

@@ -6,6 +6,7 @@
 // see it), and reports through the agent's port.
 //
 //   engine ──Command::Tips {marks}──▶ agent (keeps the latest) ──▶ tips: draw them
+//   agent reset or teardown ──▶ tips: take them all away
 //   tips ──{type: beacon_done, key}─▶ agent port ──▶ engine (remembered; not drawn again)
 //   tips ──{type: open_help}────────▶ (the dot beside an error: its offer takes the keyboard)
 //
@@ -16,7 +17,7 @@
 // pointer or focus leaves, and Escape closes it without moving either).
 //
 // Cost per frame: one MutationObserver and one IntersectionObserver for
-// every tip. The intersection observer keeps the set of elements within a
+// all tips. The intersection observer keeps the set of elements within a
 // screen of the viewport; once per frame with a change (scroll, resize,
 // mutations) only those positions are read, then only moved markers are
 // written (cargo xtask bench tips). Far ones cost nothing until they near.
@@ -108,20 +109,36 @@ function start(agent) {
     return true;
   }
 
+  // A new list: marks with the same key and queries keep their marker
+  // and element (an offer appearing, or a beacon put away, redraws
+  // nothing else); the rest go.
   function apply(c) {
     close();
-    for (const m of marks) m.dot.remove();
-    byEl.clear();
-    io.disconnect();
-    near.clear();
-    marks = (c?.marks ?? []).map((t) => ({ ...t, el: null, dot: dot(t), x: NaN, y: NaN }));
+    const old = new Map(marks.map((m) => [m.key, m]));
+    const same = (m, t) => m && JSON.stringify(m.queries) === JSON.stringify(t.queries) && m.beacon === t.beacon && m.pointer === t.pointer;
+    marks = (c?.marks ?? []).map((t) => {
+      const m = old.get(t.key);
+      if (same(m, t)) {
+        old.delete(t.key);
+        return Object.assign(m, { title: t.title, body: t.body });
+      }
+      return { ...t, el: null, dot: dot(t), x: NaN, y: NaN };
+    });
+    for (const m of old.values()) {
+      m.dot.remove();
+      if (m.el) {
+        byEl.delete(m.el);
+        io.unobserve(m.el);
+        near.delete(m.el);
+      }
+    }
     if (!marks.length) {
       observer?.disconnect();
       observer = null;
       return;
     }
     if (!ensureLayer()) return;
-    for (const m of marks) layer.append(m.dot);
+    for (const m of marks) if (!m.dot.isConnected) layer.append(m.dot);
     if (!observer) {
       observer = new MutationObserver(onMutations);
       observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
@@ -144,7 +161,12 @@ function start(agent) {
       if (!m) return;
       if (m.pointer) send({ type: 'open_help' });
       else if (open?.mark === m && open.why === 'click') close();
-      else show(m, 'click');
+      else {
+        show(m, 'click');
+        // Opened from the keyboard (Enter or Space: no pointer, detail 0):
+        // the keyboard goes to the card's button.
+        if (e.detail === 0) card.querySelector('button')?.focus();
+      }
     });
     b.addEventListener('pointerenter', () => {
       const m = marks.find((x) => x.dot === b);
@@ -165,7 +187,9 @@ function start(agent) {
       }
       m.el = resolve(m.queries);
       if (m.el) {
-        byEl.set(m.el, m);
+        // Focus and hover show quiet tips only (a beacon opens on click),
+        // so a beacon on the same field does not hide its tip.
+        if (!m.beacon && !m.pointer) byEl.set(m.el, m);
         io.observe(m.el);
       }
     }
@@ -253,6 +277,12 @@ function start(agent) {
     if (muted === m || m.pointer) return;
     if (open?.mark !== m) {
       card.replaceChildren(title(m.title), ...render(m.body));
+      // A tip describes its field; a beacon's card holds a button, so it
+      // is a (non-modal) dialog, right after its dot in the tab order.
+      card.setAttribute('role', m.beacon ? 'dialog' : 'tooltip');
+      if (m.beacon) card.setAttribute('aria-label', m.title);
+      else card.removeAttribute('aria-label');
+      m.dot.after(card);
       if (m.beacon) {
         const done = document.createElement('button');
         done.type = 'button';
@@ -287,7 +317,7 @@ function start(agent) {
       if (!open || open.why === 'click') return;
       const m = open.mark;
       if (card.matches(':hover') || m.dot.matches(':hover') || m.el?.matches(':hover')) return;
-      if (m.el && m.el === document.activeElement) return;
+      if (m.el?.matches(':focus-within')) return;
       close();
     }, GRACE_MS);
   }
@@ -301,24 +331,24 @@ function start(agent) {
   };
 
   addEventListener('focusin', (e) => {
-    const m = markOf(e.target);
+    const m = markOf(e.composedPath()[0] ?? e.target);
     if (m && !m.beacon && !m.pointer) show(m, 'focus');
   }, true);
   addEventListener('focusout', (e) => {
-    const m = markOf(e.target);
+    const m = markOf(e.composedPath()[0] ?? e.target);
     if (!m) return;
     if (muted === m) muted = null;
-    if (open?.mark === m && open.why === 'focus') later();
+    if (open?.mark === m && open.why !== 'click') later();
   }, true);
   addEventListener('pointerover', (e) => {
-    const m = markOf(e.target);
+    const m = markOf(e.composedPath()[0] ?? e.target);
     if (m && !m.beacon && !m.pointer && open?.mark !== m) show(m, 'hover');
   }, { capture: true, passive: true });
   addEventListener('pointerout', (e) => {
-    const m = markOf(e.target);
+    const m = markOf(e.composedPath()[0] ?? e.target);
     if (!m) return;
-    if (muted === m && !m.el?.matches(':focus')) muted = null;
-    if (open?.mark === m && open.why === 'hover') later();
+    if (muted === m && !m.el?.matches(':focus-within')) muted = null;
+    if (open?.mark === m && open.why !== 'click') later();
   }, { capture: true, passive: true });
   addEventListener('pointerdown', (e) => {
     // A click elsewhere in the page closes a beacon's card. (One in our
@@ -329,13 +359,16 @@ function start(agent) {
   // gets the key as well (nothing is prevented).
   addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || !open || !e.isTrusted) return;
-    muted = open.why === 'click' ? null : open.mark;
+    const m = open.mark;
+    const inCard = e.target === layer?.getRootNode().host && card.matches(':focus-within');
+    muted = open.why === 'click' ? null : m;
     close();
+    if (inCard) m.dot.focus();
   }, true);
   addEventListener('scroll', schedule, { capture: true, passive: true });
   addEventListener('resize', schedule, { passive: true });
 
-  globalThis.__waymarkTips = apply;
+  Object.defineProperty(globalThis, '__waymarkTips', { value: apply });
   apply(agent.tips());
 }
 
@@ -385,5 +418,8 @@ function el(tag, children) {
 
 const text = (s) => document.createTextNode(String(s ?? ''));
 
-const agent = globalThis.__waymarkAgent;
-if (agent && typeof agent === 'object' && !globalThis.__waymarkTips) start(agent);
+// Own properties only: a page element with id="__waymarkAgent" shows up
+// as a named property of every world's window (not an own one), and must
+// neither stand in for the agent nor stop the script.
+const agent = Object.hasOwn(globalThis, '__waymarkAgent') ? globalThis.__waymarkAgent : null;
+if (typeof agent?.root === 'function' && !Object.hasOwn(globalThis, '__waymarkTips')) start(agent);
