@@ -113,6 +113,8 @@ pub fn dist() -> Result<PathBuf> {
     eprintln!("xtask: extension {id} written to {}", out.display());
     report_sizes(&out)?;
     pack_crx(&out, &id)?;
+    // The same code for Firefox: target/dist/firefox/ and waymark.xpi.
+    crate::firefox::write(&out)?;
     Ok(out)
 }
 

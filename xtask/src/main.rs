@@ -12,6 +12,7 @@
 //! logic (that is `core`) or test assertions (those are in the test suites).
 
 mod dist;
+mod firefox;
 mod fleet;
 mod fuzz;
 mod report_bench;
