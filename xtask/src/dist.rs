@@ -99,14 +99,7 @@ pub fn dist() -> Result<PathBuf> {
             copy(&path, &out.join(name))?;
         }
     }
-    bundle_agent(&src.join("agent/main.js"), &out.join("agent.js"))?;
-    // Injected only while an author records: no budget of the agent's.
-    esbuild(&src.join("recorder/main.js"), &out.join("recorder.js"))?;
-    // Injected only into pages the engine has tips for.
-    esbuild(&src.join("tips/main.js"), &out.join("tips.js"))?;
-    // Never injected by the extension: `waymark check` runs it through
-    // WebDriver, so a check finds targets with the agent's own code.
-    esbuild(&src.join("checker/main.js"), &out.join("checker.js"))?;
+    content_scripts(&out, Browser::Chromium)?;
     write_manifest(&out)?;
 
     let id = extension_id()?;
@@ -118,18 +111,60 @@ pub fn dist() -> Result<PathBuf> {
     Ok(out)
 }
 
+/// Which browser a build of the content scripts is for.
+#[derive(Clone, Copy)]
+pub enum Browser {
+    Chromium,
+    Firefox,
+}
+
+impl Browser {
+    /// The scripts' `BROWSER` constant, and esbuild's syntax target.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Browser::Chromium => ("chrome", "chrome120"),
+            Browser::Firefox => ("firefox", "firefox142"),
+        }
+    }
+}
+
+/// The content scripts into `out`: the agent (within its budget), and the
+/// scripts injected only when needed.
+pub fn content_scripts(out: &Path, browser: Browser) -> Result {
+    let src = root().join("extension/src");
+    bundle_agent(&src.join("agent/main.js"), &out.join("agent.js"), browser)?;
+    // Injected only while an author records: no budget of the agent's.
+    esbuild(
+        &src.join("recorder/main.js"),
+        &out.join("recorder.js"),
+        browser,
+    )?;
+    // Injected only into pages the engine has tips for.
+    esbuild(&src.join("tips/main.js"), &out.join("tips.js"), browser)?;
+    // Never injected by the extension: `waymark check` runs it through
+    // WebDriver, so a check finds targets with the agent's own code.
+    esbuild(
+        &src.join("checker/main.js"),
+        &out.join("checker.js"),
+        browser,
+    )
+}
+
 /// One content script from its ES modules (esbuild, pinned in
-/// package.json): an IIFE, minified for Chromium 120+.
-fn esbuild(entry: &Path, out: &Path) -> Result {
+/// package.json): an IIFE, minified, with `BROWSER` defined so each build
+/// keeps its own browser's branches only.
+fn esbuild(entry: &Path, out: &Path, browser: Browser) -> Result {
+    let (name, target) = browser.names();
     run(Command::new(tools::esbuild())
         .arg(entry)
         .args([
             "--bundle",
             "--format=iife",
             "--minify",
-            "--target=chrome120",
             "--log-level=warning",
         ])
+        .arg(format!("--target={target}"))
+        .arg(format!("--define:BROWSER=\"{name}\""))
         .arg(format!("--outfile={}", out.display())))
 }
 
@@ -139,8 +174,8 @@ pub const AGENT_BUDGET: usize = 8 * 1024;
 /// Bundles the agent's ES modules into the one content script (esbuild,
 /// pinned in package.json): an IIFE, minified for Chromium 120+, the
 /// comments left in the sources. Fails over [`AGENT_BUDGET`].
-fn bundle_agent(entry: &Path, out: &Path) -> Result {
-    esbuild(entry, out)?;
+fn bundle_agent(entry: &Path, out: &Path, browser: Browser) -> Result {
+    esbuild(entry, out, browser)?;
     let bytes = fs::read(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let gz = gzip_len(&bytes)?;
     if gz > AGENT_BUDGET {

@@ -36,6 +36,10 @@ fn main() -> ExitCode {
             .and_then(|_| dist::dist())
             .and_then(|_| e2e()),
         Some("demo") => demo(),
+        // The Firefox build and its lint (target/dist/firefox, waymark.xpi).
+        Some("firefox") => tools::ensure_all()
+            .and_then(|_| dist::dist())
+            .and_then(|_| firefox::lint()),
         Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench_search(),
         Some("bench") if args.get(1).map(String::as_str) == Some("matching") => {
             bench_matching(&args[2..])
@@ -55,7 +59,7 @@ fn main() -> ExitCode {
         }
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|e2e|bench search|bench matching|bench tips|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
+            eprintln!("usage: cargo xtask <demo|test|tools|dist|firefox|e2e|bench search|bench matching|bench tips|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };
@@ -182,6 +186,7 @@ fn test() -> Result {
         Ok(())
     })?;
     step("dist", &mut || dist::dist().map(|_| ()))?;
+    step("firefox", &mut firefox::lint)?;
     step("e2e", &mut e2e)?;
     // The fleet benchmark keeps working: a short run (the figures come from
     // `cargo xtask bench fleet`).

@@ -86,11 +86,17 @@ export function valueOf(el) {
   return norm(el.textContent);
 }
 
-// A shadow root the page closed is still reachable by the extension
-// (https://developer.chrome.com/docs/extensions/reference/api/dom).
+// A shadow root the page closed is still reachable by the extension:
+// chrome.dom in Chromium (https://developer.chrome.com/docs/extensions/reference/api/dom),
+// the element's own method in Firefox content scripts
+// (https://developer.mozilla.org/docs/Web/API/Element/openOrClosedShadowRoot).
+// BROWSER is set by `cargo xtask dist` (esbuild --define) per build, so
+// each build carries its own browser's call only.
 export const shadowOf = (el) => {
   try {
-    return chrome.dom?.openOrClosedShadowRoot?.(el) ?? el.shadowRoot;
+    // eslint-disable-next-line no-undef
+    const root = BROWSER === 'firefox' ? el.openOrClosedShadowRoot?.() : chrome.dom?.openOrClosedShadowRoot?.(el);
+    return root ?? el.shadowRoot;
   } catch {
     return el.shadowRoot;
   }
