@@ -193,14 +193,21 @@ pub fn is_root() -> bool {
 
 pub const NGINX: &str = "/usr/sbin/nginx";
 
-/// Debian's Chromium and its driver (browser tests) and nginx (the static
-/// server `bench fleet` and its smoke run serve bundles from, as an admin
-/// would), installed together when any is missing.
+/// Debian's Firefox ESR.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+/// Debian's Chromium and its driver (browser tests), Firefox ESR (its e2e)
+/// and nginx (the static server `bench fleet` and its smoke run serve
+/// bundles from, as an admin would), installed together when any is
+/// missing.
 fn ensure_browser() -> Result {
     let missing: Vec<&str> = [
         (CHROMIUM, "chromium"),
         (CHROMEDRIVER, "chromium-driver"),
         (NGINX, "nginx"),
+        // The Firefox e2e (tests/e2e/firefox.test.mjs), driven by
+        // puppeteer-core (npm) over WebDriver BiDi: no driver binary.
+        (FIREFOX, "firefox-esr"),
     ]
     .iter()
     .filter(|(path, _)| !Path::new(path).exists())
