@@ -12,12 +12,12 @@ export const FIREFOX_DIST = process.env.WAYMARK_FIREFOX_DIST ?? join(ROOT, 'targ
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 export const GECKO_ID = 'waymark@waymark.dev';
 
-/** Firefox ESR, headless, with the add-on installed. */
-export async function launchFirefox({ dist = FIREFOX_DIST } = {}) {
+/** Firefox ESR (headless unless told), with the add-on installed. */
+export async function launchFirefox({ dist = FIREFOX_DIST, headless = true } = {}) {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
-    headless: true,
+    headless,
     defaultViewport: { width: 1280, height: 800 },
   });
   try {

@@ -35,7 +35,10 @@ fn main() -> ExitCode {
         Some("e2e") => tools::ensure_all()
             .and_then(|_| dist::dist())
             .and_then(|_| e2e()),
-        Some("demo") => demo(),
+        Some("demo") => demo(match args.get(1..3) {
+            Some([flag, b]) if flag == "--browser" => b.as_str(),
+            _ => "chromium",
+        }),
         // The Firefox build and its lint (target/dist/firefox, waymark.xpi).
         Some("firefox") => tools::ensure_all()
             .and_then(|_| dist::dist())
@@ -59,7 +62,7 @@ fn main() -> ExitCode {
         }
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|tools|dist|firefox|e2e|bench search|bench matching|bench tips|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
+            eprintln!("usage: cargo xtask <demo [--browser firefox]|test|tools|dist|firefox|e2e|bench search|bench matching|bench tips|bench fleet|bench report|bench analytics|bench recorder|fuzz [--minutes N] [target..]>");
             return ExitCode::from(2);
         }
     };
@@ -316,17 +319,26 @@ fn bench_node(script: &str, extra: &[String]) -> Result {
     run(node_env(Command::new("node").arg(script).args(extra)))
 }
 
-fn demo() -> Result {
+/// The demo in `browser` (`chromium`, the default, or `firefox`): a window
+/// when there is a display, else played headless with screenshots.
+fn demo(browser: &str) -> Result {
+    let script = match browser {
+        "chromium" | "chrome" => "tests/demo.mjs",
+        "firefox" => "tests/demo-firefox.mjs",
+        other => {
+            return Err(format!(
+                "unknown browser `{other}`: use `--browser chromium` or `--browser firefox`"
+            ))
+        }
+    };
     tools::ensure_all()?;
     dist::dist()?;
     build_demo_app()?;
     let windowed =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     run(node_env(
-        Command::new("node").arg("tests/demo.mjs").arg(if windowed {
-            "--window"
-        } else {
-            "--headless"
-        }),
+        Command::new("node")
+            .arg(script)
+            .arg(if windowed { "--window" } else { "--headless" }),
     ))
 }
