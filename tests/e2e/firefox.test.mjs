@@ -2,11 +2,16 @@
 // by `cargo xtask dist` (target/dist/firefox), guides "Create a deal" on
 // demo-app with its CSP off and strict: the engine runs in the event page
 // (wasm), the agent in the page, the views in the overlay frame. The host
-// console stays clean.
+// console stays clean. With no policy set, Firefox's managed storage
+// throws (Chromium returns {}): that is "no policy". A policy in a
+// managed-storage file (no root needed) reaches the panel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { startDemoApp, watchConsole } from './harness.mjs';
-import { clickInFrame, clickLauncher, launchFirefox, overlayWith } from './firefox.mjs';
+import { GECKO_ID, clickInFrame, clickLauncher, launchFirefox, overlayWith } from './firefox.mjs';
 
 for (const csp of ['off', 'strict']) {
   describe(`Firefox ESR: create a deal (csp ${csp})`, () => {
@@ -40,3 +45,39 @@ for (const csp of ['off', 'strict']) {
     });
   });
 }
+
+describe('Firefox ESR: policy from a managed-storage file', () => {
+  // Firefox reads $HOME/.mozilla/managed-storage/<add-on id>.json
+  // (../shared/PLATFORM.md, "Firefox ESR"); removed after the test.
+  const dir = join(homedir(), '.mozilla/managed-storage');
+  const file = join(dir, `${GECKO_ID}.json`);
+  let app;
+  let browser;
+  before(async () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify({
+      name: GECKO_ID,
+      description: 'Waymark policy (e2e)',
+      type: 'storage',
+      data: { support: { name: 'Acme IT desk', url: 'mailto:it@acme.example' } },
+    }));
+    app = await startDemoApp({ csp: 'strict' });
+    browser = await launchFirefox();
+  });
+  after(async () => {
+    await browser?.close();
+    app?.stop();
+    rmSync(file, { force: true });
+  });
+
+  test('the policy’s support contact shows in the help panel', async () => {
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/crm/deals`);
+    await clickLauncher(page);
+    const frame = await overlayWith(page, 'Acme IT desk');
+    assert.match(await frame.evaluate(() => document.body.innerText), /Help from people:\s*Acme IT desk/);
+    assert.deepEqual(problems, [], 'host console is clean');
+    await page.close();
+  });
+});
