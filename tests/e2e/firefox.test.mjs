@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoApp, watchConsole } from './harness.mjs';
-import { GECKO_ID, clickInFrame, clickLauncher, launchFirefox, overlayWith } from './firefox.mjs';
+import { GECKO_ID, clickInFrame, clickLauncher, launchFirefox, overlayWith, until } from './firefox.mjs';
 
 for (const csp of ['off', 'strict']) {
   describe(`Firefox ESR: create a deal (csp ${csp})`, () => {
@@ -45,6 +45,39 @@ for (const csp of ['off', 'strict']) {
     });
   });
 }
+
+describe('Firefox ESR: the help panel by keyboard (csp strict)', () => {
+  let app;
+  let browser;
+  before(async () => {
+    app = await startDemoApp({ csp: 'strict' });
+    browser = await launchFirefox();
+  });
+  after(async () => {
+    await browser?.close();
+    app?.stop();
+  });
+
+  test('the shortcut opens help with the keyboard in its search box; typing searches; Escape closes it', async () => {
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/crm/deals`);
+    await until(() => page.evaluate(() => !!document.querySelector('html > div[popover]')), 'the Waymark host');
+    await page.keyboard.down('Alt');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('KeyH');
+    await page.keyboard.up('Shift');
+    await page.keyboard.up('Alt');
+    const frame = await overlayWith(page, 'For this page');
+    await until(() => frame.evaluate(() => document.activeElement?.getAttribute('aria-label') === 'Search help'), 'the keyboard in the search box');
+    await page.keyboard.type('deal');
+    await overlayWith(page, 'Results');
+    await page.keyboard.press('Escape');
+    await until(async () => !(await frame.evaluate(() => document.body.innerText.includes('Results'))), 'Escape to close help');
+    assert.deepEqual(problems, [], 'host console is clean');
+    await page.close();
+  });
+});
 
 describe('Firefox ESR: policy from a managed-storage file', () => {
   // Firefox reads $HOME/.mozilla/managed-storage/<add-on id>.json
