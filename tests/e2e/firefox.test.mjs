@@ -7,11 +7,15 @@
 // managed-storage file (no root needed) reaches the panel.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemoApp, watchConsole } from './harness.mjs';
-import { GECKO_ID, clickInFrame, clickLauncher, launchFirefox, overlayWith, until } from './firefox.mjs';
+import { FIREFOX_DIST, GECKO_ID, clickInFrame, clickLauncher, launchFirefox, overlayWith, until } from './firefox.mjs';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
 
 for (const csp of ['off', 'strict']) {
   describe(`Firefox ESR: create a deal (csp ${csp})`, () => {
@@ -74,6 +78,73 @@ describe('Firefox ESR: the help panel by keyboard (csp strict)', () => {
     await overlayWith(page, 'Results');
     await page.keyboard.press('Escape');
     await until(async () => !(await frame.evaluate(() => document.body.innerText.includes('Results'))), 'Escape to close help');
+    assert.deepEqual(problems, [], 'host console is clean');
+    await page.close();
+  });
+});
+
+describe('Firefox ESR: targets in a closed shadow root and a same-origin frame', () => {
+  const WALK = `id = "deep"
+title = "Reach the deep ones"
+moment = "apply"
+owner = "qa"
+status = "approved"
+review_by = 2099-01-01
+applies_to = ["/fixtures/chaos*"]
+
+[[steps]]
+id = "widget"
+title = "Save the widget"
+target = ["pierce/button.save"]
+
+[[steps]]
+id = "frame"
+title = "Press the frame button"
+target = ["iframe#frame >>> [data-testid=frame-button]"]
+
+[[steps]]
+id = "fin"
+title = "All done"
+`;
+  let app;
+  let browser;
+  let dir;
+  before(async () => {
+    app = await startDemoApp({ csp: 'strict' });
+    const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
+    writeFileSync(join(content, 'waymark.toml'), '[bundle]\nscope = ["http://127.0.0.1:*"]\n');
+    writeFileSync(join(content, 'deep.toml'), WALK);
+    dir = mkdtempSync(join(tmpdir(), 'waymark-ffdist-'));
+    cpSync(FIREFOX_DIST, dir, { recursive: true });
+    execFileSync(WAYMARK, ['build', content, '--env', 'production', '--sign-key', join(ROOT, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
+    rmSync(content, { recursive: true, force: true });
+    browser = await launchFirefox({ dist: dir });
+  });
+  after(async () => {
+    await browser?.close();
+    app?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the Firefox agent finds them (openOrClosedShadowRoot, frame paths) and sees the user’s clicks there', async () => {
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${app.url}/fixtures/chaos.html`);
+    await clickLauncher(page);
+    const panel = await overlayWith(page, 'Reach the deep ones');
+    await clickInFrame(panel, 'button.item[data-id="deep"]');
+    await overlayWith(page, '1 of 3');
+    // The button is inside the page's closed shadow root, where neither
+    // the page nor the driver reaches: the keyboard does (Tab from the
+    // element before it, then Enter: a trusted click).
+    await page.focus('[data-testid=deep-target]');
+    await page.keyboard.press('Tab');
+    await until(() => page.evaluate(() => document.activeElement?.id === 'widget'), 'focus in the widget');
+    await page.keyboard.press('Enter');
+    await overlayWith(page, '2 of 3');
+    const inner = await until(() => page.frames().find((f) => f.url().endsWith('/fixtures/frame.html')), 'the same-origin frame');
+    await inner.click('[data-testid=frame-button]');
+    await overlayWith(page, '3 of 3');
     assert.deepEqual(problems, [], 'host console is clean');
     await page.close();
   });

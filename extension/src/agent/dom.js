@@ -88,14 +88,15 @@ export function valueOf(el) {
 
 // A shadow root the page closed is still reachable by the extension:
 // chrome.dom in Chromium (https://developer.chrome.com/docs/extensions/reference/api/dom),
-// the element's own method in Firefox content scripts
+// the element's own property in Firefox content scripts
 // (https://developer.mozilla.org/docs/Web/API/Element/openOrClosedShadowRoot).
 // BROWSER is set by `cargo xtask dist` (esbuild --define) per build, so
 // each build carries its own browser's call only.
 export const shadowOf = (el) => {
   try {
     // eslint-disable-next-line no-undef
-    const root = BROWSER === 'firefox' ? el.openOrClosedShadowRoot?.() : chrome.dom?.openOrClosedShadowRoot?.(el);
+    // (Firefox's is a property, not a method: found by tests/e2e/firefox.test.mjs.)
+    const root = BROWSER === 'firefox' ? el.openOrClosedShadowRoot : chrome.dom?.openOrClosedShadowRoot?.(el);
     return root ?? el.shadowRoot;
   } catch {
     return el.shadowRoot;
