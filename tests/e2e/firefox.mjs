@@ -6,6 +6,7 @@
 // timeout; nothing sleeps.
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { until } from './harness.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const FIREFOX_DIST = process.env.WAYMARK_FIREFOX_DIST ?? join(ROOT, 'target/dist/firefox');
@@ -30,21 +31,8 @@ export async function launchFirefox({ dist = FIREFOX_DIST, headless = true } = {
   return browser;
 }
 
-/** Polls `fn` until it returns a truthy value; fails with `what`. */
-export async function until(fn, what, timeout = 15_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// The harness's own condition wait, for both browsers.
+export { until };
 
 /** The overlay frame showing `text` (BiDi reports its URL as about:blank:
  * it is an extension page inside a closed shadow root). */
