@@ -93,6 +93,11 @@ export function valueOf(el) {
 // BROWSER is set by `cargo xtask dist` (esbuild --define) per build, so
 // each build carries its own browser's call only.
 export const shadowOf = (el) => {
+  // Never Waymark's own root: its launcher is no target, and in Firefox
+  // the agent can read its own overlay frame's documents (an extension
+  // page), which die as the frame loads: "can't access dead object"
+  // (found by tests/e2e/walkthrough.test.mjs in Firefox after a reload).
+  if (el === S.host) return null;
   try {
     // eslint-disable-next-line no-undef
     // (Firefox's is a property, not a method: found by tests/e2e/firefox.test.mjs.)

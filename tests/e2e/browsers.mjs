@@ -1,0 +1,412 @@
+// One harness, two drivers (issue 16): the e2e scenarios that matter are
+// written once against the small API below and run in Debian Chromium
+// (playwright-core, over the DevTools protocol) and in Debian Firefox ESR
+// (puppeteer-core, over WebDriver BiDi). playwright-core cannot drive stock
+// Firefox nor install add-ons; puppeteer-core can (../shared/PLATFORM.md,
+// "Firefox ESR").
+//
+//   test ── for (kind of BROWSERS) ──▶ launchIn(kind, opts) ──▶ Session
+//                                         │ chromium: harness.launch (unpacked, worker)
+//                                         │ firefox:  temporary add-on, event page
+//   Session: tab() · records() · registered() · optionsText() · can.* · close()
+//   Tab:     goto · waitFor · click · fill · value · press · type · focus
+//            evaluate · initScript · launcher · overlay(text) · frame(path)
+//   Overlay: text · waitText · click(selector) · button(name) · focused · box
+//
+// What only one driver can do is behind `session.can`: Chromium's DevTools
+// protocol reaches into Waymark's closed shadow root (the spotlight's box)
+// and names the agent's isolated world; BiDi in Firefox does neither, and
+// reports the overlay frame (an extension page in a closed shadow root) as
+// about:blank, so Firefox finds it by what it shows.
+//
+// The extension's own pages: Chromium opens them by URL; Firefox's remote
+// agent refuses to navigate to moz-extension:// (measured, ESR 153), so the
+// Firefox session opens them as a new tab from the browser's own chrome
+// (`--remote-allow-system-access`, BiDi `moz:scope: chrome`), the way
+// about:addons' Preferences would, and reaches the event page through
+// `runtime.getBackgroundPage()` there. The add-on's UUID is pinned
+// (`extensions.webextensions.uuids`) so its URLs are known.
+//
+// Every helper waits on a condition with a timeout; nothing sleeps.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import * as harness from './harness.mjs';
+
+const { until, watchConsole } = harness;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The browsers this run covers: both, or those `WAYMARK_BROWSERS` names
+ * (comma separated), e.g. to rerun one side while working on it. */
+export const BROWSERS = (process.env.WAYMARK_BROWSERS ?? 'chromium,firefox').split(',').map((s) => s.trim()).filter(Boolean);
+
+export const FIREFOX_DIST = process.env.WAYMARK_FIREFOX_DIST ?? join(ROOT, 'target/dist/firefox');
+const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+export const GECKO_ID = 'waymark@waymark.dev';
+const GECKO_UUID = '5a7e0f4e-1b7c-4c55-9a55-77a9c0de0001';
+
+/** The build of the extension for `kind` (from `cargo xtask dist`). */
+export const distFor = (kind) => (kind === 'firefox' ? FIREFOX_DIST : harness.DIST);
+
+/** Starts `kind` with the extension from `dist` (default: its build).
+ * `policy`: values for Waymark's managed storage, set before the browser
+ * starts and taken away at close: from `policyFrom` 'file' (Chromium:
+ * /etc/chromium/policies/managed, root; Firefox: ~/.mozilla/managed-storage,
+ * no root) or 'policies.json' (Firefox's enterprise policy file, root). */
+export async function launchIn(kind, opts = {}) {
+  if (kind === 'chromium') return chromiumSession(opts);
+  if (kind === 'firefox') return firefoxSession(opts);
+  throw new Error(`unknown browser ${kind}: WAYMARK_BROWSERS takes chromium and firefox`);
+}
+
+/** Why `kind` cannot take a policy from `from` here (null: it can). */
+export function policyUnavailable(kind, from = 'file') {
+  if (kind === 'firefox' && from === 'file') return null;
+  return harness.policyUnavailable();
+}
+
+// ---- Chromium: playwright-core ---------------------------------------------
+
+async function chromiumSession({ dist = harness.DIST, policy = null, ready = true, headless = true } = {}) {
+  const id = harness.extensionIdOf(dist);
+  if (policy) harness.writePolicy(id, policy);
+  let b;
+  try {
+    b = await harness.launch({ dist, ready, headless, developer: Boolean(policy) });
+  } catch (e) {
+    if (policy) harness.removePolicy();
+    throw e;
+  }
+  return {
+    kind: 'chromium',
+    raw: b,
+    can: { pierce: true, worlds: true, frameBox: true, worker: true },
+    async tab() {
+      return chromiumTab(await b.context.newPage());
+    },
+    records: () => b.worker.evaluate(() => waymark.records()),
+    registered: () => b.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts()),
+    extensionUrl: (path) => `chrome-extension://${b.extensionId}/${path}`,
+    optionsText: (expect, timeout) => harness.optionsText(b, expect, timeout),
+    expectNoAgent: (url, testId) => harness.expectNoAgent(b, url, testId),
+    async close() {
+      await b.close();
+      if (policy) harness.removePolicy();
+    },
+  };
+}
+
+function chromiumTab(page) {
+  const problems = watchConsole(page);
+  return {
+    raw: page,
+    problems,
+    async goto(url) {
+      return (await page.goto(url))?.headers() ?? {};
+    },
+    reload: () => page.reload(),
+    waitFor: (sel, timeout = 10_000) => page.locator(sel).first().waitFor({ timeout }),
+    click: (sel) => page.locator(sel).click(),
+    fill: (sel, text) => page.locator(sel).fill(text),
+    value: (sel) => page.locator(sel).inputValue(),
+    focus: (sel) => page.locator(sel).focus(),
+    press: (key) => page.keyboard.press(key),
+    type: (text) => page.keyboard.type(text),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    initScript: (fn) => page.addInitScript(fn),
+    box: (sel) => page.locator(sel).boundingBox(),
+    launcher: () => harness.clickLauncher(page),
+    spotBox: () => harness.shadowBox(page, '.spot:not([hidden])'),
+    async overlay(text, timeout) {
+      const f = await until(async () => {
+        for (const f of page.frames()) {
+          if (f.isDetached() || !harness.isOverlay(f)) continue;
+          if (text === undefined || (await bodyText(f)).includes(text)) return f;
+        }
+        return null;
+      }, `the overlay to show “${text ?? 'anything'}”`, timeout);
+      return overlay(f, {
+        box: () => harness.frameBox(f),
+        press: (sel) => f.locator(sel).first().click(),
+        pressButton: (name) => f.getByRole('button', { name, exact: true }).click(),
+        detached: () => f.isDetached(),
+      });
+    },
+    async frame(path) {
+      const f = await until(() => page.frames().find((x) => x.url().endsWith(path)), `the frame at ${path}`);
+      return { click: (sel) => f.locator(sel).click(), evaluate: (fn, arg) => f.evaluate(fn, arg) };
+    },
+    close: () => page.close(),
+  };
+}
+
+// ---- Firefox ESR: puppeteer-core over WebDriver BiDi ------------------------
+
+const FIREFOX_POLICIES = '/etc/firefox/policies/policies.json';
+
+async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom = 'file', headless = true, ready = true } = {}) {
+  const undo = policy ? firefoxPolicy(policy, policyFrom) : () => {};
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless,
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: GECKO_UUID }) },
+      defaultViewport: { width: 1280, height: 800 },
+    });
+    const id = await browser.installExtension(dist);
+    if (id !== GECKO_ID) throw new Error(`the add-on installed as ${id}, not ${GECKO_ID}`);
+  } catch (e) {
+    await browser?.close();
+    undo();
+    throw e;
+  }
+  const bidi = browser.connection;
+  const extensionUrl = (path) => `moz-extension://${GECKO_UUID}/${path}`;
+
+  // An extension page opened from the browser's chrome; its BiDi context.
+  async function openExtensionPage(path) {
+    const url = extensionUrl(path);
+    const { result: tree } = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const chrome = tree.contexts[0].context;
+    const before = new Set((await bidi.send('browsingContext.getTree', {})).result.contexts.map((c) => c.context));
+    await bidi.send('script.evaluate', {
+      expression: `gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`,
+      target: { context: chrome },
+      awaitPromise: false,
+    });
+    return until(async () => {
+      const { result } = await bidi.send('browsingContext.getTree', {});
+      return result.contexts.find((c) => !before.has(c.context) && c.url === url)?.context;
+    }, `Firefox to open ${path}`);
+  }
+  // Evaluates `expression` (a promise of JSON-able data) in `context`.
+  async function evalIn(context, expression) {
+    const { result } = await bidi.send('script.evaluate', {
+      expression: `(async () => JSON.stringify(await (${expression})))()`,
+      target: { context },
+      awaitPromise: true,
+    });
+    if (result.type === 'exception') throw new Error(`in ${context}: ${result.exceptionDetails.text}`);
+    return JSON.parse(result.result.value ?? 'null');
+  }
+  let background = null;
+  async function inBackground(expression) {
+    background ??= await openExtensionPage('options.html');
+    return evalIn(background, `browser.runtime.getBackgroundPage().then((bg) => (${expression})(bg))`);
+  }
+
+  const session = {
+    kind: 'firefox',
+    raw: browser,
+    can: { pierce: false, worlds: false, frameBox: false, worker: false },
+    async tab() {
+      return firefoxTab(await browser.newPage());
+    },
+    records: () => inBackground('(bg) => bg.waymark.records()'),
+    registered: () => inBackground('(bg) => browser.scripting.getRegisteredContentScripts()'),
+    extensionUrl,
+    async optionsText(expect, timeout = 30_000) {
+      const context = await openExtensionPage('options.html');
+      let text = '';
+      try {
+        await until(async () => {
+          text = await evalIn(context, 'document.body?.innerText ?? ""');
+          return expect.every((re) => re.test(text));
+        }, `the options page to show ${expect.join(' and ')}`, timeout);
+      } catch (e) {
+        throw new Error(`${e.message}; it shows:\n${text}`);
+      } finally {
+        await bidi.send('browsingContext.close', { context }).catch(() => {});
+      }
+      return text;
+    },
+    async expectNoAgent(url, testId = 'new-deal') {
+      // No isolated worlds to list over BiDi: what the page shows is the
+      // proof (nothing drawn a few frames after load), with the event
+      // page's registrations checked by the caller.
+      const tab = await session.tab();
+      await tab.goto(url);
+      await tab.waitFor(`[data-testid=${testId}]`);
+      await tab.evaluate(() => new Promise((r) => (document.readyState === 'complete' ? r() : addEventListener('load', () => r()))));
+      for (let i = 0; i < 10; i++) await tab.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+      const drawn = await tab.evaluate((host) => document.querySelectorAll(host).length, harness.HOST);
+      if (drawn !== 0) throw new Error(`${drawn} Waymark elements drawn on ${url}`);
+      if (tab.problems.length) throw new Error(`host console: ${tab.problems.join('; ')}`);
+      await tab.close();
+    },
+    async close() {
+      await browser.close();
+      undo();
+    },
+  };
+  if (ready) {
+    // The event page has read policy and registered the agent.
+    await until(async () => (await session.registered()).length > 0, 'the agent to be registered', 40_000).catch(async (e) => {
+      await session.close();
+      throw e;
+    });
+  }
+  return session;
+}
+
+/** Writes a Firefox policy for Waymark; returns what takes it away. */
+function firefoxPolicy(values, from) {
+  if (from === 'file') {
+    // Per user, no root (../shared/PLATFORM.md, "Firefox ESR").
+    const dir = join(homedir(), '.mozilla/managed-storage');
+    const file = join(dir, `${GECKO_ID}.json`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ name: GECKO_ID, description: 'Waymark policy (e2e)', type: 'storage', data: values }));
+    return () => rmSync(file, { force: true });
+  }
+  if (from === 'policies.json') {
+    mkdirSync(join(FIREFOX_POLICIES, '..'), { recursive: true });
+    writeFileSync(FIREFOX_POLICIES, JSON.stringify({ policies: { '3rdparty': { Extensions: { [GECKO_ID]: values } } } }, null, 2));
+    return () => rmSync(FIREFOX_POLICIES, { force: true });
+  }
+  throw new Error(`unknown policy source ${from}: 'file' or 'policies.json'`);
+}
+process.once('exit', () => {
+  rmSync(join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`), { force: true });
+  if (process.getuid?.() === 0) rmSync(FIREFOX_POLICIES, { force: true });
+});
+
+/** Keys as playwright names them ('Alt+Shift+H') pressed with puppeteer. */
+async function chord(keyboard, keys) {
+  const parts = keys.split('+');
+  const key = parts.pop();
+  for (const m of parts) await keyboard.down(m);
+  await keyboard.press(key.length === 1 && /[A-Z]/.test(key) ? `Key${key}` : key);
+  for (const m of parts.reverse()) await keyboard.up(m);
+}
+
+const visible = (frame, sel) => frame.waitForSelector(sel, { visible: true, timeout: 10_000 });
+
+function firefoxTab(page) {
+  const problems = watchConsole(page);
+  return {
+    raw: page,
+    problems,
+    async goto(url) {
+      return (await page.goto(url))?.headers() ?? {};
+    },
+    reload: () => page.reload(),
+    waitFor: (sel, timeout = 10_000) => page.waitForSelector(sel, { timeout }),
+    // Like playwright's locators, each waits for its element first.
+    click: async (sel) => (await visible(page, sel)).click(),
+    async fill(sel, text) {
+      const el = await visible(page, sel);
+      await el.evaluate((e) => {
+        e.focus();
+        e.select?.();
+      });
+      await page.keyboard.type(text);
+    },
+    value: async (sel) => (await visible(page, sel)).evaluate((e) => e.value),
+    focus: async (sel) => (await visible(page, sel)).focus(),
+    press: (key) => chord(page.keyboard, key),
+    type: (text) => page.keyboard.type(text),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    initScript: (fn) => page.evaluateOnNewDocument(fn),
+    async box(sel) {
+      return (await page.$(sel))?.boundingBox() ?? null;
+    },
+    async launcher() {
+      // Where the engine places it (bottom right, 44 px, 20 px margin):
+      // neither the page nor BiDi sees into its closed shadow root.
+      await until(() => page.evaluate((host) => !!document.querySelector(host), harness.HOST), 'the Waymark host');
+      const { w, h } = await page.evaluate(() => ({ w: innerWidth, h: innerHeight }));
+      await page.mouse.click(w - 20 - 22, h - 20 - 22);
+    },
+    spotBox: () => {
+      throw new Error('the spotlight is in a closed shadow root BiDi cannot pierce (check session.can.pierce)');
+    },
+    async overlay(text, timeout) {
+      const f = await until(async () => {
+        for (const f of page.frames()) {
+          if (f === page.mainFrame() || f.detached) continue;
+          const body = await bodyText(f).catch(() => '');
+          // The overlay is the frame with Waymark's views in it.
+          const ours = await f.evaluate(() => location.protocol === 'moz-extension:').catch(() => false);
+          if (ours && (text === undefined || body.includes(text))) return f;
+        }
+        return null;
+      }, `the overlay to show “${text ?? 'anything'}”`, timeout);
+      return overlay(f, {
+        // BiDi sees neither into the closed shadow root nor the frame's
+        // place in the page (its mozInnerScreenX/Y read as the tab's).
+        box: null,
+        press: async (sel) => (await f.waitForSelector(sel, { timeout: 10_000 })).click(),
+        // (puppeteer's ARIA query needs the DevTools protocol: by text.)
+        async pressButton(name) {
+          const b = await f.evaluateHandle((n) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === n && !b.disabled), name);
+          await b.asElement().click();
+        },
+        detached: () => f.detached,
+      });
+    },
+    async frame(path) {
+      const f = await until(() => page.frames().find((x) => x.url().endsWith(path)), `the frame at ${path}`);
+      return { click: async (sel) => (await visible(f, sel)).click(), evaluate: (fn, arg) => f.evaluate(fn, arg) };
+    },
+    close: () => page.close(),
+  };
+}
+
+// ---- the overlay frame, either driver ---------------------------------------
+
+const bodyText = (f) => f.evaluate(() => document.body?.innerText ?? '');
+
+function overlay(f, driver) {
+  const o = {
+    raw: f,
+    detached: driver.detached,
+    box: driver.box ?? (() => {
+      throw new Error('this driver cannot see the overlay frame\'s box (check session.can.frameBox)');
+    }),
+    text: () => bodyText(f),
+    waitText: (text, timeout) => until(async () => (await bodyText(f)).includes(text), `the overlay to show “${text}”`, timeout),
+    evaluate: (fn, arg) => f.evaluate(fn, arg),
+    focused: (sel) => f.evaluate((s) => document.activeElement?.matches(s) ?? false, sel),
+    count: (sel) => f.evaluate((s) => document.querySelectorAll(s).length, sel),
+    /** Waits until the frame is shown, still, and takes clicks: its
+     * clickjacking guard (extension/src/overlay.js) drops a pointer click
+     * until the frame has been visible and in place for a moment. */
+    async settled(why = 'a click') {
+      if (driver.box) {
+        let last = null;
+        await until(async () => {
+          const b = await driver.box();
+          const still = b && last && b.x === last.x && b.y === last.y && b.width === last.width && b.height === last.height;
+          last = b;
+          return still;
+        }, `the overlay frame to show and settle before ${why}`);
+      }
+      await until(() => f.evaluate(() => document.body?.hasAttribute('data-armed')), `the overlay to arm before ${why}`);
+    },
+    /** Clicks in the frame as a user would, once settled; a click the
+     * guard dropped (the frame moved just then: Firefox gives no box to
+     * watch) is made again, as a user would. */
+    async press(why, act) {
+      const dropped = () => f.evaluate(() => document.body?.dataset.dropped ?? '0');
+      for (let i = 0; ; i++) {
+        await o.settled(why);
+        const before = await dropped();
+        await act();
+        if ((await dropped().catch(() => before)) === before || i === 4) return;
+      }
+    },
+    /** Clicks `selector` in the frame. */
+    click: (sel) => o.press(sel, () => driver.press(sel)),
+    /** Clicks the enabled button whose accessible name is `name`. */
+    async button(name) {
+      await until(() => f.evaluate((n) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === n && !b.disabled), name), `the button “${name}”`);
+      await o.press(name, () => driver.pressButton(name));
+    },
+  };
+  return o;
+}
