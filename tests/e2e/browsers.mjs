@@ -49,6 +49,9 @@ const GECKO_UUID = '5a7e0f4e-1b7c-4c55-9a55-77a9c0de0001';
 /** The build of the extension for `kind` (from `cargo xtask dist`). */
 export const distFor = (kind) => (kind === 'firefox' ? FIREFOX_DIST : harness.DIST);
 
+/** `harness.distWithContent` for `kind`'s build. */
+export const distWithContentFor = (kind, files, opts = {}) => harness.distWithContent(files, { ...opts, base: distFor(kind) });
+
 /** Starts `kind` with the extension from `dist` (default: its build).
  * `policy`: values for Waymark's managed storage, set before the browser
  * starts and taken away at close: from `policyFrom` 'file' (Chromium:

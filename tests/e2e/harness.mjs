@@ -447,8 +447,8 @@ export function waymarkCli(args) {
 
 /** A copy of the extension whose built-in bundle is `files` (name -> text),
  * on top of a copy of `library` if given, built by the real CLI and signed
- * with the demo key. Returns the dist folder; `remove()` deletes it. */
-export function distWithContent(files, { library = null } = {}) {
+ * with the demo key; `base`: the build to copy (default Chromium's). Returns the dist folder; `remove()` deletes it. */
+export function distWithContent(files, { library = null, base = DIST } = {}) {
   const root = join(import.meta.dirname, '../..');
   const waymark = process.env.WAYMARK_BIN ?? join(root, 'target/debug/waymark');
   const content = mkdtempSync(join(tmpdir(), 'waymark-content-'));
@@ -458,7 +458,7 @@ export function distWithContent(files, { library = null } = {}) {
     writeFileSync(file, typeof text === 'function' ? text(existsSync(file) ? readFileSync(file, 'utf8') : '') : text);
   }
   const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
-  cpSync(DIST, dir, { recursive: true });
+  cpSync(base, dir, { recursive: true });
   execFileSync(waymark, ['build', content, '--env', 'production', '--sign-key', join(root, 'extension/keys/demo-signing-key.txt'), '--out', join(dir, 'content.wmb')], { stdio: 'pipe' });
   rmSync(content, { recursive: true, force: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
