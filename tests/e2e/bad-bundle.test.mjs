@@ -1,13 +1,14 @@
-// A missing or unusable built-in bundle: the agent is not registered
-// anywhere, nothing in the host page or its console, and the options page
-// says what is wrong.
+// A missing or unusable built-in bundle, in Chromium and Firefox ESR (one
+// scenario, two drivers): the agent is not registered anywhere, nothing in
+// the host page or its console, and the options page says what is wrong.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, expectNoAgent, launch, optionsText, startDemoApp } from './harness.mjs';
+import { startDemoApp } from './harness.mjs';
+import { BROWSERS, distFor, launchIn } from './browsers.mjs';
 
 const cases = {
   missing: { spoil: (dir) => rmSync(join(dir, 'content.wmb')), reason: /content\.wmb could not be read/ },
@@ -49,28 +50,30 @@ function otherKey() {
   return keyFile;
 }
 
-describe('bad bundles', () => {
-  let app;
-  before(async () => {
-    app = await startDemoApp({ csp: 'strict' });
-  });
-  after(() => app?.stop());
-
-  for (const [name, { spoil, reason }] of Object.entries(cases)) {
-    test(`${name}: no agent, clean console, reason on the options page`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
-      cpSync(DIST, dir, { recursive: true });
-      spoil(dir);
-      const browser = await launch({ dist: dir, ready: false });
-      try {
-        const text = await optionsText(browser, [/No guidance is shown:/, reason]);
-        assert.match(text, /Where Waymark runs\s+Nowhere/);
-        assert.deepEqual(await browser.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts()), []);
-        await expectNoAgent(browser, `${app.url}/crm/deals`);
-      } finally {
-        await browser.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
+for (const kind of BROWSERS) {
+  describe(`${kind}: bad bundles`, () => {
+    let app;
+    before(async () => {
+      app = await startDemoApp({ csp: 'strict' });
     });
-  }
-});
+    after(() => app?.stop());
+
+    for (const [name, { spoil, reason }] of Object.entries(cases)) {
+      test(`${name}: no agent, clean console, reason on the options page`, async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'waymark-dist-'));
+        cpSync(distFor(kind), dir, { recursive: true });
+        spoil(dir);
+        const browser = await launchIn(kind, { dist: dir, ready: false });
+        try {
+          const text = await browser.optionsText([/No guidance is shown:/, reason]);
+          assert.match(text, /Where Waymark runs\s+Nowhere/);
+          assert.deepEqual(await browser.registered(), []);
+          await browser.expectNoAgent(`${app.url}/crm/deals`);
+        } finally {
+          await browser.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  });
+}
