@@ -17,7 +17,11 @@
 // protocol reaches into Waymark's closed shadow root (the spotlight's box)
 // and names the agent's isolated world; BiDi in Firefox does neither, and
 // reports the overlay frame (an extension page in a closed shadow root) as
-// about:blank, so Firefox finds it by what it shows.
+// about:blank, so Firefox finds it by what it shows. BiDi does find a
+// frame's element by its context (browsingContext.locateNodes), so the
+// card's place in the page is checked in both. Firefox clicks are aimed
+// from BiDi sandboxes (Xray wrappers: a hostile page's redefinitions do not
+// reach them), as Playwright aims from its utility world.
 //
 // The extension's own pages: Chromium opens them by URL; Firefox's remote
 // agent refuses to navigate to moz-extension:// (measured, ESR 153), so the
@@ -205,9 +209,9 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
   const session = {
     kind: 'firefox',
     raw: browser,
-    can: { pierce: false, worlds: false, frameBox: false, worker: false },
+    can: { pierce: false, worlds: false, frameBox: true, worker: false },
     async tab() {
-      return firefoxTab(await browser.newPage());
+      return firefoxTab(await browser.newPage(), bidi);
     },
     records: () => inBackground('(bg) => bg.waymark.records()'),
     registered: () => inBackground('(bg) => browser.scripting.getRegisteredContentScripts()'),
@@ -289,7 +293,65 @@ async function chord(keyboard, keys) {
 
 const visible = (frame, sel) => frame.waitForSelector(sel, { visible: true, timeout: 10_000 });
 
-function firefoxTab(page) {
+// BiDi sandboxes see the DOM through Xray wrappers, like Playwright's
+// utility world: what a hostile page redefines does not reach them.
+const SANDBOX = 'waymark-e2e';
+
+/** `fn` (source text) called in a sandbox of `frame` with `args` (BiDi
+ * values); its JSON string result parsed, or null. */
+async function inSandbox(bidi, frame, fn, args = []) {
+  const { result } = await bidi.send('script.callFunction', {
+    functionDeclaration: fn,
+    arguments: args,
+    target: { context: frame._id, sandbox: SANDBOX },
+    awaitPromise: true,
+  });
+  if (result.type === 'exception') throw new Error(result.exceptionDetails.text);
+  return result.result.type === 'string' ? JSON.parse(result.result.value) : null;
+}
+
+/** The box of `frame`'s element in its parent's viewport, null while
+ * hidden. BiDi finds a frame's container even inside a closed shadow root
+ * (browsingContext.locateNodes by context); the box is read in a sandbox. */
+async function containerBox(bidi, frame) {
+  const parent = frame.parentFrame();
+  if (!parent) return null;
+  const { nodes } = await bidi.send('browsingContext.locateNodes', { context: parent._id, locator: { type: 'context', value: { context: frame._id } } })
+    .then((r) => r.result);
+  if (!nodes?.[0]?.sharedId) return null;
+  return inSandbox(bidi, parent, `(el) => {
+    const r = el.getBoundingClientRect();
+    if (getComputedStyle(el).visibility === 'hidden' || !r.width || !r.height) return null;
+    return JSON.stringify({ x: r.x + el.clientLeft, y: r.y + el.clientTop, width: el.clientWidth, height: el.clientHeight });
+  }`, [{ sharedId: nodes[0].sharedId }]);
+}
+
+/** Clicks the centre of `sel` (or of the enabled button named `name`) in
+ * `frame` (any depth) with the mouse, aimed from sandboxes: the element's
+ * box in its frame, plus each frame's box. */
+async function mouseClick(bidi, page, frame, sel, name = null) {
+  const at = await until(async () => {
+    const p = await inSandbox(bidi, frame, `(sel, name) => {
+      const e = name === null ? document.querySelector(sel)
+        : [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === name && !b.disabled);
+      if (!e || e.disabled) return null;
+      e.scrollIntoView({ block: 'nearest' });
+      const r = e.getBoundingClientRect();
+      return r.width && r.height ? JSON.stringify({ x: r.x + r.width / 2, y: r.y + r.height / 2 }) : null;
+    }`, [{ type: 'string', value: sel ?? '' }, name === null ? { type: 'null' } : { type: 'string', value: name }]);
+    if (!p) return null;
+    for (let f = frame; f.parentFrame(); f = f.parentFrame()) {
+      const b = await containerBox(bidi, f);
+      if (!b) return null;
+      p.x += b.x;
+      p.y += b.y;
+    }
+    return p;
+  }, `${name === null ? sel : `the button “${name}”`} to have a box`);
+  await page.mouse.click(at.x, at.y);
+}
+
+function firefoxTab(page, bidi) {
   const problems = watchConsole(page);
   return {
     raw: page,
@@ -300,7 +362,12 @@ function firefoxTab(page) {
     reload: () => page.reload(),
     waitFor: (sel, timeout = 10_000) => page.waitForSelector(sel, { timeout }),
     // Like playwright's locators, each waits for its element first.
-    click: async (sel) => (await visible(page, sel)).click(),
+    // Clicks are aimed from a sandbox: puppeteer's own aiming reads boxes
+    // in the page's world, where a hostile page redefined them.
+    async click(sel) {
+      await visible(page, sel);
+      await mouseClick(bidi, page, page.mainFrame(), sel);
+    },
     async fill(sel, text) {
       const el = await visible(page, sel);
       await el.evaluate((e) => {
@@ -315,9 +382,7 @@ function firefoxTab(page) {
     type: (text) => page.keyboard.type(text),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
     initScript: (fn) => page.evaluateOnNewDocument(fn),
-    async box(sel) {
-      return (await page.$(sel))?.boundingBox() ?? null;
-    },
+    box: async (sel) => (await visible(page, sel)).boundingBox(),
     async launcher() {
       // Where the engine places it (bottom right, 44 px, 20 px margin):
       // neither the page nor BiDi sees into its closed shadow root.
@@ -340,21 +405,15 @@ function firefoxTab(page) {
         return null;
       }, `the overlay to show “${text ?? 'anything'}”`, timeout);
       return overlay(f, {
-        // BiDi sees neither into the closed shadow root nor the frame's
-        // place in the page (its mozInnerScreenX/Y read as the tab's).
-        box: null,
-        press: async (sel) => (await f.waitForSelector(sel, { timeout: 10_000 })).click(),
-        // (puppeteer's ARIA query needs the DevTools protocol: by text.)
-        async pressButton(name) {
-          const b = await f.evaluateHandle((n) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === n && !b.disabled), name);
-          await b.asElement().click();
-        },
+        box: () => containerBox(bidi, f),
+        press: (sel) => mouseClick(bidi, page, f, sel),
+        pressButton: (name) => mouseClick(bidi, page, f, null, name),
         detached: () => f.detached,
       });
     },
     async frame(path) {
       const f = await until(() => page.frames().find((x) => x.url().endsWith(path)), `the frame at ${path}`);
-      return { click: async (sel) => (await visible(f, sel)).click(), evaluate: (fn, arg) => f.evaluate(fn, arg) };
+      return { click: (sel) => mouseClick(bidi, page, f, sel), evaluate: (fn, arg) => f.evaluate(fn, arg) };
     },
     close: () => page.close(),
   };
