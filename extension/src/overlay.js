@@ -23,9 +23,12 @@ let visible = false;
 // and has been for ARM_MS, with no resize or move (the agent posts
 // `waymark:moved`) in that time. A new view in the same place keeps it armed. A keyboard activation (pointerType
 // '') is the user's own focus and always counts. Where v2 is missing
-// (older browsers) only the time rule applies.
+// (Firefox) the agent's word stands in for it: the worker says `covered`
+// while the page holds the top layer over ours (agent/stacking.js), on the
+// extension's port, which the page cannot post to.
 const ARM_MS = 300;
 let visibleNow = !('isVisible' in (globalThis.IntersectionObserverEntry?.prototype ?? {}));
+let coveredNow = false;
 let armed = false;
 let armTimer = 0;
 
@@ -33,7 +36,7 @@ function disarm() {
   armed = false;
   delete document.body.dataset.armed;
   clearTimeout(armTimer);
-  if (!visibleNow) return;
+  if (!visibleNow || coveredNow) return;
   armTimer = setTimeout(() => {
     armed = true;
     // For tests and support: "this card takes clicks now".
@@ -85,6 +88,11 @@ disarm();
 function connect() {
   port = chrome.runtime.connect({ name: 'overlay' });
   port.onMessage.addListener((msg) => {
+    if (msg?.type === 'covered') {
+      coveredNow = msg.covered === true;
+      disarm();
+      return;
+    }
     if (msg?.type !== 'render') return;
     visible = msg.view?.kind !== 'hidden';
     // The content's language and direction: an RTL card renders mirrored.

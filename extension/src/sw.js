@@ -630,6 +630,12 @@ function acceptAgent(tab, port) {
   port.onMessage.addListener((msg) => {
     if (!msg || typeof msg !== 'object') return;
     if ('url' in msg && !sameOrigin(msg.url, origin)) return;
+    // Presentation only, past the engine: the page holds the top layer
+    // over the card, so the frame drops pointer clicks (agent/stacking.js).
+    if (msg.type === 'covered') {
+      frames.get(tab)?.postMessage({ type: 'covered', covered: msg.covered === true });
+      return;
+    }
     if (msg.type === 'attached') {
       const { frame_token: token, ...event } = msg;
       if (typeof token === 'string' && token.length >= 32) rememberToken(tab, token);

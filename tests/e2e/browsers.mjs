@@ -8,10 +8,12 @@
 //   test ── for (kind of BROWSERS) ──▶ launchIn(kind, opts) ──▶ Session
 //                                         │ chromium: harness.launch (unpacked, worker)
 //                                         │ firefox:  temporary add-on, event page
-//   Session: tab() · records() · registered() · optionsText() · can.* · close()
+//   Session: tab() · records() · registered() · storageLocal() · optionsText()
+//            extensionUrl() · expectNoAgent() · can.* · close()
 //   Tab:     goto · waitFor · click · fill · value · press · type · focus
-//            evaluate · initScript · launcher · overlay(text) · frame(path)
-//   Overlay: text · waitText · click(selector) · button(name) · focused · box
+//            evaluate · initScript · launcher · overlay(text) · overlays() · frame(path)
+//   Overlay: text · url · waitText · click(selector) · button(name) · focused
+//            count · settled · box (null while hidden)
 //
 // What only one driver can do is behind `session.can`: Chromium's DevTools
 // protocol reaches into Waymark's closed shadow root (the spotlight's box)
@@ -94,7 +96,9 @@ async function chromiumSession({ dist = harness.DIST, policy = null, ready = tru
     },
     records: () => b.worker.evaluate(() => waymark.records()),
     registered: () => b.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts()),
-    extensionUrl: (path) => `chrome-extension://${b.extensionId}/${path}`,
+    storageLocal: () => b.worker.evaluate(() => chrome.storage.local.get(null)),
+    // The URL the extension's own code gets (dynamic: use_dynamic_url).
+    extensionUrl: (path) => b.worker.evaluate((p) => chrome.runtime.getURL(p), path),
     optionsText: (expect, timeout) => harness.optionsText(b, expect, timeout),
     expectNoAgent: (url, testId) => harness.expectNoAgent(b, url, testId),
     async close() {
@@ -125,20 +129,15 @@ function chromiumTab(page) {
     box: (sel) => page.locator(sel).boundingBox(),
     launcher: () => harness.clickLauncher(page),
     spotBox: () => harness.shadowBox(page, '.spot:not([hidden])'),
-    async overlay(text, timeout) {
-      const f = await until(async () => {
-        for (const f of page.frames()) {
-          if (f.isDetached() || !harness.isOverlay(f)) continue;
-          if (text === undefined || (await bodyText(f)).includes(text)) return f;
-        }
-        return null;
-      }, `the overlay to show “${text ?? 'anything'}”`, timeout);
-      return overlay(f, {
-        box: () => harness.frameBox(f),
-        press: (sel) => f.locator(sel).first().click(),
-        pressButton: (name) => f.getByRole('button', { name, exact: true }).click(),
-        detached: () => f.isDetached(),
-      });
+    // Every overlay.html frame in the page (ours, or copies a page framed).
+    overlays: () => page.frames().filter((f) => !f.isDetached() && harness.isOverlay(f)).map((f) => overlay(f, {
+      box: () => harness.frameBox(f),
+      press: (sel) => f.locator(sel).first().click(),
+      pressButton: (name) => f.getByRole('button', { name, exact: true }).click(),
+      detached: () => f.isDetached(),
+    })),
+    overlay(text, timeout) {
+      return overlayShowing(this, text, timeout);
     },
     async frame(path) {
       const f = await until(() => page.frames().find((x) => x.url().endsWith(path)), `the frame at ${path}`);
@@ -172,7 +171,7 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
     throw e;
   }
   const bidi = browser.connection;
-  const extensionUrl = (path) => `moz-extension://${GECKO_UUID}/${path}`;
+  const extensionUrl = (path) => `moz-extension://${GECKO_UUID}/${path}`; // per install, pinned
 
   // An extension page opened from the browser's chrome; its BiDi context.
   async function openExtensionPage(path) {
@@ -215,7 +214,8 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
     },
     records: () => inBackground('(bg) => bg.waymark.records()'),
     registered: () => inBackground('(bg) => browser.scripting.getRegisteredContentScripts()'),
-    extensionUrl,
+    storageLocal: () => inBackground('(bg) => browser.storage.local.get(null)'),
+    extensionUrl: async (path) => extensionUrl(path),
     async optionsText(expect, timeout = 30_000) {
       const context = await openExtensionPage('options.html');
       let text = '';
@@ -393,23 +393,25 @@ function firefoxTab(page, bidi) {
     spotBox: () => {
       throw new Error('the spotlight is in a closed shadow root BiDi cannot pierce (check session.can.pierce)');
     },
-    async overlay(text, timeout) {
-      const f = await until(async () => {
-        for (const f of page.frames()) {
-          if (f === page.mainFrame() || f.detached) continue;
-          const body = await bodyText(f).catch(() => '');
-          // The overlay is the frame with Waymark's views in it.
-          const ours = await f.evaluate(() => location.protocol === 'moz-extension:').catch(() => false);
-          if (ours && (text === undefined || body.includes(text))) return f;
-        }
-        return null;
-      }, `the overlay to show “${text ?? 'anything'}”`, timeout);
-      return overlay(f, {
-        box: () => containerBox(bidi, f),
-        press: (sel) => mouseClick(bidi, page, f, sel),
-        pressButton: (name) => mouseClick(bidi, page, f, null, name),
-        detached: () => f.detached,
-      });
+    // Every overlay.html frame in the page (ours, or copies a page framed):
+    // BiDi reports them as about:blank, so each is asked where it is.
+    async overlays() {
+      const all = [];
+      for (const f of page.frames()) {
+        if (f === page.mainFrame() || f.detached) continue;
+        const url = await f.evaluate(() => location.href).catch(() => '');
+        if (!url.startsWith('moz-extension://') || new URL(url).pathname !== '/overlay.html') continue;
+        all.push(overlay(f, {
+          box: () => containerBox(bidi, f),
+          press: (sel) => mouseClick(bidi, page, f, sel),
+          pressButton: (name) => mouseClick(bidi, page, f, null, name),
+          detached: () => f.detached,
+        }));
+      }
+      return all;
+    },
+    overlay(text, timeout) {
+      return overlayShowing(this, text, timeout);
     },
     async frame(path) {
       const f = await until(() => page.frames().find((x) => x.url().endsWith(path)), `the frame at ${path}`);
@@ -421,6 +423,16 @@ function firefoxTab(page, bidi) {
 
 // ---- the overlay frame, either driver ---------------------------------------
 
+/** The overlay frame in `tab` showing `text` (any, if undefined). */
+function overlayShowing(tab, text, timeout) {
+  return until(async () => {
+    for (const o of await tab.overlays()) {
+      if (text === undefined || (await o.text().catch(() => '')).includes(text)) return o;
+    }
+    return null;
+  }, `the overlay to show “${text ?? 'anything'}”`, timeout);
+}
+
 const bodyText = (f) => f.evaluate(() => document.body?.innerText ?? '');
 
 function overlay(f, driver) {
@@ -431,6 +443,7 @@ function overlay(f, driver) {
       throw new Error('this driver cannot see the overlay frame\'s box (check session.can.frameBox)');
     }),
     text: () => bodyText(f),
+    url: () => f.evaluate(() => location.href),
     waitText: (text, timeout) => until(async () => (await bodyText(f)).includes(text), `the overlay to show “${text}”`, timeout),
     evaluate: (fn, arg) => f.evaluate(fn, arg),
     focused: (sel) => f.evaluate((s) => document.activeElement?.matches(s) ?? false, sel),

@@ -106,14 +106,14 @@ export function ensureHost() {
 // make the card invisible, see-through, moved or clipped (a review hid it
 // with opacity, filter, transform, clip-path and visibility), so those are
 // pinned too; stacking.js puts them back if the page edits the attribute.
-const PINNED = [['position', 'fixed'], ['inset', '0 auto auto 0'], ['width', '0'], ['height', '0'],
-  ['margin', '0'], ['padding', '0'], ['border', '0'], ['background', 'transparent'], ['overflow', 'visible'],
-  ['z-index', '2147483647'], ['display', 'block'], ['pointer-events', 'none'],
-  ['opacity', '1'], ['visibility', 'visible'], ['filter', 'none'], ['backdrop-filter', 'none'],
-  ['transform', 'none'], ['translate', 'none'], ['scale', 'none'], ['rotate', 'none'], ['zoom', '1'],
-  ['clip-path', 'none'], ['mask', 'none'], ['mix-blend-mode', 'normal'], ['content-visibility', 'visible'],
-  ['contain', 'none'], ['transition', 'none'], ['animation', 'none']];
-const PINNED_TEXT = PINNED.map(([k, v]) => `${k}: ${v} !important;`).join(' ');
+// (One declaration list, each made !important: shorter in every page
+// than a table of pairs.)
+const PINNED_TEXT = ('position:fixed;inset:0 auto auto 0;width:0;height:0;margin:0;padding:0;border:0;'
+  + 'background:transparent;overflow:visible;z-index:2147483647;display:block;pointer-events:none;'
+  + 'opacity:1;visibility:visible;filter:none;backdrop-filter:none;'
+  + 'transform:none;translate:none;scale:none;rotate:none;zoom:1;'
+  + 'clip-path:none;mask:none;mix-blend-mode:normal;content-visibility:visible;'
+  + 'contain:none;transition:none;animation:none;').replaceAll(';', '!important;');
 
 export function pin(host) {
   if (host.getAttribute('style') !== PINNED_TEXT) host.setAttribute('style', PINNED_TEXT);

@@ -7,7 +7,10 @@
 // (more than 20 times in 10 s) wins, and guidance stops with a reason.
 // A page that restyles the host (its style attribute, `hidden`, `inert`)
 // gets it pinned again; a popover the page opens later is put back under it.
-// Owns S.dialogObserver, S.rootObserver, S.hostObserver and S.removals.
+// A page that fights for the top layer wins it; the card then takes no
+// pointer clicks until ours is on top again (see `cover`).
+// Owns S.dialogObserver, S.rootObserver, S.hostObserver, S.removals,
+// S.raises and S.covered.
 import { pin, teardown } from './host.js';
 import { send } from './port.js';
 import { S } from './state.js';
@@ -33,6 +36,26 @@ export function raise() {
   } catch {
     // Not connected or not a popover (older browser): z-index still applies.
   }
+  // Shown last, so on top again.
+  if (S.covered) cover(false);
+}
+
+// The page's own popover stays over ours (it won the fight below). The
+// card must not take a click the user aims at what they see, the page's
+// see-through decoy: the worker tells the overlay frame to drop pointer
+// clicks until ours is on top again. Chromium's frame also sees this
+// through IntersectionObserver v2; Firefox has no v2
+// (https://bugzilla.mozilla.org/show_bug.cgi?id=1529080), so this is what
+// holds there. The message goes through the extension's port, not
+// postMessage: the page could post "uncovered" to the frame itself. While
+// covered, look again every COVER_MS: once the page's popovers are gone,
+// raise ours.
+const COVER_MS = 250;
+function cover(on) {
+  clearTimeout(S.covered);
+  const look = () => S.host && ([...document.querySelectorAll(':popover-open')].some((p) => p !== S.host) ? (S.covered = setTimeout(look, COVER_MS)) : raise());
+  S.covered = on && setTimeout(look, COVER_MS);
+  send({ type: 'covered', covered: on });
 }
 
 // Another popover opened after ours sits above it in the top layer: show
@@ -49,7 +72,10 @@ function onToggle(e) {
   if (ours ? e.newState !== 'closed' || host.matches(':popover-open') : e.newState !== 'open') return;
   const now = performance.now();
   S.raises = S.raises.filter((t) => now - t < 1000);
-  if (S.raises.length >= 20) return;
+  if (S.raises.length >= 20) {
+    if (!S.covered) cover(true);
+    return;
+  }
   S.raises.push(now);
   raise();
 }

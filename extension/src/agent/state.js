@@ -6,7 +6,7 @@
 //             ──▶ port.js (port, dead)
 //             ──▶ target.js (watch) · sentinels.js (sentinels)
 //             ──▶ observer.js (observer, scheduled, roots, rootSet, listened, dirty)
-//             ──▶ stacking.js (dialogObserver, rootObserver, hostObserver, removals, raises)
+//             ──▶ stacking.js (dialogObserver, rootObserver, hostObserver, removals, raises, covered)
 
 export const S = {
   // The host <div> and what its closed shadow root holds.
@@ -49,6 +49,7 @@ export const S = {
   rootObserver: null,
   hostObserver: null,
   raises: [], // times a later popover was answered by raising ours (rate limit)
+  covered: null, // the page holds the top layer over ours: a timer that looks again
   removals: [],
 };
 
