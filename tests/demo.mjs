@@ -1,49 +1,54 @@
-// `cargo xtask demo`: demo-app (strict CSP) + Chromium with the packed extension.
-//   --window    a real window; runs until you close the browser.
-//   --headless  no display: plays "Create a deal" and saves screenshots under
-//               target/demo/, printing their paths.
+// `cargo xtask demo [--browser firefox]`: demo-app (strict CSP) + Chromium
+// (or Firefox ESR) with the packed extension, through the e2e harness's two
+// drivers (tests/e2e/browsers.mjs).
+//   --browser B  chromium (default) or firefox
+//   --window     a real window; runs until you close the browser.
+//   --headless   no display: plays "Create a deal" and saves screenshots under
+//                target/demo/ (firefox-*.png for Firefox), printing their paths.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { clickLauncher, frameBox, launch, overlayFrame, settled, startDemoApp, until } from './e2e/harness.mjs';
+import { startDemoApp } from './e2e/harness.mjs';
+import { launchIn } from './e2e/browsers.mjs';
 
+const arg = (name) => process.argv[process.argv.indexOf(name) + 1];
+const kind = process.argv.includes('--browser') ? arg('--browser') : 'chromium';
 const windowed = process.argv.includes('--window');
 const out = resolve(import.meta.dirname, '../target/demo');
 const app = await startDemoApp({ csp: 'strict' });
 console.log(`demo-app (strict CSP) at ${app.url}/crm/deals`);
-const browser = await launch({ headless: !windowed });
-const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-await page.goto(`${app.url}/crm/deals`);
+const browser = await launchIn(kind, { headless: !windowed });
+const tab = await browser.tab();
+await tab.goto(`${app.url}/crm/deals`);
 
 if (windowed) {
   console.log('Click the blue ? button at the bottom right, then "Create a deal". Close the browser to stop.');
-  await new Promise((done) => browser.context.on('close', done));
+  await browser.closed();
   app.stop();
   process.exit(0);
 }
 
 mkdirSync(out, { recursive: true });
+const prefix = kind === 'chromium' ? '' : `${kind}-`;
 const shots = [];
 const shot = async (name) => {
-  const path = join(out, name);
-  await page.screenshot({ path });
+  const path = join(out, `${prefix}${name}`);
+  await tab.raw.screenshot({ path });
   shots.push(path);
 };
 try {
-  await page.getByTestId('new-deal').waitFor();
-  await clickLauncher(page);
-  const frame = await overlayFrame(page);
-  await frame.locator('button.item', { hasText: 'Create a deal' }).waitFor();
-  await until(() => frameBox(frame), 'the help panel');
+  await tab.waitFor('[data-testid=new-deal]');
+  await tab.launcher();
+  const frame = await tab.overlay('Create a deal');
+  await frame.settled('the help panel');
   await shot('1-help-panel.png');
-  await settled(frame);
-  await frame.locator('button.item', { hasText: 'Create a deal' }).click();
-  await frame.getByText('1 of 5').waitFor();
-  await until(() => frameBox(frame), 'the card');
+  await frame.click('button.item[data-id="create-deal"]');
+  await frame.waitText('1 of 5');
+  await frame.settled('the card');
   await shot('2-card-on-new-deal.png');
-  await page.getByTestId('new-deal').click();
-  await frame.getByText('2 of 5').waitFor();
-  await page.getByLabel('Deal name').waitFor();
-  await until(() => frameBox(frame), 'the card');
+  await tab.click('[data-testid=new-deal]');
+  await frame.waitText('2 of 5');
+  await tab.waitFor('input[name=name]');
+  await frame.settled('the card');
   await shot('3-card-on-deal-name.png');
 } finally {
   await browser.close();

@@ -101,6 +101,8 @@ async function chromiumSession({ dist = harness.DIST, policy = null, ready = tru
     extensionUrl: (path) => b.worker.evaluate((p) => chrome.runtime.getURL(p), path),
     optionsText: (expect, timeout) => harness.optionsText(b, expect, timeout),
     expectNoAgent: (url, testId) => harness.expectNoAgent(b, url, testId),
+    /** Resolves when the user closes the browser (a windowed demo). */
+    closed: () => new Promise((done) => b.context.on('close', done)),
     async close() {
       await b.close();
       if (policy) harness.removePolicy();
@@ -151,8 +153,11 @@ function chromiumTab(page) {
 
 const FIREFOX_POLICIES = '/etc/firefox/policies/policies.json';
 
-async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom = 'file', headless = true, ready = true } = {}) {
-  const undo = policy ? firefoxPolicy(policy, policyFrom) : () => {};
+/// `forceInstall`: an install_url; Firefox installs the add-on itself from
+/// policies.json (ExtensionSettings) instead of the driver (root).
+async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom = 'file', forceInstall = null, headless = true, ready = true } = {}) {
+  if (forceInstall && policyFrom !== 'policies.json') throw new Error('forceInstall needs policyFrom: \'policies.json\'');
+  const undo = policy || forceInstall ? firefoxPolicy(policy, policyFrom, forceInstall) : () => {};
   let browser;
   try {
     browser = await puppeteer.launch({
@@ -163,8 +168,10 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
       extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: GECKO_UUID }) },
       defaultViewport: { width: 1280, height: 800 },
     });
-    const id = await browser.installExtension(dist);
-    if (id !== GECKO_ID) throw new Error(`the add-on installed as ${id}, not ${GECKO_ID}`);
+    if (!forceInstall) {
+      const id = await browser.installExtension(dist);
+      if (id !== GECKO_ID) throw new Error(`the add-on installed as ${id}, not ${GECKO_ID}`);
+    }
   } catch (e) {
     await browser?.close();
     undo();
@@ -173,11 +180,35 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
   const bidi = browser.connection;
   const extensionUrl = (path) => `moz-extension://${GECKO_UUID}/${path}`; // per install, pinned
 
+  // The browser window's chrome context (privileged: gBrowser, Services).
+  async function chromeContext() {
+    const { result: tree } = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    return tree.contexts[0].context;
+  }
+  // The add-on as Firefox's add-on manager holds it.
+  const addon = async () => evalIn(await chromeContext(), `(async () => {
+    const { AddonManager } = ChromeUtils.importESModule('resource://gre/modules/AddonManager.sys.mjs');
+    const a = await AddonManager.getAddonByID(${JSON.stringify(GECKO_ID)});
+    return a && {
+      active: a.isActive,
+      source: a.installTelemetryInfo?.source ?? null,
+      canUninstall: Boolean(a.permissions & AddonManager.PERM_CAN_UNINSTALL),
+      canDisable: Boolean(a.permissions & AddonManager.PERM_CAN_DISABLE),
+      signed: a.isCorrectlySigned,
+    };
+  })()`);
+  if (forceInstall) {
+    await until(async () => (await addon())?.active, 'Firefox to install the add-on from policy', 60_000).catch(async (e) => {
+      await browser.close();
+      undo();
+      throw e;
+    });
+  }
+
   // An extension page opened from the browser's chrome; its BiDi context.
   async function openExtensionPage(path) {
     const url = extensionUrl(path);
-    const { result: tree } = await bidi.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const chrome = tree.contexts[0].context;
+    const chrome = await chromeContext();
     const before = new Set((await bidi.send('browsingContext.getTree', {})).result.contexts.map((c) => c.context));
     await bidi.send('script.evaluate', {
       expression: `gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`,
@@ -214,6 +245,7 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
     },
     records: () => inBackground('(bg) => bg.waymark.records()'),
     registered: () => inBackground('(bg) => browser.scripting.getRegisteredContentScripts()'),
+    addon,
     storageLocal: () => inBackground('(bg) => browser.storage.local.get(null)'),
     extensionUrl: async (path) => extensionUrl(path),
     async optionsText(expect, timeout = 30_000) {
@@ -245,6 +277,7 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
       if (tab.problems.length) throw new Error(`host console: ${tab.problems.join('; ')}`);
       await tab.close();
     },
+    closed: () => new Promise((done) => browser.on('disconnected', done)),
     async close() {
       await browser.close();
       undo();
@@ -260,8 +293,12 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
   return session;
 }
 
-/** Writes a Firefox policy for Waymark; returns what takes it away. */
-function firefoxPolicy(values, from) {
+/** Writes a Firefox policy for Waymark; returns what takes it away. With
+ * `installUrl`, policies.json also installs it (docs/admin.md, "Firefox"):
+ * force_installed from that URL, and signatures not required, which
+ * Debian's ESR accepts for an unsigned build (Mozilla's own builds do not;
+ * measured, ESR 153). */
+function firefoxPolicy(values, from, installUrl = null) {
   if (from === 'file') {
     // Per user, no root (../shared/PLATFORM.md, "Firefox ESR").
     const dir = join(homedir(), '.mozilla/managed-storage');
@@ -272,7 +309,12 @@ function firefoxPolicy(values, from) {
   }
   if (from === 'policies.json') {
     mkdirSync(join(FIREFOX_POLICIES, '..'), { recursive: true });
-    writeFileSync(FIREFOX_POLICIES, JSON.stringify({ policies: { '3rdparty': { Extensions: { [GECKO_ID]: values } } } }, null, 2));
+    const policies = values ? { '3rdparty': { Extensions: { [GECKO_ID]: values } } } : {};
+    if (installUrl) {
+      policies.ExtensionSettings = { [GECKO_ID]: { installation_mode: 'force_installed', install_url: installUrl } };
+      policies.Preferences = { 'xpinstall.signatures.required': { Value: false, Status: 'locked' } };
+    }
+    writeFileSync(FIREFOX_POLICIES, JSON.stringify({ policies }, null, 2));
     return () => rmSync(FIREFOX_POLICIES, { force: true });
   }
   throw new Error(`unknown policy source ${from}: 'file' or 'policies.json'`);

@@ -322,9 +322,9 @@ fn bench_node(script: &str, extra: &[String]) -> Result {
 /// The demo in `browser` (`chromium`, the default, or `firefox`): a window
 /// when there is a display, else played headless with screenshots.
 fn demo(browser: &str) -> Result {
-    let script = match browser {
-        "chromium" | "chrome" => "tests/demo.mjs",
-        "firefox" => "tests/demo-firefox.mjs",
+    let browser = match browser {
+        "chromium" | "chrome" => "chromium",
+        "firefox" => "firefox",
         other => {
             return Err(format!(
                 "unknown browser `{other}`: use `--browser chromium` or `--browser firefox`"
@@ -338,7 +338,7 @@ fn demo(browser: &str) -> Result {
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     run(node_env(
         Command::new("node")
-            .arg(script)
+            .args(["tests/demo.mjs", "--browser", browser])
             .arg(if windowed { "--window" } else { "--headless" }),
     ))
 }

@@ -205,7 +205,7 @@ fn ensure_browser() -> Result {
         (CHROMIUM, "chromium"),
         (CHROMEDRIVER, "chromium-driver"),
         (NGINX, "nginx"),
-        // The Firefox e2e (tests/e2e/firefox.test.mjs), driven by
+        // The e2e scenarios run in Firefox too (tests/e2e/browsers.mjs), driven by
         // puppeteer-core (npm) over WebDriver BiDi: no driver binary.
         (FIREFOX, "firefox-esr"),
     ]

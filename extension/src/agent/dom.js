@@ -100,7 +100,7 @@ export const shadowOf = (el) => {
   if (el === S.host) return null;
   try {
     // eslint-disable-next-line no-undef
-    // (Firefox's is a property, not a method: found by tests/e2e/firefox.test.mjs.)
+    // (Firefox's is a property, not a method: found by tests/e2e/targets.test.mjs in Firefox.)
     const root = BROWSER === 'firefox' ? el.openOrClosedShadowRoot : chrome.dom?.openOrClosedShadowRoot?.(el);
     return root ?? el.shadowRoot;
   } catch {
