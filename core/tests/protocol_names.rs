@@ -64,9 +64,27 @@ fn sent(js: &str) -> BTreeSet<String> {
 fn every_event_the_agent_sends_is_an_engine_event() {
     let events = tags::<Event>();
     assert!(events.contains("attached") && events.contains("target_clicked"));
+    // What the worker takes from the agent itself, past the engine: the
+    // page holds the top layer over the card (agent/stacking.js), relayed
+    // to the overlay frame as presentation only.
+    let sw = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../extension/src/sw.js"),
+    )
+    .unwrap();
+    let worker_only = ["covered"];
+    for name in worker_only {
+        assert!(
+            sw.contains(&format!("msg.type === '{name}'")),
+            "sw.js no longer handles the agent's `{name}` itself"
+        );
+    }
     let mut all = BTreeSet::new();
     for (file, js) in agent_sources() {
         for name in sent(&js) {
+            if worker_only.contains(&name.as_str()) {
+                all.insert(name);
+                continue;
+            }
             assert!(
                 events.contains(&name),
                 "agent/{file} sends `{name}`, which is not an engine::Event tag (known: {events:?})"
@@ -84,6 +102,7 @@ fn every_event_the_agent_sends_is_an_engine_event() {
         "hovered",
         "picked",
         "counted",
+        "covered",
     ] {
         assert!(all.contains(must), "the agent no longer sends `{must}`");
     }
