@@ -34,7 +34,7 @@
 // (`extensions.webextensions.uuids`) so its URLs are known.
 //
 // Every helper waits on a condition with a timeout; nothing sleeps.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -72,6 +72,8 @@ export async function launchIn(kind, opts = {}) {
 /** Why `kind` cannot take a policy from `from` here (null: it can). */
 export function policyUnavailable(kind, from = 'file') {
   if (kind === 'firefox' && from === 'file') return null;
+  // Firefox has one policies.json: a machine's own is never overwritten.
+  if (kind === 'firefox' && existsSync(FIREFOX_POLICIES)) return `${FIREFOX_POLICIES} exists (this machine's own Firefox policy): not overwritten`;
   return harness.policyUnavailable();
 }
 
@@ -314,14 +316,20 @@ function firefoxPolicy(values, from, installUrl = null) {
       policies.ExtensionSettings = { [GECKO_ID]: { installation_mode: 'force_installed', install_url: installUrl } };
       policies.Preferences = { 'xpinstall.signatures.required': { Value: false, Status: 'locked' } };
     }
+    if (existsSync(FIREFOX_POLICIES) && !wrotePolicies) throw new Error(policyUnavailable('firefox', 'policies.json'));
     writeFileSync(FIREFOX_POLICIES, JSON.stringify({ policies }, null, 2));
-    return () => rmSync(FIREFOX_POLICIES, { force: true });
+    wrotePolicies = true;
+    return () => {
+      rmSync(FIREFOX_POLICIES, { force: true });
+      wrotePolicies = false;
+    };
   }
   throw new Error(`unknown policy source ${from}: 'file' or 'policies.json'`);
 }
+let wrotePolicies = false; // ours is in place (removed by its undo, or at exit)
 process.once('exit', () => {
   rmSync(join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`), { force: true });
-  if (process.getuid?.() === 0) rmSync(FIREFOX_POLICIES, { force: true });
+  if (wrotePolicies) rmSync(FIREFOX_POLICIES, { force: true });
 });
 
 /** Keys as playwright names them ('Alt+Shift+H') pressed with puppeteer. */
