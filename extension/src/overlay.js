@@ -21,11 +21,12 @@ let visible = false;
 // painted over it, opacity 1, no filter, no transform beyond a translation;
 // https://w3c.github.io/IntersectionObserver/v2/#calculate-visibility-algo)
 // and has been for ARM_MS, with no resize or move (the agent posts
-// `waymark:moved`) in that time. A new view in the same place keeps it armed. A keyboard activation (pointerType
-// '') is the user's own focus and always counts. Where v2 is missing
-// (Firefox) the agent's word stands in for it: the worker says `covered`
-// while the page holds the top layer over ours (agent/stacking.js), on the
-// extension's port, which the page cannot post to.
+// `waymark:moved`) in that time. A new view in the same place keeps it
+// armed. A keyboard activation (pointerType '') is the user's own focus and
+// always counts. Where v2 is missing (Firefox) the agent's word stands in
+// for it: the worker says `covered` while the page holds the top layer over
+// ours (agent/stacking.js), on the extension's port, which the page cannot
+// post to.
 const ARM_MS = 300;
 let visibleNow = !('isVisible' in (globalThis.IntersectionObserverEntry?.prototype ?? {}));
 let coveredNow = false;
@@ -90,6 +91,9 @@ function connect() {
   port.onMessage.addListener((msg) => {
     if (msg?.type === 'covered') {
       coveredNow = msg.covered === true;
+      // For tests and support: "the page covers this card".
+      if (coveredNow) document.body.dataset.covered = '';
+      else delete document.body.dataset.covered;
       disarm();
       return;
     }

@@ -632,7 +632,11 @@ function acceptAgent(tab, port) {
     if ('url' in msg && !sameOrigin(msg.url, origin)) return;
     // Presentation only, past the engine: the page holds the top layer
     // over the card, so the frame drops pointer clicks (agent/stacking.js).
+    // Kept per tab, so a frame that connects later (a new or reloaded
+    // frame) starts covered too; only the tab's current agent says so.
     if (msg.type === 'covered') {
+      if (agents.get(tab) !== port) return;
+      covered.set(tab, msg.covered === true);
       frames.get(tab)?.postMessage({ type: 'covered', covered: msg.covered === true });
       return;
     }
@@ -646,6 +650,7 @@ function acceptAgent(tab, port) {
   port.onDisconnect.addListener(() => {
     if (agents.get(tab) !== port) return;
     agents.delete(tab);
+    covered.delete(tab);
     views.delete(tab);
     enqueue(tab, (e) => e.forget(tab));
   });
@@ -661,6 +666,8 @@ function sameOrigin(url, origin) {
 
 /// The frame token of each tab's agent (see acceptFrame).
 const tokens = new Map();
+/// Tabs whose page holds the top layer over the card (agent/stacking.js).
+const covered = new Map();
 
 function rememberToken(tab, token) {
   if (tokens.get(tab) === token) return;
@@ -700,6 +707,7 @@ function acceptFrame(tab, port) {
       return false;
     }
     frames.set(tab, port);
+    if (covered.get(tab)) port.postMessage({ type: 'covered', covered: true });
     const render = views.get(tab);
     if (render) port.postMessage(render);
     return true;

@@ -71,7 +71,8 @@ export async function launchIn(kind, opts = {}) {
 
 /** Why `kind` cannot take a policy from `from` here (null: it can). */
 export function policyUnavailable(kind, from = 'file') {
-  if (kind === 'firefox' && from === 'file') return null;
+  const managed = join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`);
+  if (kind === 'firefox' && from === 'file') return existsSync(managed) ? `${managed} exists (this user's own Waymark policy): not overwritten` : null;
   // Firefox has one policies.json: a machine's own is never overwritten.
   if (kind === 'firefox' && existsSync(FIREFOX_POLICIES)) return `${FIREFOX_POLICIES} exists (this machine's own Firefox policy): not overwritten`;
   return harness.policyUnavailable();
@@ -106,8 +107,11 @@ async function chromiumSession({ dist = harness.DIST, policy = null, ready = tru
     /** Resolves when the user closes the browser (a windowed demo). */
     closed: () => new Promise((done) => b.context.on('close', done)),
     async close() {
-      await b.close();
-      if (policy) harness.removePolicy();
+      try {
+        await b.close();
+      } finally {
+        if (policy) harness.removePolicy();
+      }
     },
   };
 }
@@ -281,8 +285,11 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
     },
     closed: () => new Promise((done) => browser.on('disconnected', done)),
     async close() {
-      await browser.close();
-      undo();
+      try {
+        await browser.close();
+      } finally {
+        undo();
+      }
     },
   };
   if (ready) {
@@ -306,8 +313,13 @@ function firefoxPolicy(values, from, installUrl = null) {
     const dir = join(homedir(), '.mozilla/managed-storage');
     const file = join(dir, `${GECKO_ID}.json`);
     mkdirSync(dir, { recursive: true });
+    if (existsSync(file) && !wroteManaged) throw new Error(`${file} exists (this user's own Waymark policy): not overwritten`);
     writeFileSync(file, JSON.stringify({ name: GECKO_ID, description: 'Waymark policy (e2e)', type: 'storage', data: values }));
-    return () => rmSync(file, { force: true });
+    wroteManaged = true;
+    return () => {
+      rmSync(file, { force: true });
+      wroteManaged = false;
+    };
   }
   if (from === 'policies.json') {
     mkdirSync(join(FIREFOX_POLICIES, '..'), { recursive: true });
@@ -326,11 +338,15 @@ function firefoxPolicy(values, from, installUrl = null) {
   }
   throw new Error(`unknown policy source ${from}: 'file' or 'policies.json'`);
 }
-let wrotePolicies = false; // ours is in place (removed by its undo, or at exit)
+// Ours are in place (removed by their undo, else at exit: also on Ctrl-C
+// or a kill, so no machine keeps a test's policy, signatures off and all).
+let wrotePolicies = false;
+let wroteManaged = false;
 process.once('exit', () => {
-  rmSync(join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`), { force: true });
+  if (wroteManaged) rmSync(join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`), { force: true });
   if (wrotePolicies) rmSync(FIREFOX_POLICIES, { force: true });
 });
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
 /** Keys as playwright names them ('Alt+Shift+H') pressed with puppeteer. */
 async function chord(keyboard, keys) {
@@ -514,15 +530,16 @@ function overlay(f, driver) {
       await until(() => f.evaluate(() => document.body?.hasAttribute('data-armed')), `the overlay to arm before ${why}`);
     },
     /** Clicks in the frame as a user would, once settled; a click the
-     * guard dropped (the frame moved just then: Firefox gives no box to
-     * watch) is made again, as a user would. */
+     * guard dropped (the frame moved between the settle and the click) is
+     * made again, as a user would, up to 5 times; then it fails. */
     async press(why, act) {
       const dropped = () => f.evaluate(() => document.body?.dataset.dropped ?? '0');
       for (let i = 0; ; i++) {
         await o.settled(why);
         const before = await dropped();
         await act();
-        if ((await dropped().catch(() => before)) === before || i === 4) return;
+        if ((await dropped().catch(() => before)) === before) return;
+        if (i === 4) throw new Error(`the overlay dropped 5 clicks on ${why}`);
       }
     },
     /** Clicks `selector` in the frame. */

@@ -10,7 +10,8 @@
 //   page dispatches clicks, change, Alt+Shift+H ──▶ isTrusted everywhere (agent/target.js, main.js, host.js)
 //   page puts secrets in its URL / search box  ──▶  records carry origin + pattern, text scrubbed (core engine, scrub)
 //   page hides, moves, clips or covers the card ──▶ inline !important pins, re-pin, re-raise (agent/host.js, stacking.js)
-//   page keeps a click-through decoy over it   ──▶  clicks taken only while really visible (overlay.js, IntersectionObserver v2)
+//   page keeps a click-through decoy over it   ──▶  clicks taken only while really visible (overlay.js: IntersectionObserver v2,
+//                                                    and the agent's word that the page holds the top layer: stacking.js)
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOST, startDemoApp, until } from './harness.mjs';
@@ -315,13 +316,18 @@ for (const kind of BROWSERS) {
           await new Promise((r) => setTimeout(r, 0));
         }
       });
+      // The agent saw the page win the top layer, and said so to the frame
+      // (what holds in Firefox, which has no IntersectionObserver v2).
+      await until(() => frame.evaluate(() => document.body.hasAttribute('data-covered')), 'the frame to be told it is covered');
       await until(() => frame.evaluate(() => !document.body.hasAttribute('data-armed')), 'the card to disarm');
       await tab.raw.mouse.click(card.x + next.x, card.y + next.y);
       await until(() => frame.evaluate(() => document.body.dataset.dropped === '1'), 'the click to be dropped');
       assert.match(await frame.text(), /3 of 5/, 'the click through the cover was not taken');
 
-      // The cover goes: the card takes clicks again.
-      await tab.evaluate(() => document.getElementById('cover').remove());
+      // The page stops fighting but leaves its cover open: ours is raised
+      // over it again, and the card takes clicks.
+      await until(() => frame.evaluate(() => !document.body.hasAttribute('data-covered')), 'the card to be on top again', 5_000);
+      assert.equal(await tab.evaluate(() => document.getElementById('cover').matches(':popover-open')), true);
       await frame.button('Next');
       await frame.waitText('4 of 5');
       assert.deepEqual(tab.problems, [], 'host console is clean');

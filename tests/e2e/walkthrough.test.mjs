@@ -7,7 +7,7 @@
 // box, `session.can` says so and that check is Chromium's alone.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gap, hostShape, overlaps, shadowBox, startDemoApp, until } from './harness.mjs';
+import { HOST, gap, hostShape, overlaps, shadowBox, startDemoApp, until } from './harness.mjs';
 import { BROWSERS, launchIn } from './browsers.mjs';
 
 for (const kind of BROWSERS) {
@@ -105,10 +105,15 @@ for (const kind of BROWSERS) {
         await until(() => tab.evaluate(() => [...document.querySelectorAll('td')].some((td) => td.textContent === 'Globex – 40 POS terminals')), 'the new deal in the list');
         await again.button('Close');
         await until(async () => !(await again.text()).includes('You completed'), 'the card to close');
+        await until(async () => (await again.box()) === null, 'the frame to hide');
 
-        // Completed means gone: a reload starts nothing.
+        // Completed means gone: a reload starts nothing (no card in either
+        // browser; Chromium also checks the spotlight).
         await tab.reload();
         await tab.waitFor('[data-testid=new-deal]');
+        await until(() => tab.evaluate((host) => !!document.querySelector(host), HOST), 'the Waymark host after reload');
+        const frames = await tab.overlays();
+        for (const o of frames) assert.doesNotMatch(await o.text(), /of 5/, 'no card after completion');
         if (browser.can.pierce) {
           await until(() => shadowBox(tab.raw, 'button.launcher:not([hidden])'), 'the launcher after reload');
           assert.equal(await tab.spotBox(), null, 'no spotlight after completion');

@@ -17,7 +17,8 @@ import { S } from './state.js';
 
 export function raise() {
   const host = S.host;
-  if (!host) return;
+  // (No host: a covered state ends with it.)
+  if (!host) return (S.covered = null);
   const modals = [...document.querySelectorAll('dialog[open]')].filter((d) => d.matches(':modal'));
   const parent = modals.at(-1) ?? document.documentElement;
   if (host.parentNode !== parent) {
@@ -48,13 +49,19 @@ export function raise() {
 // (https://bugzilla.mozilla.org/show_bug.cgi?id=1529080), so this is what
 // holds there. The message goes through the extension's port, not
 // postMessage: the page could post "uncovered" to the frame itself. While
-// covered, look again every COVER_MS: once the page's popovers are gone,
-// raise ours.
+// covered, look again every COVER_MS: once the page has stopped fighting
+// (under 20 raises in the last second: its popover closed, or left open but
+// no longer reopened), raise ours, which ends it; a page still fighting
+// covers it again. (raise() with no host does nothing.)
 const COVER_MS = 250;
 function cover(on) {
   clearTimeout(S.covered);
-  const look = () => S.host && ([...document.querySelectorAll(':popover-open')].some((p) => p !== S.host) ? (S.covered = setTimeout(look, COVER_MS)) : raise());
-  S.covered = on && setTimeout(look, COVER_MS);
+  const look = () => {
+    const now = performance.now();
+    if (S.raises.filter((t) => now - t < 1000).length >= 20) S.covered = setTimeout(look, COVER_MS);
+    else raise();
+  };
+  S.covered = on ? setTimeout(look, COVER_MS) : null;
   send({ type: 'covered', covered: on });
 }
 
