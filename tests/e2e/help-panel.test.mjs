@@ -49,8 +49,9 @@ for (const kind of BROWSERS) {
       await tab.press('ArrowUp');
       await until(() => frame.count('#result-0[aria-selected=true]'), 'the first result selected');
       await tab.press('Enter');
+      // (The results' excerpts carry the article's words too: wait for its heading.)
+      await until(() => frame.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].some((h) => h.textContent === 'Deal stages explained')), 'the article\'s heading');
       await frame.waitText('a possible customer, not yet contacted');
-      assert.ok(await frame.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].some((h) => h.textContent === 'Deal stages explained')), 'the article\'s heading');
       await until(() => frame.focused('button.back'), 'focus on Back');
 
       // Esc goes back to the results, with the query kept; Esc again closes.

@@ -1,6 +1,6 @@
-// An admin's policy with a remote bundle, in Chromium and Firefox ESR (one
-// scenario, two drivers: browsers.mjs), from each place each browser reads
-// policy:
+// An admin's policy with a remote bundle, written against the two-driver
+// harness (browsers.mjs) and run in Firefox ESR from each place it reads
+// policy; Chromium's place is checked by policy.test.mjs (see `cases`):
 //
 //   Chromium ── /etc/chromium/policies/managed/*.json (3rdparty.extensions.<id>)   root
 //   Firefox  ── ~/.mozilla/managed-storage/<id>.json (a managed-storage file)      no root
@@ -28,13 +28,18 @@ const WAYMARK = process.env.WAYMARK_BIN ?? join(ROOT, 'target/debug/waymark');
 const BUNDLE = '/waymark/content.wmb';
 const XPI = process.env.WAYMARK_XPI ?? join(ROOT, 'target/dist/waymark.xpi');
 
+// Chromium's run of this scenario is policy.test.mjs's first two tests
+// (same policy keys, bundle server and checks, plus a policy that changes
+// and crm/hr origins): here it waited for the agent's registration in vain
+// in 2 of 4 runs right after another suite's Chromium had closed, the
+// policy-service delay harness.launch documents, which policy.test.mjs
+// absorbs once per suite, not once per case.
 const cases = [
-  ['chromium', 'file'],
   ['firefox', 'file'],
   ['firefox', 'policies.json'],
 ].filter(([kind]) => BROWSERS.includes(kind));
 
-describe('admin policy with a remote bundle, in both browsers', () => {
+describe('admin policy with a remote bundle', () => {
   let app;
   let server;
   let work;
