@@ -636,8 +636,9 @@ function acceptAgent(tab, port) {
     // frame) starts covered too; only the tab's current agent says so.
     if (msg.type === 'covered') {
       if (agents.get(tab) !== port) return;
-      covered.set(tab, msg.covered === true);
-      frames.get(tab)?.postMessage({ type: 'covered', covered: msg.covered === true });
+      const on = msg.covered === true;
+      covered.set(tab, on);
+      frames.get(tab)?.postMessage({ type: 'covered', covered: on });
       return;
     }
     if (msg.type === 'attached') {

@@ -71,8 +71,7 @@ export async function launchIn(kind, opts = {}) {
 
 /** Why `kind` cannot take a policy from `from` here (null: it can). */
 export function policyUnavailable(kind, from = 'file') {
-  const managed = join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`);
-  if (kind === 'firefox' && from === 'file') return existsSync(managed) ? `${managed} exists (this user's own Waymark policy): not overwritten` : null;
+  if (kind === 'firefox' && from === 'file') return existsSync(MANAGED_FILE) ? `${MANAGED_FILE} exists (this user's own Waymark policy): not overwritten` : null;
   // Firefox has one policies.json: a machine's own is never overwritten.
   if (kind === 'firefox' && existsSync(FIREFOX_POLICIES)) return `${FIREFOX_POLICIES} exists (this machine's own Firefox policy): not overwritten`;
   return harness.policyUnavailable();
@@ -93,7 +92,7 @@ async function chromiumSession({ dist = harness.DIST, policy = null, ready = tru
   return {
     kind: 'chromium',
     raw: b,
-    can: { pierce: true, worlds: true, frameBox: true, worker: true },
+    can: { pierce: true },
     async tab() {
       return chromiumTab(await b.context.newPage());
     },
@@ -158,6 +157,8 @@ function chromiumTab(page) {
 // ---- Firefox ESR: puppeteer-core over WebDriver BiDi ------------------------
 
 const FIREFOX_POLICIES = '/etc/firefox/policies/policies.json';
+// Per user, no root (../shared/PLATFORM.md, "Firefox ESR").
+const MANAGED_FILE = join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`);
 
 /// `forceInstall`: an install_url; Firefox installs the add-on itself from
 /// policies.json (ExtensionSettings) instead of the driver (root).
@@ -203,24 +204,12 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
       signed: a.isCorrectlySigned,
     };
   })()`);
-  if (forceInstall) {
-    await until(async () => (await addon())?.active, 'Firefox to install the add-on from policy', 60_000).catch(async (e) => {
-      await browser.close();
-      undo();
-      throw e;
-    });
-  }
-
   // An extension page opened from the browser's chrome; its BiDi context.
   async function openExtensionPage(path) {
     const url = extensionUrl(path);
     const chrome = await chromeContext();
     const before = new Set((await bidi.send('browsingContext.getTree', {})).result.contexts.map((c) => c.context));
-    await bidi.send('script.evaluate', {
-      expression: `gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }); 0`,
-      target: { context: chrome },
-      awaitPromise: false,
-    });
+    await evalIn(chrome, `(gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }), 0)`);
     return until(async () => {
       const { result } = await bidi.send('browsingContext.getTree', {});
       return result.contexts.find((c) => !before.has(c.context) && c.url === url)?.context;
@@ -245,7 +234,7 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
   const session = {
     kind: 'firefox',
     raw: browser,
-    can: { pierce: false, worlds: false, frameBox: true, worker: false },
+    can: { pierce: false },
     async tab() {
       return firefoxTab(await browser.newPage(), bidi);
     },
@@ -292,12 +281,13 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
       }
     },
   };
-  if (ready) {
+  try {
+    if (forceInstall) await until(async () => (await addon())?.active, 'Firefox to install the add-on from policy', 60_000);
     // The event page has read policy and registered the agent.
-    await until(async () => (await session.registered()).length > 0, 'the agent to be registered', 40_000).catch(async (e) => {
-      await session.close();
-      throw e;
-    });
+    if (ready) await until(async () => (await session.registered()).length > 0, 'the agent to be registered', 40_000);
+  } catch (e) {
+    await session.close();
+    throw e;
   }
   return session;
 }
@@ -309,15 +299,12 @@ async function firefoxSession({ dist = FIREFOX_DIST, policy = null, policyFrom =
  * measured, ESR 153). */
 function firefoxPolicy(values, from, installUrl = null) {
   if (from === 'file') {
-    // Per user, no root (../shared/PLATFORM.md, "Firefox ESR").
-    const dir = join(homedir(), '.mozilla/managed-storage');
-    const file = join(dir, `${GECKO_ID}.json`);
-    mkdirSync(dir, { recursive: true });
-    if (existsSync(file) && !wroteManaged) throw new Error(`${file} exists (this user's own Waymark policy): not overwritten`);
-    writeFileSync(file, JSON.stringify({ name: GECKO_ID, description: 'Waymark policy (e2e)', type: 'storage', data: values }));
+    if (!wroteManaged && policyUnavailable('firefox', 'file')) throw new Error(policyUnavailable('firefox', 'file'));
+    mkdirSync(join(MANAGED_FILE, '..'), { recursive: true });
+    writeFileSync(MANAGED_FILE, JSON.stringify({ name: GECKO_ID, description: 'Waymark policy (e2e)', type: 'storage', data: values }));
     wroteManaged = true;
     return () => {
-      rmSync(file, { force: true });
+      rmSync(MANAGED_FILE, { force: true });
       wroteManaged = false;
     };
   }
@@ -328,7 +315,7 @@ function firefoxPolicy(values, from, installUrl = null) {
       policies.ExtensionSettings = { [GECKO_ID]: { installation_mode: 'force_installed', install_url: installUrl } };
       policies.Preferences = { 'xpinstall.signatures.required': { Value: false, Status: 'locked' } };
     }
-    if (existsSync(FIREFOX_POLICIES) && !wrotePolicies) throw new Error(policyUnavailable('firefox', 'policies.json'));
+    if (!wrotePolicies && existsSync(FIREFOX_POLICIES)) throw new Error(policyUnavailable('firefox', 'policies.json'));
     writeFileSync(FIREFOX_POLICIES, JSON.stringify({ policies }, null, 2));
     wrotePolicies = true;
     return () => {
@@ -343,7 +330,7 @@ function firefoxPolicy(values, from, installUrl = null) {
 let wrotePolicies = false;
 let wroteManaged = false;
 process.once('exit', () => {
-  if (wroteManaged) rmSync(join(homedir(), `.mozilla/managed-storage/${GECKO_ID}.json`), { force: true });
+  if (wroteManaged) rmSync(MANAGED_FILE, { force: true });
   if (wrotePolicies) rmSync(FIREFOX_POLICIES, { force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
@@ -505,9 +492,7 @@ function overlay(f, driver) {
   const o = {
     raw: f,
     detached: driver.detached,
-    box: driver.box ?? (() => {
-      throw new Error('this driver cannot see the overlay frame\'s box (check session.can.frameBox)');
-    }),
+    box: driver.box,
     text: () => bodyText(f),
     url: () => f.evaluate(() => location.href),
     waitText: (text, timeout) => until(async () => (await bodyText(f)).includes(text), `the overlay to show “${text}”`, timeout),
@@ -518,15 +503,13 @@ function overlay(f, driver) {
      * clickjacking guard (extension/src/overlay.js) drops a pointer click
      * until the frame has been visible and in place for a moment. */
     async settled(why = 'a click') {
-      if (driver.box) {
-        let last = null;
-        await until(async () => {
-          const b = await driver.box();
-          const still = b && last && b.x === last.x && b.y === last.y && b.width === last.width && b.height === last.height;
-          last = b;
-          return still;
-        }, `the overlay frame to show and settle before ${why}`);
-      }
+      let last = null;
+      await until(async () => {
+        const b = await driver.box();
+        const still = b && last && b.x === last.x && b.y === last.y && b.width === last.width && b.height === last.height;
+        last = b;
+        return still;
+      }, `the overlay frame to show and settle before ${why}`);
       await until(() => f.evaluate(() => document.body?.hasAttribute('data-armed')), `the overlay to arm before ${why}`);
     },
     /** Clicks in the frame as a user would, once settled; a click the

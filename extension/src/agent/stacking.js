@@ -52,15 +52,18 @@ export function raise() {
 // covered, look again every COVER_MS: once the page has stopped fighting
 // (under 20 raises in the last second: its popover closed, or left open but
 // no longer reopened), raise ours, which ends it; a page still fighting
-// covers it again. (raise() with no host does nothing.)
+// covers it again. (raise() with no host ends it too.)
 const COVER_MS = 250;
+
+// 20 raises in the last second: the page is fighting us for the top layer.
+function fighting() {
+  const now = performance.now();
+  S.raises = S.raises.filter((t) => now - t < 1000);
+  return S.raises.length >= 20;
+}
 function cover(on) {
   clearTimeout(S.covered);
-  const look = () => {
-    const now = performance.now();
-    if (S.raises.filter((t) => now - t < 1000).length >= 20) S.covered = setTimeout(look, COVER_MS);
-    else raise();
-  };
+  const look = () => (fighting() ? (S.covered = setTimeout(look, COVER_MS)) : raise());
   S.covered = on ? setTimeout(look, COVER_MS) : null;
   send({ type: 'covered', covered: on });
 }
@@ -77,13 +80,11 @@ function onToggle(e) {
   if (!host) return;
   const ours = e.target === host;
   if (ours ? e.newState !== 'closed' || host.matches(':popover-open') : e.newState !== 'open') return;
-  const now = performance.now();
-  S.raises = S.raises.filter((t) => now - t < 1000);
-  if (S.raises.length >= 20) {
+  if (fighting()) {
     if (!S.covered) cover(true);
     return;
   }
-  S.raises.push(now);
+  S.raises.push(performance.now());
   raise();
 }
 
